@@ -1,0 +1,359 @@
+//! Turning what a customer submits into a ticket: the "Contact us" form (SPEC §3.2).
+//!
+//! [`open_ticket`] checks every field against the catalog and the customer's
+//! own orders and collects *all* problems at once, so the form can show them
+//! next to their fields. It also decides the initial priority (SPEC §4) and the
+//! reply deadline (SPEC §5). It writes nothing: the store persists the result.
+
+use jiff::{SignedDuration, Timestamp};
+
+use crate::catalog::{Catalog, Topic};
+use crate::customer::{BookingKind, Customer, CustomerKind, Order, TravelPackage};
+use crate::i18n::Text;
+use crate::ids::OrderNumber;
+use crate::sla::SlaPolicy;
+use crate::ticket::{Channel, Priority, ProblemChoice, ReplyChannel, Status, TicketKind};
+
+/// The problem code that means "none of the listed ones; see my words".
+pub const OTHER_PROBLEM: &str = "other";
+pub const MAX_DESCRIPTION_CHARS: usize = 10_000;
+pub const MAX_PROBLEM_TEXT_CHARS: usize = 200;
+pub const MAX_SUBJECT_CHARS: usize = 200;
+
+/// One problem with one field, in both languages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub code: &'static str,
+    pub message: Text,
+}
+
+impl FieldError {
+    pub fn new(field: &'static str, code: &'static str, ru: &str, en: &str) -> Self {
+        FieldError {
+            field,
+            code,
+            message: Text::new(ru, en),
+        }
+    }
+}
+
+/// What the form sends, as typed by the customer (not yet trusted).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TicketForm {
+    pub line: String,
+    pub topic: String,
+    pub problem: String,
+    pub problem_text: Option<String>,
+    pub order_number: Option<String>,
+    pub description: String,
+    pub urgent: bool,
+    pub reply_channel: Option<String>,
+}
+
+/// A validated ticket ready to be stored, with its first message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewTicket {
+    pub customer_id: crate::ids::CustomerId,
+    pub kind: TicketKind,
+    pub channel: Channel,
+    pub line: String,
+    pub topic: String,
+    pub problem: ProblemChoice,
+    pub order_number: Option<OrderNumber>,
+    pub subject: String,
+    pub status: Status,
+    pub priority: Priority,
+    pub reply_channel: ReplyChannel,
+    pub due_at: Option<Timestamp>,
+    pub description: String,
+    pub created_at: Timestamp,
+}
+
+/// Checks a form submission. On success the ticket is queued for a person.
+pub fn open_ticket(
+    catalog: &Catalog,
+    sla: &SlaPolicy,
+    customer: &Customer,
+    orders: &[Order],
+    form: &TicketForm,
+    now: Timestamp,
+) -> Result<NewTicket, Vec<FieldError>> {
+    let mut errors = Vec::new();
+
+    let line = catalog.line(form.line.trim());
+    let topic = match line {
+        None => {
+            errors.push(FieldError::new(
+                "line",
+                "unknown_line",
+                "Такого направления нет",
+                "There is no such line",
+            ));
+            None
+        }
+        Some(l) if !l.serves(customer.kind) => {
+            errors.push(FieldError::new(
+                "line",
+                "line_not_available",
+                "Это направление недоступно для вашей учётной записи",
+                "This line is not available for your account",
+            ));
+            None
+        }
+        Some(l) => {
+            let t = l.topic(form.topic.trim());
+            if t.is_none() {
+                errors.push(FieldError::new(
+                    "topic",
+                    "unknown_topic",
+                    "Такой темы нет в выбранном направлении",
+                    "There is no such topic in this line",
+                ));
+            }
+            t
+        }
+    };
+
+    let problem = choose_problem(topic, form, &mut errors);
+    let order_number = check_order(topic, customer, orders, form, &mut errors);
+
+    let description = form.description.trim();
+    if description.is_empty() {
+        errors.push(FieldError::new(
+            "description",
+            "required",
+            "Опишите, пожалуйста, вопрос",
+            "Please describe your question",
+        ));
+    } else if description.chars().count() > MAX_DESCRIPTION_CHARS {
+        errors.push(FieldError::new(
+            "description",
+            "too_long",
+            "Описание длиннее 10 000 символов",
+            "The description is longer than 10,000 characters",
+        ));
+    }
+
+    if form.urgent {
+        if let Some(t) = topic {
+            if !t.urgent_allowed && !t.always_urgent {
+                errors.push(FieldError::new(
+                    "urgent",
+                    "urgent_not_allowed",
+                    "Для этой темы нельзя отметить обращение как срочное",
+                    "Requests on this topic cannot be marked urgent",
+                ));
+            }
+        }
+    }
+
+    let reply_channel = check_reply_channel(customer, form, &mut errors);
+
+    let (Some(line), Some(topic), Some(problem), Some(reply_channel)) =
+        (line, topic, problem, reply_channel)
+    else {
+        return Err(errors);
+    };
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+
+    let priority = initial_priority(topic, customer, form.urgent, now);
+    let subject = subject_for(topic, &problem);
+    Ok(NewTicket {
+        customer_id: customer.id.clone(),
+        kind: TicketKind::Request,
+        channel: Channel::Form,
+        line: line.code.clone(),
+        topic: topic.code.clone(),
+        problem,
+        order_number,
+        subject,
+        status: Status::Queued,
+        priority,
+        reply_channel,
+        due_at: Some(sla.reply_due(TicketKind::Request, topic.sla, priority, now)),
+        description: description.to_owned(),
+        created_at: now,
+    })
+}
+
+fn choose_problem(
+    topic: Option<&Topic>,
+    form: &TicketForm,
+    errors: &mut Vec<FieldError>,
+) -> Option<ProblemChoice> {
+    let code = form.problem.trim();
+    if code == OTHER_PROBLEM {
+        let text = form.problem_text.as_deref().unwrap_or("").trim();
+        if text.is_empty() {
+            errors.push(FieldError::new(
+                "problem_text",
+                "required",
+                "Для варианта «Другое» опишите проблему в двух словах",
+                "For \"Other\", name the problem in a few words",
+            ));
+            return None;
+        }
+        if text.chars().count() > MAX_PROBLEM_TEXT_CHARS {
+            errors.push(FieldError::new(
+                "problem_text",
+                "too_long",
+                "Не длиннее 200 символов",
+                "At most 200 characters",
+            ));
+            return None;
+        }
+        return Some(ProblemChoice::Other(text.to_owned()));
+    }
+    let topic = topic?;
+    if topic.problem(code).is_some() {
+        Some(ProblemChoice::Listed(code.to_owned()))
+    } else {
+        errors.push(FieldError::new(
+            "problem",
+            "unknown_problem",
+            "Выберите проблему из списка темы или «Другое»",
+            "Choose a problem from the topic's list, or \"Other\"",
+        ));
+        None
+    }
+}
+
+fn check_order(
+    topic: Option<&Topic>,
+    customer: &Customer,
+    orders: &[Order],
+    form: &TicketForm,
+    errors: &mut Vec<FieldError>,
+) -> Option<OrderNumber> {
+    let raw = form.order_number.as_deref().map(str::trim).unwrap_or("");
+    if raw.is_empty() {
+        if topic.is_some_and(|t| t.order_expected) {
+            errors.push(FieldError::new(
+                "order_number",
+                "required",
+                "Укажите номер заказа: вопрос по этой теме касается покупки",
+                "Give the order number: this topic is about a purchase",
+            ));
+        }
+        return None;
+    }
+    let Ok(number) = OrderNumber::parse(raw) else {
+        errors.push(FieldError::new(
+            "order_number",
+            "invalid",
+            "Номер заказа указан неверно",
+            "The order number is not valid",
+        ));
+        return None;
+    };
+    let own_order = orders
+        .iter()
+        .any(|o| o.number == number && o.customer_id == customer.id);
+    let own_booking = customer.bookings.iter().any(|b| b.reference == number);
+    if own_order || own_booking {
+        Some(number)
+    } else {
+        errors.push(FieldError::new(
+            "order_number",
+            "not_your_order",
+            "Среди ваших заказов нет заказа с таким номером",
+            "None of your orders has this number",
+        ));
+        None
+    }
+}
+
+fn check_reply_channel(
+    customer: &Customer,
+    form: &TicketForm,
+    errors: &mut Vec<FieldError>,
+) -> Option<ReplyChannel> {
+    let raw = form.reply_channel.as_deref().unwrap_or("email");
+    let Some(channel) = ReplyChannel::parse(raw) else {
+        errors.push(FieldError::new(
+            "reply_channel",
+            "invalid",
+            "Способ ответа: email, push или sms",
+            "Reply channel is one of email, push, sms",
+        ));
+        return None;
+    };
+    let missing = match channel {
+        ReplyChannel::Email if customer.email.is_none() => Some((
+            "В профиле нет адреса электронной почты",
+            "Your profile has no e-mail address",
+        )),
+        ReplyChannel::Sms if customer.phone.is_none() => Some((
+            "В профиле нет номера телефона",
+            "Your profile has no phone number",
+        )),
+        _ => None,
+    };
+    if let Some((ru, en)) = missing {
+        errors.push(FieldError::new("reply_channel", "unreachable", ru, en));
+        return None;
+    }
+    Some(channel)
+}
+
+/// The subject operators see in lists: the topic and the problem.
+pub fn subject_for(topic: &Topic, problem: &ProblemChoice) -> String {
+    let problem = match problem {
+        ProblemChoice::Listed(code) => topic
+            .problem(code)
+            .map(|p| p.name.ru.clone())
+            .unwrap_or_else(|| code.clone()),
+        ProblemChoice::Other(text) => text.clone(),
+    };
+    let mut s = format!("{}: {}", topic.name.ru, problem);
+    if s.chars().count() > MAX_SUBJECT_CHARS {
+        s = s.chars().take(MAX_SUBJECT_CHARS).collect();
+    }
+    s
+}
+
+/// The demo profile's priority rules (SPEC §4), used until configurable rules land:
+/// urgent when the topic is always urgent or the customer chose urgent where allowed;
+/// high for premium sellers and for travellers who qualify for the priority queue.
+pub fn initial_priority(
+    topic: &Topic,
+    customer: &Customer,
+    urgent_requested: bool,
+    now: Timestamp,
+) -> Priority {
+    if topic.always_urgent || (urgent_requested && topic.urgent_allowed) {
+        return Priority::Urgent;
+    }
+    if customer.kind == CustomerKind::Seller && customer.flags.premium_seller {
+        return Priority::High;
+    }
+    if customer.kind == CustomerKind::Traveller && travel_priority(customer, now) {
+        return Priority::High;
+    }
+    Priority::Normal
+}
+
+/// SPEC §4: hotel bookings, corporate clients, paid "Priority" or "All inclusive"
+/// packages and trips starting within 24 hours go to the travel priority queue.
+pub fn travel_priority(customer: &Customer, now: Timestamp) -> bool {
+    if customer.flags.corporate {
+        return true;
+    }
+    let soon = now + SignedDuration::from_hours(24);
+    customer.bookings.iter().any(|b| {
+        let upcoming = b.starts_at >= now;
+        upcoming
+            && (b.kind == BookingKind::Hotel
+                || matches!(
+                    b.package,
+                    Some(TravelPackage::Priority | TravelPackage::AllInclusive)
+                )
+                || b.starts_at <= soon)
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,22 @@
+//! The Switchboard domain: the types and rules of a support centre, with no IO.
+//!
+//! Everything here is pure: identifiers that can only hold valid values, the
+//! line → topic → problem catalog, customers and their orders, the ticket state
+//! machine, how a new ticket is validated and prioritised, its reply deadline,
+//! the content check for attachments, the customer identity token and the texts
+//! of customer notifications. Time is always passed in (`jiff::Timestamp`), so
+//! every rule is testable without a clock. The store and server crates persist
+//! and expose these types; they never re-implement a rule.
+
+pub mod attachment;
+pub mod catalog;
+pub mod customer;
+pub mod i18n;
+pub mod identity;
+pub mod ids;
+pub mod intake;
+pub mod notification;
+pub mod sla;
+pub mod ticket;
+
+pub use jiff::Timestamp;

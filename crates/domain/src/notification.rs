@@ -1,0 +1,132 @@
+//! What customers are told, and by which channel: ticket confirmations and replies.
+//!
+//! Texts follow the customer's language (Russian by default). The recipient is
+//! resolved here from the customer's profile, so a notification is either
+//! complete and deliverable or not produced at all.
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use serde::{Deserialize, Serialize};
+
+use crate::customer::Customer;
+use crate::i18n::Locale;
+use crate::ids::TicketNumber;
+use crate::ticket::ReplyChannel;
+
+/// A message to one customer through one channel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notification {
+    pub channel: ReplyChannel,
+    /// E-mail address, E.164 phone number, or the account id for push.
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+}
+
+fn recipient(customer: &Customer, channel: ReplyChannel) -> Option<String> {
+    match channel {
+        ReplyChannel::Email => customer.email.as_ref().map(|e| e.as_str().to_owned()),
+        ReplyChannel::Sms => customer.phone.as_ref().map(|p| p.as_str().to_owned()),
+        ReplyChannel::Push => Some(customer.id.as_str().to_owned()),
+    }
+}
+
+fn local_time(at: Timestamp, tz: &TimeZone) -> String {
+    at.to_zoned(tz.clone())
+        .strftime("%d.%m.%Y %H:%M")
+        .to_string()
+}
+
+/// "Your request is registered" with its number and reply deadline.
+pub fn ticket_confirmation(
+    customer: &Customer,
+    channel: ReplyChannel,
+    number: TicketNumber,
+    subject: &str,
+    due_at: Option<Timestamp>,
+    tz: &TimeZone,
+) -> Option<Notification> {
+    let to = recipient(customer, channel)?;
+    let due = due_at.map(|d| local_time(d, tz));
+    let (title, body) = match (customer.locale, channel) {
+        (Locale::Ru, ReplyChannel::Sms | ReplyChannel::Push) => (
+            format!("Обращение {number} принято"),
+            match &due {
+                Some(d) => format!("Обращение {number} принято. Ответим до {d} (МСК)."),
+                None => format!("Обращение {number} принято."),
+            },
+        ),
+        (Locale::En, ReplyChannel::Sms | ReplyChannel::Push) => (
+            format!("Request {number} received"),
+            match &due {
+                Some(d) => {
+                    format!("Request {number} received. We will reply by {d} (Moscow time).")
+                }
+                None => format!("Request {number} received."),
+            },
+        ),
+        (Locale::Ru, ReplyChannel::Email) => (
+            format!("Обращение {number} принято: {subject}"),
+            format!(
+                "Здравствуйте, {}!\n\nМы получили ваше обращение и присвоили ему номер {number}.\nТема: {subject}\n{}\nОтвет придёт на этот адрес, а вся переписка — в разделе «Мои обращения».\n\nСлужба поддержки",
+                customer.name,
+                due.map(|d| format!("Ответим до {d} (МСК).\n"))
+                    .unwrap_or_default()
+            ),
+        ),
+        (Locale::En, ReplyChannel::Email) => (
+            format!("Request {number} received: {subject}"),
+            format!(
+                "Hello {},\n\nWe have received your request and registered it as {number}.\nSubject: {subject}\n{}\nThe reply will come to this address; the whole conversation is under \"My requests\".\n\nCustomer support",
+                customer.name,
+                due.map(|d| format!("We will reply by {d} (Moscow time).\n"))
+                    .unwrap_or_default()
+            ),
+        ),
+    };
+    Some(Notification {
+        channel,
+        recipient: to,
+        subject: title,
+        body,
+    })
+}
+
+/// Support has answered: e-mail carries the answer; SMS and push point to "My requests".
+pub fn reply_notice(
+    customer: &Customer,
+    channel: ReplyChannel,
+    number: TicketNumber,
+    subject: &str,
+    reply: &str,
+) -> Option<Notification> {
+    let to = recipient(customer, channel)?;
+    let (title, body) = match (customer.locale, channel) {
+        (Locale::Ru, ReplyChannel::Email) => (
+            format!("Ответ по обращению {number}: {subject}"),
+            format!(
+                "{reply}\n\n—\nОбращение {number}. Ответить можно в разделе «Мои обращения».\nСлужба поддержки"
+            ),
+        ),
+        (Locale::En, ReplyChannel::Email) => (
+            format!("Reply to request {number}: {subject}"),
+            format!(
+                "{reply}\n\n—\nRequest {number}. You can answer under \"My requests\".\nCustomer support"
+            ),
+        ),
+        (Locale::Ru, _) => (
+            format!("Ответ по обращению {number}"),
+            format!("Поддержка ответила на обращение {number}. Ответ — в разделе «Мои обращения»."),
+        ),
+        (Locale::En, _) => (
+            format!("Reply to request {number}"),
+            format!("Support has replied to request {number}. See \"My requests\"."),
+        ),
+    };
+    Some(Notification {
+        channel,
+        recipient: to,
+        subject: title,
+        body,
+    })
+}

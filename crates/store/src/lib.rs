@@ -1,0 +1,339 @@
+//! Switchboard's storage: one trait shaped around the support centre's use
+//! cases (open a ticket, apply a change, claim due notifications…), not around
+//! tables, with two implementations chosen at run time from the database URL:
+//! SQLite (embedded, WAL) and PostgreSQL.
+//!
+//! Both backends share one contract test suite (`tests/contract.rs`). Dialect
+//! differences stay inside `sqlite.rs` and `postgres.rs`; migrations are
+//! embedded, append-only, one tree per backend under `migrations/`.
+//!
+//! Invariants every implementation keeps:
+//! - a ticket change, its audit events, its message and its notifications are
+//!   written in one transaction, or not at all;
+//! - `save_change` refuses a change made from a stale ticket (`Conflict`), so
+//!   two operators cannot both take the same ticket;
+//! - the audit log is append-only (the schema forbids UPDATE and DELETE on it).
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+use switchboard_domain::customer::{Customer, Order};
+use switchboard_domain::ids::{ContentHash, CustomerId, Login, OperatorId, TicketId};
+use switchboard_domain::intake::NewTicket;
+use switchboard_domain::notification::Notification;
+use switchboard_domain::ticket::{Actor, Priority, Status, Ticket, TicketEvent};
+
+mod postgres;
+mod sqlite;
+pub mod testing;
+
+pub use postgres::PgStore;
+pub use sqlite::SqliteStore;
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    /// A uniqueness rule or a concurrent change got in the way; retrying with fresh data may work.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// The database URL or settings are unusable.
+    #[error("configuration: {0}")]
+    Config(String),
+    /// Stored data that does not parse back into domain types.
+    #[error("corrupt data in {0}")]
+    Corrupt(String),
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Operator,
+    Supervisor,
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Operator => "operator",
+            Role::Supervisor => "supervisor",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "operator" => Some(Role::Operator),
+            "supervisor" => Some(Role::Supervisor),
+            "admin" => Some(Role::Admin),
+            _ => None,
+        }
+    }
+}
+
+/// A member of staff: operator, supervisor or admin.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Operator {
+    pub id: OperatorId,
+    pub login: Login,
+    pub name: String,
+    pub role: Role,
+    /// Routing skills (catalog topic skills) this person may take.
+    pub skills: Vec<String>,
+    /// Concurrent chats.
+    pub capacity: u32,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewOperator {
+    pub login: Login,
+    pub name: String,
+    pub role: Role,
+    pub skills: Vec<String>,
+    pub capacity: u32,
+    /// An argon2 PHC string; the store never sees a plain password.
+    pub password_hash: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Visibility {
+    /// Seen by the customer and support.
+    Public,
+    /// An internal note: support only, never on customer endpoints.
+    Internal,
+}
+
+/// Metadata of a stored file; the bytes live on disk under their hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentMeta {
+    pub hash: ContentHash,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewMessage {
+    pub author: Actor,
+    pub visibility: Visibility,
+    pub body: String,
+    pub attachments: Vec<AttachmentMeta>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredMessage {
+    pub id: i64,
+    pub ticket_id: TicketId,
+    pub author: Actor,
+    pub visibility: Visibility,
+    pub body: String,
+    pub attachments: Vec<AttachmentMeta>,
+    pub created_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredEvent {
+    pub id: i64,
+    pub ticket_id: TicketId,
+    pub actor: Actor,
+    pub event: TicketEvent,
+    pub at: Timestamp,
+}
+
+/// One stored change of a ticket: the new state (its `version` is the version
+/// it was computed from), what happened, and what follows from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TicketChange {
+    pub ticket: Ticket,
+    pub actor: Actor,
+    pub events: Vec<TicketEvent>,
+    pub message: Option<NewMessage>,
+    pub notifications: Vec<Notification>,
+}
+
+/// Builds the notifications of a new ticket once its number is known.
+pub type NotifyNew = Box<dyn FnOnce(&Ticket) -> Vec<Notification> + Send>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssigneeFilter {
+    Unassigned,
+    Operator(OperatorId),
+}
+
+/// Ticket list filters; `None` means "any". Newest first; `before` pages by id.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TicketFilter {
+    pub customer: Option<CustomerId>,
+    pub line: Option<String>,
+    pub topic: Option<String>,
+    pub status: Option<Status>,
+    pub priority: Option<Priority>,
+    pub assignee: Option<AssigneeFilter>,
+    pub before: Option<TicketId>,
+    pub limit: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryStatus {
+    Pending,
+    Delivered,
+    /// Gave up after the last retry.
+    Failed,
+}
+
+/// A notification taken from the outbox for delivery.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxItem {
+    pub id: i64,
+    pub ticket_id: Option<TicketId>,
+    pub notification: Notification,
+    /// Attempts made before this one.
+    pub attempts: u32,
+}
+
+/// The outbox as seen by support: what was sent to the customer and how it went.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxRecord {
+    pub id: i64,
+    pub ticket_id: Option<TicketId>,
+    pub notification: Notification,
+    pub status: DeliveryStatus,
+    pub attempts: u32,
+    pub last_error: Option<String>,
+    pub created_at: Timestamp,
+    pub delivered_at: Option<Timestamp>,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    fn backend(&self) -> Backend;
+
+    /// Cheap round trip, for readiness checks.
+    async fn ping(&self) -> Result<()>;
+
+    // --- customers and orders (fed by the order system; the demo profile seeds them)
+
+    async fn upsert_customer(&self, customer: &Customer) -> Result<()>;
+    async fn customer(&self, id: &CustomerId) -> Result<Customer>;
+    async fn upsert_order(&self, order: &Order) -> Result<()>;
+    /// Newest first.
+    async fn customer_orders(&self, id: &CustomerId) -> Result<Vec<Order>>;
+
+    // --- staff and sessions
+
+    /// `Conflict` when the login is taken.
+    async fn create_operator(&self, operator: &NewOperator) -> Result<Operator>;
+    async fn operator(&self, id: OperatorId) -> Result<Operator>;
+    async fn operators(&self) -> Result<Vec<Operator>>;
+    /// The operator and their argon2 password hash.
+    async fn operator_credentials(&self, login: &Login) -> Result<(Operator, String)>;
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        operator: OperatorId,
+        expires_at: Timestamp,
+    ) -> Result<()>;
+    /// `NotFound` for an unknown or expired session, or an inactive operator.
+    async fn session_operator(&self, token_hash: &str, now: Timestamp) -> Result<Operator>;
+    async fn delete_session(&self, token_hash: &str) -> Result<()>;
+
+    // --- tickets
+
+    /// Stores a new ticket with its first message, a `created` audit event by
+    /// `actor`, and the notifications `notify` builds from the stored ticket.
+    async fn create_ticket(
+        &self,
+        ticket: &NewTicket,
+        actor: &Actor,
+        first_message: &NewMessage,
+        notify: NotifyNew,
+    ) -> Result<Ticket>;
+    async fn ticket(&self, id: TicketId) -> Result<Ticket>;
+    async fn list_tickets(&self, filter: &TicketFilter) -> Result<Vec<Ticket>>;
+    /// Oldest first. Internal notes only when `include_internal`.
+    async fn messages(
+        &self,
+        ticket: TicketId,
+        include_internal: bool,
+    ) -> Result<Vec<StoredMessage>>;
+    /// The audit log of one ticket, oldest first.
+    async fn events(&self, ticket: TicketId) -> Result<Vec<StoredEvent>>;
+    /// Applies a change computed from `change.ticket.version`; `Conflict` if the
+    /// ticket moved on meanwhile. Returns the ticket with its new version.
+    async fn save_change(&self, change: &TicketChange) -> Result<Ticket>;
+    /// A file attached to a message of this ticket (a public one unless
+    /// `include_internal`); `NotFound` otherwise.
+    async fn ticket_attachment(
+        &self,
+        ticket: TicketId,
+        hash: &ContentHash,
+        include_internal: bool,
+    ) -> Result<AttachmentMeta>;
+
+    // --- notification outbox
+
+    /// Takes up to `limit` due notifications and leases them for `lease`, so
+    /// another worker (or node) does not send them at the same time.
+    async fn claim_notifications(
+        &self,
+        now: Timestamp,
+        lease: SignedDuration,
+        limit: u32,
+    ) -> Result<Vec<OutboxItem>>;
+    async fn notification_delivered(&self, id: i64, now: Timestamp) -> Result<()>;
+    /// Records a failed attempt; `retry_at = None` gives up for good.
+    async fn notification_failed(
+        &self,
+        id: i64,
+        error: &str,
+        retry_at: Option<Timestamp>,
+    ) -> Result<()>;
+    async fn ticket_notifications(&self, ticket: TicketId) -> Result<Vec<OutboxRecord>>;
+    async fn pending_notifications(&self) -> Result<u64>;
+}
+
+/// Options that apply to both backends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectOptions {
+    pub max_connections: u32,
+}
+
+impl Default for ConnectOptions {
+    fn default() -> Self {
+        ConnectOptions {
+            max_connections: 16,
+        }
+    }
+}
+
+/// Opens the store the URL names (`sqlite:…` or `postgres://…`) and runs its migrations.
+pub async fn connect(url: &str, options: &ConnectOptions) -> Result<Arc<dyn Store>> {
+    if url.starts_with("sqlite:") {
+        Ok(Arc::new(SqliteStore::connect(url, options).await?))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Arc::new(PgStore::connect(url, options).await?))
+    } else {
+        Err(StoreError::Config(
+            "the database URL must start with sqlite: or postgres://".into(),
+        ))
+    }
+}
