@@ -16,6 +16,7 @@ pub mod identity;
 pub mod ids;
 pub mod intake;
 pub mod notification;
+pub mod profile;
 pub mod sla;
 pub mod ticket;
 
