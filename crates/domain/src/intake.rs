@@ -299,6 +299,53 @@ fn check_reply_channel(
     Some(channel)
 }
 
+/// Checks a new classification chosen by support (change topic, transfer).
+/// Staff may move a ticket to any support line, whatever the customer's kind.
+pub fn reclassify(
+    catalog: &Catalog,
+    line: &str,
+    topic: &str,
+    problem: &str,
+    problem_text: Option<&str>,
+) -> Result<(String, String, ProblemChoice), Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let t = match catalog.line(line.trim()) {
+        Some(l) if l.support => {
+            let t = l.topic(topic.trim());
+            if t.is_none() {
+                errors.push(FieldError::new(
+                    "topic",
+                    "unknown_topic",
+                    "Такой темы нет в выбранном направлении",
+                    "There is no such topic in this line",
+                ));
+            }
+            t
+        }
+        _ => {
+            errors.push(FieldError::new(
+                "line",
+                "unknown_line",
+                "Такого направления поддержки нет",
+                "There is no such support line",
+            ));
+            None
+        }
+    };
+    let form = TicketForm {
+        problem: problem.to_owned(),
+        problem_text: problem_text.map(str::to_owned),
+        ..TicketForm::default()
+    };
+    let choice = choose_problem(t, &form, &mut errors);
+    match (t, choice) {
+        (Some(t), Some(choice)) if errors.is_empty() => {
+            Ok((line.trim().to_owned(), t.code.clone(), choice))
+        }
+        _ => Err(errors),
+    }
+}
+
 /// The subject operators see in lists: the topic and the problem.
 pub fn subject_for(topic: &Topic, problem: &ProblemChoice) -> String {
     let problem = match problem {

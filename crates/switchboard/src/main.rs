@@ -1,1 +1,75 @@
-fn main() {}
+//! The `switchboard` binary: a thin shell over `switchboard-server`.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use switchboard_server::{Application, Config};
+
+#[derive(Parser)]
+#[command(name = "switchboard", version, about = "Omnichannel customer support")]
+struct Cli {
+    /// A TOML configuration file; `SWITCHBOARD__SECTION__KEY` variables override it.
+    #[arg(long, short, global = true, env = "SWITCHBOARD_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the service (the default).
+    Serve,
+    /// Print the default configuration.
+    Config,
+    /// Print the OpenAPI document.
+    Openapi,
+    /// Mint a customer identity token, as the host site would, for trying the customer API.
+    Token {
+        /// The customer's account id, e.g. buyer-1001.
+        customer: String,
+        /// How long the token is valid.
+        #[arg(long, default_value_t = 3600)]
+        ttl_secs: i64,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Config => {
+            print!("{}", Config::default_toml());
+            Ok(())
+        }
+        Command::Openapi => {
+            let doc = switchboard_server::http::openapi();
+            println!("{}", serde_json::to_string_pretty(&doc)?);
+            Ok(())
+        }
+        Command::Token { customer, ttl_secs } => {
+            let config = load(cli.config)?;
+            let secret =
+                switchboard_server::app::identity_secret(&config, &config.storage.data_dir)?;
+            let id = switchboard_domain::ids::CustomerId::parse(&customer)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let signer =
+                switchboard_domain::identity::IdentitySigner::new(&secret, ttl_secs.max(1));
+            let expires = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(ttl_secs.max(1));
+            println!("{}", signer.sign(&id, expires));
+            Ok(())
+        }
+        Command::Serve => {
+            let config = load(cli.config)?;
+            switchboard_server::telemetry::init(&config.log);
+            let app = Application::build(config).await?;
+            println!("Switchboard is listening on http://{}", app.address());
+            println!("API description: http://{}/api/openapi.json", app.address());
+            app.run_until_stopped().await
+        }
+    }
+}
+
+fn load(path: Option<PathBuf>) -> anyhow::Result<Config> {
+    Config::load(path.as_deref()).context("reading the configuration")
+}

@@ -1,0 +1,205 @@
+//! Building and running the service: open the store, load the catalog and
+//! (on first start) the demo profile, bind the listener, start the outbox
+//! worker, serve until told to stop.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::Context;
+use jiff::SignedDuration;
+use switchboard_channels::{EmailSender, GatewayChannel, GatewaySender, Senders};
+use switchboard_domain::attachment::AttachmentPolicy;
+use switchboard_domain::identity::IdentitySigner;
+use switchboard_domain::sla::SlaPolicy;
+use switchboard_domain::ticket::ReplyChannel;
+use switchboard_store::ConnectOptions;
+use tokio::net::TcpListener;
+
+use crate::clock::{Clock, SystemClock};
+use crate::config::Config;
+use crate::files::FileStore;
+use crate::metrics::Metrics;
+use crate::outbox::OutboxWorker;
+use crate::state::AppState;
+
+pub struct Application {
+    listener: TcpListener,
+    address: SocketAddr,
+    state: AppState,
+    outbox: OutboxWorker,
+    run_outbox: bool,
+    body_limit: usize,
+}
+
+impl Application {
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        Self::build_with_clock(config, Arc::new(SystemClock)).await
+    }
+
+    /// Binds the listener first, so the port is known (and taken) before anything else starts.
+    pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        switchboard_channels::install_crypto_provider();
+        let listener = TcpListener::bind(config.server.listen)
+            .await
+            .with_context(|| format!("binding {}", config.server.listen))?;
+        let address = listener.local_addr()?;
+        let data_dir = &config.storage.data_dir;
+        std::fs::create_dir_all(data_dir)
+            .with_context(|| format!("creating data folder {}", data_dir.display()))?;
+
+        let store = switchboard_store::connect(
+            &config.database_url(),
+            &ConnectOptions {
+                max_connections: config.database.max_connections,
+            },
+        )
+        .await
+        .context("opening the database")?;
+        let catalog = Arc::new(crate::demo::load_catalog(
+            config.profile.catalog.as_deref(),
+        )?);
+        if config.profile.demo
+            && crate::demo::seed_if_empty(store.as_ref(), &catalog, clock.now()).await?
+        {
+            tracing::info!("first start: demo profile loaded");
+        }
+        let secret = identity_secret(&config, data_dir)?;
+        let metrics = Arc::new(Metrics::new());
+        let state = AppState {
+            store: store.clone(),
+            catalog,
+            sla: Arc::new(SlaPolicy::spec_defaults()),
+            identity: Arc::new(IdentitySigner::new(
+                &secret,
+                config.identity.max_token_lifetime_secs,
+            )),
+            files: FileStore::new(data_dir.join("attachments")),
+            clock: clock.clone(),
+            attachments: AttachmentPolicy {
+                max_files: config.attachments.max_files,
+                max_file_bytes: config.attachments.max_file_bytes,
+            },
+            session_ttl: SignedDuration::from_secs(config.staff.session_ttl_secs),
+            metrics: metrics.clone(),
+        };
+        let senders = Arc::new(senders(&config)?);
+        let outbox = OutboxWorker::new(store, senders, clock, config.outbox.clone(), metrics);
+        Ok(Application {
+            listener,
+            address,
+            state,
+            outbox,
+            run_outbox: config.outbox.run_worker,
+            body_limit: config.server.body_limit_bytes,
+        })
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    pub fn port(&self) -> u16 {
+        self.address.port()
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// The outbox worker, for driving it one step at a time in tests.
+    pub fn outbox(&self) -> OutboxWorker {
+        self.outbox.clone()
+    }
+
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        self.run_with_shutdown(shutdown_signal()).await
+    }
+
+    pub async fn run_with_shutdown(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let worker = self
+            .run_outbox
+            .then(|| tokio::spawn(self.outbox.clone().run(stop_rx)));
+        let app = crate::http::router(self.state.clone(), self.body_limit);
+        let served = axum::serve(self.listener, app)
+            .with_graceful_shutdown(shutdown)
+            .await;
+        let _ = stop_tx.send(true);
+        if let Some(w) = worker {
+            let _ = w.await;
+        }
+        served.context("serving HTTP")
+    }
+}
+
+fn senders(config: &Config) -> anyhow::Result<Senders> {
+    let mut senders = Senders::new();
+    if !config.smtp.host.is_empty() {
+        senders = senders.with(
+            ReplyChannel::Email,
+            Arc::new(EmailSender::new(&config.smtp).context("[smtp]")?),
+        );
+    }
+    if !config.sms.url.is_empty() {
+        senders = senders.with(
+            ReplyChannel::Sms,
+            Arc::new(GatewaySender::new(GatewayChannel::Sms, &config.sms).context("[sms]")?),
+        );
+    }
+    if !config.push.url.is_empty() {
+        senders = senders.with(
+            ReplyChannel::Push,
+            Arc::new(GatewaySender::new(GatewayChannel::Push, &config.push).context("[push]")?),
+        );
+    }
+    Ok(senders)
+}
+
+/// The configured secret, or one generated on first start and kept in the data folder.
+pub fn identity_secret(config: &Config, data_dir: &Path) -> anyhow::Result<Vec<u8>> {
+    if let Some(s) = &config.identity.secret {
+        anyhow::ensure!(
+            s.expose().len() >= 16,
+            "identity.secret must be at least 16 characters"
+        );
+        return Ok(s.expose().as_bytes().to_vec());
+    }
+    let path = data_dir.join("identity.secret");
+    match std::fs::read_to_string(&path) {
+        Ok(s) if s.trim().len() >= 16 => Ok(s.trim().as_bytes().to_vec()),
+        _ => {
+            let mut raw = [0u8; 32];
+            getrandom::fill(&mut raw).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+            let secret = hex::encode(raw);
+            std::fs::create_dir_all(data_dir)?;
+            std::fs::write(&path, &secret)
+                .with_context(|| format!("writing {}", path.display()))?;
+            tracing::info!(path = %path.display(), "generated a customer identity secret");
+            Ok(secret.into_bytes())
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down");
+}

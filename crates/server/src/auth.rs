@@ -1,0 +1,205 @@
+//! Who is asking: customers by the host site's signed identity token, staff by
+//! a session token from password login (argon2). Both come as
+//! `Authorization: Bearer …`; customer endpoints live under `/api/v1/customer/`.
+
+use argon2::Argon2;
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use axum::extract::FromRequestParts;
+use axum::http::header;
+use axum::http::request::Parts;
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use sha2::{Digest, Sha256};
+use switchboard_domain::customer::Customer;
+use switchboard_domain::identity::IdentityError;
+use switchboard_domain::ticket::Actor;
+use switchboard_store::{Operator, Role, StoreError};
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+pub fn hash_password(password: &str) -> anyhow::Result<String> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| anyhow::anyhow!("hashing a password: {e}"))
+}
+
+pub fn verify_password(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// A real argon2 hash of a random password: checking a login that does not
+/// exist against it costs the same time as checking a real one.
+pub fn dummy_hash() -> &'static str {
+    static HASH: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| hash_password("no such account").unwrap_or_default());
+    &HASH
+}
+
+/// A new random session token and the hash the store keeps instead of it.
+pub fn new_session_token() -> anyhow::Result<(String, String)> {
+    let mut raw = [0u8; 32];
+    getrandom::fill(&mut raw).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    let token = URL_SAFE_NO_PAD.encode(raw);
+    let hash = token_hash(&token);
+    Ok((token, hash))
+}
+
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+fn bearer(parts: &Parts) -> Option<&str> {
+    let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then_some(token.trim())
+}
+
+/// A signed-in customer, vouched for by the host site.
+#[derive(Debug, Clone)]
+pub struct CustomerAuth(pub Customer);
+
+impl CustomerAuth {
+    pub fn actor(&self) -> Actor {
+        Actor::Customer(self.0.id.clone())
+    }
+}
+
+impl FromRequestParts<AppState> for CustomerAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = bearer(parts).ok_or_else(|| {
+            ApiError::unauthorized(
+                "identity_token_missing",
+                "Нужен токен личности клиента",
+                "A customer identity token is required",
+            )
+        })?;
+        let id = state
+            .identity
+            .verify(token, state.clock.now())
+            .map_err(|e| {
+                let (code, ru) = match e {
+                    IdentityError::Expired => {
+                        ("identity_token_expired", "Срок действия токена истёк")
+                    }
+                    IdentityError::BadSignature => {
+                        ("identity_token_invalid", "Подпись токена неверна")
+                    }
+                    IdentityError::Malformed => ("identity_token_invalid", "Токен повреждён"),
+                    IdentityError::TooLong => (
+                        "identity_token_invalid",
+                        "Срок действия токена слишком долгий",
+                    ),
+                };
+                ApiError::unauthorized(code, ru, e.to_string())
+            })?;
+        match state.store.customer(&id).await {
+            Ok(customer) => Ok(CustomerAuth(customer)),
+            Err(StoreError::NotFound) => Err(ApiError::unauthorized(
+                "unknown_customer",
+                "Учётная запись не найдена",
+                "The account is not known to support",
+            )),
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+/// A signed-in member of staff.
+#[derive(Debug, Clone)]
+pub struct StaffAuth(pub Operator);
+
+impl StaffAuth {
+    pub fn actor(&self) -> Actor {
+        Actor::Operator(self.0.id)
+    }
+
+    pub fn is_supervisor(&self) -> bool {
+        matches!(self.0.role, Role::Supervisor | Role::Admin)
+    }
+
+    pub fn require_supervisor(&self) -> Result<(), ApiError> {
+        if self.is_supervisor() {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden(
+                "supervisor_only",
+                "Это может сделать только руководитель смены",
+                "Only a supervisor or admin may do this",
+            ))
+        }
+    }
+
+    pub fn require_admin(&self) -> Result<(), ApiError> {
+        if self.0.role == Role::Admin {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden(
+                "admin_only",
+                "Это может сделать только администратор",
+                "Only an admin may do this",
+            ))
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for StaffAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = bearer(parts).ok_or_else(|| {
+            ApiError::unauthorized(
+                "session_missing",
+                "Войдите в систему",
+                "Sign in first: a staff session token is required",
+            )
+        })?;
+        match state
+            .store
+            .session_operator(&token_hash(token), state.clock.now())
+            .await
+        {
+            Ok(op) => Ok(StaffAuth(op)),
+            Err(StoreError::NotFound) => Err(ApiError::unauthorized(
+                "session_invalid",
+                "Сессия истекла или недействительна, войдите снова",
+                "The session has expired or is not valid; sign in again",
+            )),
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_verify_only_with_the_right_password() {
+        let h = hash_password("operator-demo").unwrap();
+        assert!(verify_password("operator-demo", &h));
+        assert!(!verify_password("operator-dem0", &h));
+        assert!(!verify_password("operator-demo", "not a phc string"));
+    }
+
+    #[test]
+    fn session_tokens_are_random_and_stored_hashed() {
+        let (a, ha) = new_session_token().unwrap();
+        let (b, _) = new_session_token().unwrap();
+        assert_ne!(a, b);
+        assert_eq!(token_hash(&a), ha);
+        assert_ne!(a, ha);
+    }
+}

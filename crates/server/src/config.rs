@@ -1,0 +1,240 @@
+//! Configuration: defaults → TOML file → environment (`SWITCHBOARD__SECTION__KEY`),
+//! into one typed struct that is passed explicitly. Secrets are redacted in `Debug`.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+use switchboard_channels::{GatewayConfig, Secret, SmtpConfig};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub server: ServerConfig,
+    pub database: DatabaseConfig,
+    pub storage: StorageConfig,
+    pub identity: IdentityConfig,
+    pub staff: StaffConfig,
+    pub attachments: AttachmentsConfig,
+    pub outbox: OutboxConfig,
+    pub profile: ProfileConfig,
+    pub log: LogConfig,
+    pub smtp: SmtpConfig,
+    pub sms: GatewayConfig,
+    pub push: GatewayConfig,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            server: ServerConfig::default(),
+            database: DatabaseConfig::default(),
+            storage: StorageConfig::default(),
+            identity: IdentityConfig::default(),
+            staff: StaffConfig::default(),
+            attachments: AttachmentsConfig::default(),
+            outbox: OutboxConfig::default(),
+            profile: ProfileConfig::default(),
+            log: LogConfig::default(),
+            smtp: SmtpConfig::default(),
+            sms: GatewayConfig::default(),
+            push: GatewayConfig::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerConfig {
+    /// Address to listen on; port 0 picks a free port (tests use it).
+    pub listen: SocketAddr,
+    /// Largest request body accepted, in bytes (five 10 MiB files plus the form).
+    pub body_limit_bytes: usize,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            body_limit_bytes: 52 * 1024 * 1024,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DatabaseConfig {
+    /// `sqlite:<path>` or `postgres://…`. Empty means `<data_dir>/switchboard.db`.
+    pub url: String,
+    pub max_connections: u32,
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        DatabaseConfig {
+            url: String::new(),
+            max_connections: 16,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StorageConfig {
+    /// Holds the SQLite database, attachments and the generated identity secret.
+    pub data_dir: PathBuf,
+}
+
+impl Default for StorageConfig {
+    fn default() -> Self {
+        StorageConfig {
+            data_dir: PathBuf::from("data"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct IdentityConfig {
+    /// The secret shared with the host site for customer identity tokens.
+    /// When unset, one is generated into `<data_dir>/identity.secret` on first start.
+    pub secret: Option<Secret>,
+    /// Tokens valid for longer than this are refused.
+    pub max_token_lifetime_secs: i64,
+}
+
+impl Default for IdentityConfig {
+    fn default() -> Self {
+        IdentityConfig {
+            secret: None,
+            max_token_lifetime_secs: 24 * 3600,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StaffConfig {
+    pub session_ttl_secs: i64,
+}
+
+impl Default for StaffConfig {
+    fn default() -> Self {
+        StaffConfig {
+            session_ttl_secs: 12 * 3600,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AttachmentsConfig {
+    pub max_files: usize,
+    pub max_file_bytes: usize,
+}
+
+impl Default for AttachmentsConfig {
+    fn default() -> Self {
+        AttachmentsConfig {
+            max_files: 5,
+            max_file_bytes: 10 * 1024 * 1024,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OutboxConfig {
+    /// Run the delivery worker in this process (tests drive it step by step instead).
+    pub run_worker: bool,
+    pub poll_interval_ms: u64,
+    pub batch_size: u32,
+    /// Attempts before a notification is given up as failed.
+    pub max_attempts: u32,
+    pub backoff_base_secs: i64,
+    pub backoff_max_secs: i64,
+    /// How long a claimed notification is reserved for one worker.
+    pub lease_secs: i64,
+}
+
+impl Default for OutboxConfig {
+    fn default() -> Self {
+        OutboxConfig {
+            run_worker: true,
+            poll_interval_ms: 1000,
+            batch_size: 32,
+            max_attempts: 8,
+            backoff_base_secs: 5,
+            backoff_max_secs: 3600,
+            lease_secs: 60,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ProfileConfig {
+    /// A catalog TOML file; empty means the built-in demo catalog.
+    pub catalog: Option<PathBuf>,
+    /// Load the demo customers, orders and staff into an empty database.
+    pub demo: bool,
+}
+
+impl Default for ProfileConfig {
+    fn default() -> Self {
+        ProfileConfig {
+            catalog: None,
+            demo: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogConfig {
+    /// `text` or `json`.
+    pub format: String,
+    /// A tracing filter, e.g. `info,switchboard_server=debug`; `RUST_LOG` wins when set.
+    pub filter: String,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        LogConfig {
+            format: "text".into(),
+            filter: "info".into(),
+        }
+    }
+}
+
+impl Config {
+    /// Defaults, then the TOML file if given, then `SWITCHBOARD__…` variables.
+    pub fn load(file: Option<&Path>) -> Result<Config, Box<figment::Error>> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(path) = file {
+            figment = figment.merge(Toml::file_exact(path));
+        }
+        figment
+            .merge(Env::prefixed("SWITCHBOARD__").split("__"))
+            .extract()
+            .map_err(Box::new)
+    }
+
+    pub fn database_url(&self) -> String {
+        if self.database.url.is_empty() {
+            format!(
+                "sqlite:{}",
+                self.storage.data_dir.join("switchboard.db").display()
+            )
+        } else {
+            self.database.url.clone()
+        }
+    }
+
+    /// The default configuration as TOML, for `switchboard config`.
+    pub fn default_toml() -> String {
+        toml::to_string_pretty(&Config::default()).unwrap_or_default()
+    }
+}

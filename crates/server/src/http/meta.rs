@@ -1,0 +1,70 @@
+//! Liveness, readiness, metrics and the OpenAPI document.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::state::AppState;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    pub status: &'static str,
+}
+
+/// The process is up.
+#[utoipa::path(get, path = "/healthz", tag = "meta", responses((status = 200, body = Health)))]
+pub async fn healthz() -> Json<Health> {
+    Json(Health { status: "ok" })
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Readiness {
+    pub status: &'static str,
+    pub database: &'static str,
+    pub backend: &'static str,
+    pub storage: &'static str,
+}
+
+/// The database answers and attachments can be stored.
+#[utoipa::path(get, path = "/readyz", tag = "meta", responses(
+    (status = 200, body = Readiness), (status = 503, body = Readiness)))]
+pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    let db = state.store.ping().await.is_ok();
+    let files = state.files.writable().await;
+    let body = Readiness {
+        status: if db && files { "ready" } else { "not_ready" },
+        database: if db { "ok" } else { "unreachable" },
+        backend: match state.store.backend() {
+            switchboard_store::Backend::Sqlite => "sqlite",
+            switchboard_store::Backend::Postgres => "postgres",
+        },
+        storage: if files { "ok" } else { "not_writable" },
+    };
+    let code = if db && files {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (code, Json(body))
+}
+
+/// Prometheus text exposition.
+#[utoipa::path(get, path = "/metrics", tag = "meta", responses((status = 200, content_type = "text/plain", body = String)))]
+pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+    if let Ok(n) = state.store.pending_notifications().await {
+        state
+            .metrics
+            .outbox_pending
+            .set(i64::try_from(n).unwrap_or(i64::MAX));
+    }
+    (
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        state.metrics.render(),
+    )
+}

@@ -1,0 +1,226 @@
+//! The HTTP API: routes, the OpenAPI document, and the layers every request
+//! passes through (body limit, error localisation, metrics, tracing, panics).
+
+pub mod admin;
+pub mod attachments;
+pub mod catalog;
+pub mod customer;
+pub mod input;
+pub mod meta;
+pub mod session;
+pub mod tickets;
+pub mod views;
+
+use std::sync::Arc;
+
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use switchboard_domain::i18n::Locale;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::error::{ApiError, EnglishProblem};
+use crate::metrics::{HttpLabels, Metrics};
+use crate::state::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Switchboard API", description = "Omnichannel customer support: customers' \"Contact us\" and \"My requests\", the operator console, administration. Errors are RFC 9457 problem details with a stable `code`."),
+    modifiers(&SecuritySchemes),
+    tags(
+        (name = "customer", description = "The signed-in customer (identity token from the host site)"),
+        (name = "tickets", description = "Operator console"),
+        (name = "staff", description = "Staff sign-in and accounts"),
+        (name = "customers", description = "Customer profiles and orders"),
+        (name = "catalog", description = "Lines, topics and problems"),
+        (name = "meta", description = "Health, readiness, metrics"),
+    )
+)]
+struct ApiDoc;
+
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let mut customer = Http::new(HttpAuthScheme::Bearer);
+        customer.description = Some(
+            "Customer identity token signed by the host site: `<account>.<expiry>.<HMAC-SHA256>`"
+                .into(),
+        );
+        components.add_security_scheme("customer", SecurityScheme::Http(customer));
+        let mut staff = Http::new(HttpAuthScheme::Bearer);
+        staff.description = Some("Staff session token from POST /api/v1/auth/login".into());
+        components.add_security_scheme("staff", SecurityScheme::Http(staff));
+    }
+}
+
+fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(meta::healthz))
+        .routes(routes!(meta::readyz))
+        .routes(routes!(meta::metrics))
+        .routes(routes!(catalog::catalog))
+        .routes(routes!(session::login))
+        .routes(routes!(session::logout))
+        .routes(routes!(session::me))
+        .routes(routes!(customer::me))
+        .routes(routes!(customer::create, customer::list))
+        .routes(routes!(customer::get))
+        .routes(routes!(customer::reply))
+        .routes(routes!(customer::reopen))
+        .routes(routes!(customer::claim))
+        .routes(routes!(customer::attachment))
+        .routes(routes!(tickets::list))
+        .routes(routes!(tickets::get))
+        .routes(routes!(tickets::events))
+        .routes(routes!(tickets::notifications))
+        .routes(routes!(tickets::attachment))
+        .routes(routes!(tickets::take))
+        .routes(routes!(tickets::assign))
+        .routes(routes!(tickets::reply))
+        .routes(routes!(tickets::note))
+        .routes(routes!(tickets::priority))
+        .routes(routes!(tickets::topic))
+        .routes(routes!(tickets::transfer))
+        .routes(routes!(tickets::resolve))
+        .routes(routes!(tickets::close))
+        .routes(routes!(admin::get_customer, admin::put_customer))
+        .routes(routes!(admin::put_order))
+        .routes(routes!(admin::list_staff, admin::create_staff))
+}
+
+/// The OpenAPI document, as served at `/api/openapi.json`.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api().split_for_parts().1
+}
+
+pub fn router(state: AppState, body_limit: usize) -> Router {
+    let (routes, doc) = api().split_for_parts();
+    let doc = Arc::new(doc);
+    let metrics = state.metrics.clone();
+    routes
+        .route(
+            "/api/openapi.json",
+            get(move || async move { Json(doc.as_ref().clone()) }),
+        )
+        // A route layer runs after routing, so the matched route template is known.
+        .route_layer(middleware::from_fn_with_state(metrics, count))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(state)
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(middleware::from_fn(localize))
+        .layer(TraceLayer::new_for_http())
+        .layer(CatchPanicLayer::custom(|_| {
+            ApiError::Internal(anyhow::anyhow!("a handler panicked")).into_response()
+        }))
+}
+
+async fn not_found() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "no_such_endpoint",
+        "Нет такого адреса API",
+        "No such API endpoint",
+    )
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "Этот метод здесь не поддерживается",
+        "Method not allowed here",
+    )
+}
+
+/// The language the client prefers, from `Accept-Language`; Russian by default.
+pub fn preferred_locale(accept_language: Option<&str>) -> Locale {
+    let Some(header) = accept_language else {
+        return Locale::Ru;
+    };
+    let mut best: Option<(f32, Locale)> = None;
+    for part in header.split(',') {
+        let mut pieces = part.trim().split(';');
+        let tag = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
+        let q = pieces
+            .find_map(|p| {
+                p.trim()
+                    .strip_prefix("q=")
+                    .and_then(|v| v.parse::<f32>().ok())
+            })
+            .unwrap_or(1.0);
+        let primary = tag.split('-').next().unwrap_or("");
+        if let Some(locale) = Locale::parse(primary) {
+            if best.is_none_or(|(bq, _)| q > bq) {
+                best = Some((q, locale));
+            }
+        }
+    }
+    best.map(|(_, l)| l).unwrap_or(Locale::Ru)
+}
+
+async fn localize(req: Request, next: Next) -> Response {
+    let locale = preferred_locale(
+        req.headers()
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
+    );
+    let mut response = next.run(req).await;
+    if locale == Locale::En {
+        if let Some(EnglishProblem(body)) = response.extensions_mut().remove::<EnglishProblem>() {
+            let (mut parts, _) = response.into_parts();
+            parts
+                .headers
+                .insert(header::CONTENT_LANGUAGE, HeaderValue::from_static("en"));
+            parts.headers.remove(header::CONTENT_LENGTH);
+            response = Response::from_parts(parts, axum::body::Body::from(body));
+        }
+    }
+    response
+}
+
+async fn count(State(metrics): State<Arc<Metrics>>, req: Request, next: Next) -> Response {
+    let method = req.method().to_string();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "unmatched".into());
+    let response = next.run(req).await;
+    metrics
+        .http_requests
+        .get_or_create(&HttpLabels {
+            method,
+            route,
+            status: response.status().as_u16(),
+        })
+        .inc();
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_picks_the_best_supported_language() {
+        assert_eq!(preferred_locale(None), Locale::Ru);
+        assert_eq!(preferred_locale(Some("en-US,en;q=0.9")), Locale::En);
+        assert_eq!(
+            preferred_locale(Some("de-DE, ru;q=0.8, en;q=0.5")),
+            Locale::Ru
+        );
+        assert_eq!(preferred_locale(Some("ru;q=0.3, en;q=0.7")), Locale::En);
+        assert_eq!(preferred_locale(Some("fr")), Locale::Ru);
+    }
+}

@@ -1,0 +1,411 @@
+//! What the API returns. Customer views and staff views are separate types, so
+//! a field meant for staff (priority, assignee, internal notes) cannot leak to
+//! a customer by accident.
+
+use serde::Serialize;
+use switchboard_domain::catalog::Catalog;
+use switchboard_domain::customer::{Customer, Order};
+use switchboard_domain::i18n::Text;
+use switchboard_domain::ticket::{Actor, ProblemChoice, Ticket};
+use switchboard_store::{AttachmentMeta, Operator, OutboxRecord, StoredEvent, StoredMessage};
+use utoipa::ToSchema;
+
+/// A name in Russian and English.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Names {
+    pub ru: String,
+    pub en: String,
+}
+
+impl From<&Text> for Names {
+    fn from(t: &Text) -> Self {
+        Names {
+            ru: t.ru.clone(),
+            en: if t.en.is_empty() {
+                t.ru.clone()
+            } else {
+                t.en.clone()
+            },
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Coded {
+    pub code: String,
+    pub name: Names,
+}
+
+fn coded(code: &str, name: Option<&Text>) -> Coded {
+    Coded {
+        code: code.to_owned(),
+        name: name.map(Names::from).unwrap_or_else(|| Names {
+            ru: code.to_owned(),
+            en: code.to_owned(),
+        }),
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ProblemView {
+    /// A problem code from the topic's list, or `other`.
+    pub code: String,
+    pub name: Names,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Classification {
+    pub line: Coded,
+    pub topic: Coded,
+    pub problem: ProblemView,
+}
+
+pub fn classification(catalog: &Catalog, t: &Ticket) -> Classification {
+    let line = catalog.line(&t.line);
+    let topic = line.and_then(|l| l.topic(&t.topic));
+    let problem = match &t.problem {
+        ProblemChoice::Listed(code) => ProblemView {
+            code: code.clone(),
+            name: topic
+                .and_then(|tp| tp.problem(code))
+                .map(|p| Names::from(&p.name))
+                .unwrap_or(Names {
+                    ru: code.clone(),
+                    en: code.clone(),
+                }),
+        },
+        ProblemChoice::Other(text) => ProblemView {
+            code: "other".into(),
+            name: Names {
+                ru: text.clone(),
+                en: text.clone(),
+            },
+        },
+    };
+    Classification {
+        line: coded(&t.line, line.map(|l| &l.name)),
+        topic: coded(&t.topic, topic.map(|tp| &tp.name)),
+        problem,
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AttachmentView {
+    /// The file's SHA-256; also its download id.
+    pub id: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: u64,
+    pub url: String,
+}
+
+fn attachments(list: &[AttachmentMeta], base: &str) -> Vec<AttachmentView> {
+    list.iter()
+        .map(|a| AttachmentView {
+            id: a.hash.as_str().to_owned(),
+            file_name: a.file_name.clone(),
+            content_type: a.content_type.clone(),
+            size: a.size,
+            url: format!("{base}/attachments/{}", a.hash.as_str()),
+        })
+        .collect()
+}
+
+fn time(t: Option<jiff::Timestamp>) -> Option<String> {
+    t.map(|t| t.to_string())
+}
+
+/// A message as the customer sees it: from them, from support or from the bot.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CustomerMessageView {
+    pub id: i64,
+    /// `customer`, `support` or `bot`.
+    pub author: String,
+    pub body: String,
+    pub attachments: Vec<AttachmentView>,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CustomerTicketView {
+    pub number: String,
+    pub status: String,
+    /// `request` or `claim`.
+    pub kind: String,
+    #[serde(flatten)]
+    pub classification: Classification,
+    pub order_number: Option<String>,
+    pub subject: String,
+    pub reply_channel: String,
+    /// When support's next reply is due; absent while support waits for the customer.
+    pub reply_due_at: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub messages: Option<Vec<CustomerMessageView>>,
+}
+
+impl CustomerTicketView {
+    pub fn new(catalog: &Catalog, t: &Ticket, messages: Option<&[StoredMessage]>) -> Self {
+        let base = format!("/api/v1/customer/tickets/{}", t.number);
+        CustomerTicketView {
+            number: t.number.to_string(),
+            status: t.status.as_str().into(),
+            kind: t.kind.as_str().into(),
+            classification: classification(catalog, t),
+            order_number: t.order_number.as_ref().map(|o| o.to_string()),
+            subject: t.subject.clone(),
+            reply_channel: t.reply_channel.as_str().into(),
+            reply_due_at: time(t.due_at),
+            created_at: t.created_at.to_string(),
+            updated_at: t.updated_at.to_string(),
+            messages: messages.map(|ms| {
+                ms.iter()
+                    .map(|m| CustomerMessageView {
+                        id: m.id,
+                        author: match m.author {
+                            Actor::Customer(_) => "customer",
+                            Actor::Bot => "bot",
+                            Actor::Operator(_) | Actor::System => "support",
+                        }
+                        .into(),
+                        body: m.body.clone(),
+                        attachments: attachments(&m.attachments, &base),
+                        created_at: m.created_at.to_string(),
+                    })
+                    .collect()
+            }),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ActorView {
+    /// `customer`, `operator`, `bot` or `system`.
+    pub kind: String,
+    pub id: Option<String>,
+}
+
+impl From<&Actor> for ActorView {
+    fn from(a: &Actor) -> Self {
+        ActorView {
+            kind: a.kind().into(),
+            id: a.id_text(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StaffMessageView {
+    pub id: i64,
+    pub author: ActorView,
+    /// `public` or `internal`.
+    pub visibility: String,
+    pub body: String,
+    pub attachments: Vec<AttachmentView>,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StaffTicketView {
+    pub number: String,
+    pub version: i64,
+    pub status: String,
+    pub kind: String,
+    pub channel: String,
+    pub priority: String,
+    pub customer_id: String,
+    #[serde(flatten)]
+    pub classification: Classification,
+    pub order_number: Option<String>,
+    pub subject: String,
+    pub reply_channel: String,
+    pub assignee_id: Option<i64>,
+    pub due_at: Option<String>,
+    pub first_response_at: Option<String>,
+    pub resolved_at: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub messages: Option<Vec<StaffMessageView>>,
+}
+
+impl StaffTicketView {
+    pub fn new(catalog: &Catalog, t: &Ticket, messages: Option<&[StoredMessage]>) -> Self {
+        let base = format!("/api/v1/tickets/{}", t.number);
+        StaffTicketView {
+            number: t.number.to_string(),
+            version: t.version,
+            status: t.status.as_str().into(),
+            kind: t.kind.as_str().into(),
+            channel: t.channel.as_str().into(),
+            priority: t.priority.as_str().into(),
+            customer_id: t.customer_id.to_string(),
+            classification: classification(catalog, t),
+            order_number: t.order_number.as_ref().map(|o| o.to_string()),
+            subject: t.subject.clone(),
+            reply_channel: t.reply_channel.as_str().into(),
+            assignee_id: t.assignee.map(|a| a.0),
+            due_at: time(t.due_at),
+            first_response_at: time(t.first_response_at),
+            resolved_at: time(t.resolved_at),
+            created_at: t.created_at.to_string(),
+            updated_at: t.updated_at.to_string(),
+            messages: messages.map(|ms| {
+                ms.iter()
+                    .map(|m| StaffMessageView {
+                        id: m.id,
+                        author: ActorView::from(&m.author),
+                        visibility: match m.visibility {
+                            switchboard_store::Visibility::Public => "public",
+                            switchboard_store::Visibility::Internal => "internal",
+                        }
+                        .into(),
+                        body: m.body.clone(),
+                        attachments: attachments(&m.attachments, &base),
+                        created_at: m.created_at.to_string(),
+                    })
+                    .collect()
+            }),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EventView {
+    pub id: i64,
+    pub actor: ActorView,
+    /// Stable event code, e.g. `status_changed`.
+    pub kind: String,
+    /// The event's details as stored.
+    #[schema(value_type = Object)]
+    pub data: serde_json::Value,
+    pub at: String,
+}
+
+impl From<&StoredEvent> for EventView {
+    fn from(e: &StoredEvent) -> Self {
+        EventView {
+            id: e.id,
+            actor: ActorView::from(&e.actor),
+            kind: e.event.code().into(),
+            data: serde_json::to_value(&e.event).unwrap_or(serde_json::Value::Null),
+            at: e.at.to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct NotificationView {
+    pub id: i64,
+    pub channel: String,
+    pub recipient: String,
+    pub subject: String,
+    /// `pending`, `delivered` or `failed`.
+    pub status: String,
+    pub attempts: u32,
+    pub last_error: Option<String>,
+    pub created_at: String,
+    pub delivered_at: Option<String>,
+}
+
+impl From<&OutboxRecord> for NotificationView {
+    fn from(r: &OutboxRecord) -> Self {
+        NotificationView {
+            id: r.id,
+            channel: r.notification.channel.as_str().into(),
+            recipient: r.notification.recipient.clone(),
+            subject: r.notification.subject.clone(),
+            status: serde_json::to_value(r.status)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+            attempts: r.attempts,
+            last_error: r.last_error.clone(),
+            created_at: r.created_at.to_string(),
+            delivered_at: time(r.delivered_at),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OrderView {
+    pub number: String,
+    pub title: String,
+    pub status: String,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub placed_at: String,
+}
+
+impl From<&Order> for OrderView {
+    fn from(o: &Order) -> Self {
+        OrderView {
+            number: o.number.to_string(),
+            title: o.title.clone(),
+            status: o.status.clone(),
+            amount_minor: o.amount_minor,
+            currency: o.currency.clone(),
+            placed_at: o.placed_at.to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CustomerView {
+    pub id: String,
+    pub kind: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub locale: String,
+    pub premium_seller: bool,
+    pub corporate: bool,
+    /// Travel bookings as the order system describes them.
+    #[schema(value_type = Vec<Object>)]
+    pub bookings: serde_json::Value,
+    pub orders: Vec<OrderView>,
+}
+
+impl CustomerView {
+    pub fn new(c: &Customer, orders: &[Order]) -> Self {
+        CustomerView {
+            id: c.id.to_string(),
+            kind: c.kind.as_str().into(),
+            name: c.name.clone(),
+            email: c.email.as_ref().map(|e| e.to_string()),
+            phone: c.phone.as_ref().map(|p| p.to_string()),
+            locale: c.locale.as_str().into(),
+            premium_seller: c.flags.premium_seller,
+            corporate: c.flags.corporate,
+            bookings: serde_json::to_value(&c.bookings).unwrap_or_default(),
+            orders: orders.iter().map(OrderView::from).collect(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OperatorView {
+    pub id: i64,
+    pub login: String,
+    pub name: String,
+    /// `operator`, `supervisor` or `admin`.
+    pub role: String,
+    pub skills: Vec<String>,
+    pub capacity: u32,
+    pub active: bool,
+}
+
+impl From<&Operator> for OperatorView {
+    fn from(o: &Operator) -> Self {
+        OperatorView {
+            id: o.id.0,
+            login: o.login.to_string(),
+            name: o.name.clone(),
+            role: o.role.as_str().into(),
+            skills: o.skills.clone(),
+            capacity: o.capacity,
+            active: o.active,
+        }
+    }
+}

@@ -1,0 +1,155 @@
+//! Delivers the notification outbox. Rows are written in the same transaction
+//! as the change that causes them; this worker claims due rows with a lease
+//! (so several nodes never send one twice at the same time), sends each through
+//! the channel's sender, and records the outcome: delivered, retry later with
+//! exponential backoff, or failed for good after the last attempt or a
+//! permanent refusal. Delivery is at least once: a crash after sending but
+//! before recording sends again when the lease runs out.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use jiff::SignedDuration;
+use switchboard_channels::{SendError, Senders};
+use switchboard_store::{OutboxItem, Store};
+
+use crate::clock::Clock;
+use crate::config::OutboxConfig;
+use crate::metrics::{DeliveryLabels, Metrics};
+
+#[derive(Clone)]
+pub struct OutboxWorker {
+    store: Arc<dyn Store>,
+    senders: Arc<Senders>,
+    clock: Arc<dyn Clock>,
+    config: OutboxConfig,
+    metrics: Arc<Metrics>,
+}
+
+/// What one step did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct StepReport {
+    pub delivered: usize,
+    pub retrying: usize,
+    pub failed: usize,
+}
+
+impl StepReport {
+    pub fn total(&self) -> usize {
+        self.delivered + self.retrying + self.failed
+    }
+}
+
+impl OutboxWorker {
+    pub fn new(
+        store: Arc<dyn Store>,
+        senders: Arc<Senders>,
+        clock: Arc<dyn Clock>,
+        config: OutboxConfig,
+        metrics: Arc<Metrics>,
+    ) -> Self {
+        OutboxWorker {
+            store,
+            senders,
+            clock,
+            config,
+            metrics,
+        }
+    }
+
+    /// Delay before attempt `attempts + 1`: base · 2^attempts, capped.
+    pub fn backoff(&self, attempts: u32) -> SignedDuration {
+        let base = self.config.backoff_base_secs.max(1);
+        let secs = base
+            .saturating_mul(1i64 << attempts.min(30))
+            .min(self.config.backoff_max_secs.max(base));
+        SignedDuration::from_secs(secs)
+    }
+
+    /// Claims one batch of due notifications and tries each once.
+    pub async fn run_once(&self) -> anyhow::Result<StepReport> {
+        let now = self.clock.now();
+        let items = self
+            .store
+            .claim_notifications(
+                now,
+                SignedDuration::from_secs(self.config.lease_secs.max(1)),
+                self.config.batch_size.max(1),
+            )
+            .await?;
+        let mut report = StepReport::default();
+        for item in items {
+            self.deliver(item, &mut report).await?;
+        }
+        Ok(report)
+    }
+
+    #[tracing::instrument(skip_all, fields(notification = item.id, channel = item.notification.channel.as_str()))]
+    async fn deliver(&self, item: OutboxItem, report: &mut StepReport) -> anyhow::Result<()> {
+        let channel = item.notification.channel;
+        let result = match self.senders.get(channel) {
+            Some(sender) => sender.send(&item.notification).await.map(|_| ()),
+            None => Err(SendError::Transient(format!(
+                "no sender is configured for {channel}"
+            ))),
+        };
+        let outcome = match result {
+            Ok(()) => {
+                self.store
+                    .notification_delivered(item.id, self.clock.now())
+                    .await?;
+                report.delivered += 1;
+                "delivered"
+            }
+            Err(err) => {
+                let attempts = item.attempts + 1;
+                let give_up =
+                    matches!(err, SendError::Permanent(_)) || attempts >= self.config.max_attempts;
+                let retry_at = (!give_up).then(|| self.clock.now() + self.backoff(item.attempts));
+                tracing::warn!(error = %err, attempts, give_up, "notification not delivered");
+                self.store
+                    .notification_failed(item.id, &err.to_string(), retry_at)
+                    .await?;
+                if give_up {
+                    report.failed += 1;
+                    "failed"
+                } else {
+                    report.retrying += 1;
+                    "retry"
+                }
+            }
+        };
+        self.metrics
+            .notifications
+            .get_or_create(&DeliveryLabels {
+                channel: channel.as_str().into(),
+                outcome: outcome.into(),
+            })
+            .inc();
+        Ok(())
+    }
+
+    /// Runs until `stop` turns true: a full batch is followed at once by the
+    /// next; otherwise the worker waits for the poll interval.
+    pub async fn run(self, mut stop: tokio::sync::watch::Receiver<bool>) {
+        let idle = Duration::from_millis(self.config.poll_interval_ms.max(10));
+        loop {
+            let busy = match self.run_once().await {
+                Ok(r) => r.total() >= self.config.batch_size as usize,
+                Err(e) => {
+                    tracing::error!(error = ?e, "outbox step failed");
+                    false
+                }
+            };
+            if *stop.borrow() {
+                return;
+            }
+            if !busy {
+                tokio::select! {
+                    _ = tokio::time::sleep(idle) => {}
+                    _ = stop.changed() => return,
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,27 @@
+//! What every handler can reach. Cheap to clone: everything is shared.
+
+use std::sync::Arc;
+
+use jiff::SignedDuration;
+use switchboard_domain::attachment::AttachmentPolicy;
+use switchboard_domain::catalog::Catalog;
+use switchboard_domain::identity::IdentitySigner;
+use switchboard_domain::sla::SlaPolicy;
+use switchboard_store::Store;
+
+use crate::clock::Clock;
+use crate::files::FileStore;
+use crate::metrics::Metrics;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub catalog: Arc<Catalog>,
+    pub sla: Arc<SlaPolicy>,
+    pub identity: Arc<IdentitySigner>,
+    pub files: FileStore,
+    pub clock: Arc<dyn Clock>,
+    pub attachments: AttachmentPolicy,
+    pub session_ttl: SignedDuration,
+    pub metrics: Arc<Metrics>,
+}
