@@ -13,7 +13,7 @@ use switchboard_domain::attachment::AttachmentPolicy;
 use switchboard_domain::identity::IdentitySigner;
 use switchboard_domain::sla::SlaPolicy;
 use switchboard_domain::ticket::ReplyChannel;
-use switchboard_store::ConnectOptions;
+use switchboard_store::{ConnectOptions, Store};
 use tokio::net::TcpListener;
 
 use crate::clock::{Clock, SystemClock};
@@ -34,11 +34,17 @@ pub struct Application {
 
 impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Self> {
-        Self::build_with_clock(config, Arc::new(SystemClock)).await
+        Self::build_with(config, Arc::new(SystemClock), None).await
     }
 
-    /// Binds the listener first, so the port is known (and taken) before anything else starts.
-    pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+    /// Binds the listener first, so the port is known (and taken) before
+    /// anything else starts. Tests pass their own clock and a store opened on a
+    /// fresh database; otherwise the store is opened from the configured URL.
+    pub async fn build_with(
+        config: Config,
+        clock: Arc<dyn Clock>,
+        store: Option<Arc<dyn Store>>,
+    ) -> anyhow::Result<Self> {
         switchboard_channels::install_crypto_provider();
         let listener = TcpListener::bind(config.server.listen)
             .await
@@ -48,14 +54,17 @@ impl Application {
         std::fs::create_dir_all(data_dir)
             .with_context(|| format!("creating data folder {}", data_dir.display()))?;
 
-        let store = switchboard_store::connect(
-            &config.database_url(),
-            &ConnectOptions {
-                max_connections: config.database.max_connections,
-            },
-        )
-        .await
-        .context("opening the database")?;
+        let store = match store {
+            Some(s) => s,
+            None => switchboard_store::connect(
+                &config.database_url(),
+                &ConnectOptions {
+                    max_connections: config.database.max_connections,
+                },
+            )
+            .await
+            .context("opening the database")?,
+        };
         let catalog = Arc::new(crate::demo::load_catalog(
             config.profile.catalog.as_deref(),
         )?);
@@ -81,6 +90,7 @@ impl Application {
                 max_file_bytes: config.attachments.max_file_bytes,
             },
             session_ttl: SignedDuration::from_secs(config.staff.session_ttl_secs),
+            body_limit: config.server.body_limit_bytes,
             metrics: metrics.clone(),
         };
         let senders = Arc::new(senders(&config)?);
@@ -138,19 +148,19 @@ impl Application {
 
 fn senders(config: &Config) -> anyhow::Result<Senders> {
     let mut senders = Senders::new();
-    if !config.smtp.host.is_empty() {
+    if config.smtp.is_enabled() {
         senders = senders.with(
             ReplyChannel::Email,
             Arc::new(EmailSender::new(&config.smtp).context("[smtp]")?),
         );
     }
-    if !config.sms.url.is_empty() {
+    if config.sms.is_enabled() {
         senders = senders.with(
             ReplyChannel::Sms,
             Arc::new(GatewaySender::new(GatewayChannel::Sms, &config.sms).context("[sms]")?),
         );
     }
-    if !config.push.url.is_empty() {
+    if config.push.is_enabled() {
         senders = senders.with(
             ReplyChannel::Push,
             Arc::new(GatewaySender::new(GatewayChannel::Push, &config.push).context("[push]")?),

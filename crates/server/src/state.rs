@@ -23,5 +23,7 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub attachments: AttachmentPolicy,
     pub session_ttl: SignedDuration,
+    /// Largest request body, in bytes.
+    pub body_limit: usize,
     pub metrics: Arc<Metrics>,
 }

@@ -45,6 +45,19 @@ fn body_error(status: StatusCode) -> ApiError {
     }
 }
 
+/// A declared length over the limit is refused before a byte of the body is read.
+fn check_declared_length(req: &Request, state: &AppState) -> Result<(), ApiError> {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    match declared {
+        Some(n) if n > state.body_limit => Err(ApiError::too_large()),
+        _ => Ok(()),
+    }
+}
+
 fn content_type(req: &Request) -> String {
     req.headers()
         .get(header::CONTENT_TYPE)
@@ -74,6 +87,7 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for ApiJson<T> {
                 "Expected application/json",
             ));
         }
+        check_declared_length(&req, state)?;
         let bytes = Bytes::from_request(req, state)
             .await
             .map_err(|r| body_error(r.status()))?;
@@ -105,6 +119,7 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for Submission<T> {
         if !ct.starts_with("multipart/form-data") {
             return Err(unsupported());
         }
+        check_declared_length(&req, state)?;
         let mut multipart = Multipart::from_request(req, state).await.map_err(|_| {
             ApiError::bad_request(
                 "malformed_multipart",
@@ -119,14 +134,11 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for Submission<T> {
             let field = match multipart.next_field().await {
                 Ok(Some(f)) => f,
                 Ok(None) => break,
-                Err(e) => return Err(multipart_error(e.status())),
+                Err(e) => return Err(multipart_error(&e)),
             };
             match field.name().unwrap_or("") {
                 "data" => {
-                    let bytes = field
-                        .bytes()
-                        .await
-                        .map_err(|e| multipart_error(e.status()))?;
+                    let bytes = field.bytes().await.map_err(|e| multipart_error(&e))?;
                     data = Some(parse_json::<T>(&bytes)?);
                 }
                 "file" => {
@@ -164,7 +176,7 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for Submission<T> {
                                 buf.extend_from_slice(&chunk);
                             }
                             Ok(None) => break,
-                            Err(e) => return Err(multipart_error(e.status())),
+                            Err(e) => return Err(multipart_error(&e)),
                         }
                     }
                     files.push(Upload {
@@ -192,6 +204,11 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for Submission<T> {
     }
 }
 
-fn multipart_error(status: StatusCode) -> ApiError {
-    body_error(status)
+fn multipart_error(e: &axum::extract::multipart::MultipartError) -> ApiError {
+    // A body cut off by the size limit can surface as a stream error rather
+    // than as 413, depending on where the parser was when the limit hit.
+    if e.body_text().contains("length limit") {
+        return ApiError::too_large();
+    }
+    body_error(e.status())
 }

@@ -1,0 +1,8 @@
+//! API integration tests: the real app on port 0, a fresh database per test.
+
+mod bad_input;
+mod customer_flow;
+mod helpers;
+mod meta;
+mod outbox;
+mod staff_flow;
