@@ -135,17 +135,17 @@ pub fn open_ticket(
         ));
     }
 
-    if form.urgent {
-        if let Some(t) = topic {
-            if !t.urgent_allowed && !t.always_urgent {
-                errors.push(FieldError::new(
-                    "urgent",
-                    "urgent_not_allowed",
-                    "Для этой темы нельзя отметить обращение как срочное",
-                    "Requests on this topic cannot be marked urgent",
-                ));
-            }
-        }
+    if form.urgent
+        && let Some(t) = topic
+        && !t.urgent_allowed
+        && !t.always_urgent
+    {
+        errors.push(FieldError::new(
+            "urgent",
+            "urgent_not_allowed",
+            "Для этой темы нельзя отметить обращение как срочное",
+            "Requests on this topic cannot be marked urgent",
+        ));
     }
 
     let reply_channel = check_reply_channel(customer, form, &mut errors);

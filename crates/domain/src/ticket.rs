@@ -371,10 +371,10 @@ impl Ticket {
                 if !open || self.status == WithBot {
                     return Err(self.illegal(action));
                 }
-                if t.assignee.is_none() {
-                    if let Actor::Operator(op) = actor {
-                        t.assignee = Some(*op);
-                    }
+                if t.assignee.is_none()
+                    && let Actor::Operator(op) = actor
+                {
+                    t.assignee = Some(*op);
                 }
                 t.status = WaitingForCustomer;
                 t.first_response_at.get_or_insert(now);
