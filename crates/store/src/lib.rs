@@ -12,7 +12,9 @@
 //!   written in one transaction, or not at all;
 //! - `save_change` refuses a change made from a stale ticket (`Conflict`), so
 //!   two operators cannot both take the same ticket;
-//! - the audit log is append-only (the schema forbids UPDATE and DELETE on it).
+//! - the audit log is append-only (the schema forbids UPDATE and DELETE on it);
+//! - timestamps are kept to the millisecond: what a store method returns is
+//!   what a later read returns, finer precision is dropped on the way in.
 
 use std::sync::Arc;
 
@@ -25,7 +27,9 @@ use switchboard_domain::intake::NewTicket;
 use switchboard_domain::notification::Notification;
 use switchboard_domain::ticket::{Actor, Priority, Status, Ticket, TicketEvent};
 
+mod codec;
 mod postgres;
+mod shared;
 mod sqlite;
 pub mod testing;
 

@@ -1,1 +1,185 @@
+//! The SQLite backend: one database file in WAL mode.
+//!
+//! SQLite allows one writer at a time. Rather than let concurrent write
+//! transactions collide (`SQLITE_BUSY` surfaces when a deferred transaction
+//! tries to upgrade to a write lock, where the busy timeout cannot help), every
+//! write goes through a pool of exactly one connection, which queues writers
+//! in-process. Reads use a separate read-only pool and, thanks to WAL, never
+//! wait for the writer.
 
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+
+use crate::shared::{EmbeddedMigration, migrator};
+use crate::{ConnectOptions, Result, StoreError};
+
+const MIGRATIONS: &[EmbeddedMigration] = &[(
+    1,
+    "initial",
+    include_str!("../migrations/sqlite/0001_initial.sql"),
+)];
+
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+pub struct SqliteStore {
+    reader: SqlitePool,
+    writer: SqlitePool,
+    /// Removes a test database when the store goes away (see `testing`).
+    _cleanup: Option<crate::testing::TempDirGuard>,
+}
+
+impl SqliteStore {
+    /// Opens (creating if missing, with its directory) the database at `url`
+    /// (`sqlite:path/to/file.db`) and brings its schema up to date.
+    pub async fn connect(url: &str, options: &ConnectOptions) -> Result<Self> {
+        let parsed = SqliteConnectOptions::from_str(url)
+            .map_err(|e| StoreError::Config(format!("bad SQLite URL: {e}")))?;
+        // An in-memory database lives in its connection: a second pool would
+        // see another, empty database, so one connection does everything.
+        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        if !in_memory {
+            create_parent_dir(parsed.get_filename())?;
+        }
+        let write_options = parsed
+            .clone()
+            .create_if_missing(true)
+            .journal_mode(if in_memory {
+                SqliteJournalMode::Memory
+            } else {
+                SqliteJournalMode::Wal
+            })
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(BUSY_TIMEOUT);
+        let writer_pool = SqlitePoolOptions::new().max_connections(1);
+        let writer = if in_memory {
+            // Never let the only connection (and with it the data) be closed for idleness.
+            writer_pool
+                .min_connections(1)
+                .idle_timeout(None)
+                .max_lifetime(None)
+                .connect_with(write_options)
+                .await?
+        } else {
+            writer_pool.connect_with(write_options).await?
+        };
+        migrator(MIGRATIONS).run(&writer).await?;
+        let reader = if in_memory {
+            writer.clone()
+        } else {
+            // WAL mode is recorded in the file itself; read-only connections
+            // need not (and cannot) set it.
+            let read_options = parsed
+                .read_only(true)
+                .foreign_keys(true)
+                .busy_timeout(BUSY_TIMEOUT);
+            SqlitePoolOptions::new()
+                .max_connections(options.max_connections.max(1))
+                .connect_with(read_options)
+                .await?
+        };
+        Ok(SqliteStore {
+            reader,
+            writer,
+            _cleanup: None,
+        })
+    }
+
+    pub(crate) fn with_cleanup(mut self, guard: crate::testing::TempDirGuard) -> Self {
+        self._cleanup = Some(guard);
+        self
+    }
+
+    /// The write connection, for tests that need raw SQL.
+    pub(crate) fn write_pool(&self) -> &SqlitePool {
+        &self.writer
+    }
+
+    fn reader(&self) -> &SqlitePool {
+        &self.reader
+    }
+
+    fn writer(&self) -> &SqlitePool {
+        &self.writer
+    }
+
+    /// Leases due notifications. No row locking is needed: the single write
+    /// connection already runs one claim at a time.
+    const CLAIM_DUE: &'static str = "UPDATE outbox SET lease_until = $2 \
+         WHERE id IN (SELECT id FROM outbox \
+                      WHERE status = 'pending' AND next_attempt_at <= $1 \
+                        AND (lease_until IS NULL OR lease_until < $1) \
+                      ORDER BY next_attempt_at, id LIMIT $3) \
+         RETURNING id, ticket_id, channel, recipient, subject, body, attempts";
+}
+
+fn create_parent_dir(file: &Path) -> Result<()> {
+    match file.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => std::fs::create_dir_all(dir).map_err(|e| {
+            StoreError::Config(format!("cannot create directory {}: {e}", dir.display()))
+        }),
+        _ => Ok(()),
+    }
+}
+
+crate::shared::impl_store!(SqliteStore, sqlx::Sqlite, crate::Backend::Sqlite);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Store;
+
+    #[test]
+    fn embedded_migrations_match_the_directory() {
+        crate::shared::assert_embeds_directory(MIGRATIONS, "migrations/sqlite");
+    }
+
+    #[tokio::test]
+    async fn creates_the_file_and_its_directory_in_wal_mode() {
+        let dir = crate::testing::TempDirGuard::new("sqlite-connect");
+        let file = dir.path().join("nested/deeper/switchboard.db");
+        let url = format!("sqlite:{}", file.display());
+        let store = SqliteStore::connect(&url, &ConnectOptions::default())
+            .await
+            .expect("connect");
+        assert!(file.exists());
+        let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(store.reader())
+            .await
+            .expect("journal mode");
+        assert_eq!(mode, "wal");
+        store.ping().await.expect("ping");
+        // Reopening runs no migration twice.
+        drop(store);
+        let again = SqliteStore::connect(&url, &ConnectOptions::default())
+            .await
+            .expect("reconnect");
+        again.ping().await.expect("ping");
+    }
+
+    #[tokio::test]
+    async fn in_memory_databases_work() {
+        let store = SqliteStore::connect("sqlite::memory:", &ConnectOptions::default())
+            .await
+            .expect("connect");
+        assert_eq!(store.pending_notifications().await.expect("count"), 0);
+    }
+
+    #[tokio::test]
+    async fn readers_cannot_write() {
+        let dir = crate::testing::TempDirGuard::new("sqlite-readonly");
+        let url = format!("sqlite:{}", dir.path().join("db.sqlite").display());
+        let store = SqliteStore::connect(&url, &ConnectOptions::default())
+            .await
+            .expect("connect");
+        let write = sqlx::query("DELETE FROM sessions")
+            .execute(store.reader())
+            .await;
+        assert!(write.is_err());
+    }
+}

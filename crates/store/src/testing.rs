@@ -1,1 +1,153 @@
+//! Fresh, isolated databases for tests, here and in other crates.
+//!
+//! With `TEST_DATABASE_URL` set (a `postgres://` URL) every call makes a new
+//! schema `sb_test_<uuid>` on that server and a store confined to it through
+//! `search_path`; otherwise a new SQLite file in its own temporary directory,
+//! removed when the store is dropped. Test helpers panic on setup failure:
+//! there is nothing sensible for a test to do but stop.
 
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::Arc;
+
+use sqlx::postgres::PgConnectOptions;
+use sqlx::{AssertSqlSafe, Connection, PgConnection};
+
+use crate::{Backend, ConnectOptions, PgStore, Result, SqliteStore, Store};
+
+const ENV: &str = "TEST_DATABASE_URL";
+const SCHEMA_PREFIX: &str = "sb_test_";
+
+/// PostgreSQL when `TEST_DATABASE_URL` is set, SQLite otherwise.
+pub fn backend_under_test() -> Backend {
+    match std::env::var(ENV) {
+        Ok(url) if !url.trim().is_empty() => Backend::Postgres,
+        _ => Backend::Sqlite,
+    }
+}
+
+/// A store on a fresh, empty database of the backend under test.
+pub async fn fresh_store() -> Arc<dyn Store> {
+    fresh_db().await.store
+}
+
+/// A fresh store plus a back door for raw SQL, for tests that must reach
+/// around the trait (tamper with rows, check what the schema forbids).
+pub struct TestDb {
+    pub store: Arc<dyn Store>,
+    raw: Raw,
+}
+
+enum Raw {
+    Sqlite(sqlx::SqlitePool),
+    Postgres(sqlx::PgPool),
+}
+
+impl TestDb {
+    /// Runs one statement outside the store's API; returns the rows affected.
+    pub async fn execute(&self, sql: &str) -> Result<u64> {
+        let sql = AssertSqlSafe(sql.to_owned());
+        let done = match &self.raw {
+            Raw::Sqlite(pool) => sqlx::query(sql).execute(pool).await?.rows_affected(),
+            Raw::Postgres(pool) => sqlx::query(sql).execute(pool).await?.rows_affected(),
+        };
+        Ok(done)
+    }
+}
+
+pub async fn fresh_db() -> TestDb {
+    match std::env::var(ENV) {
+        Ok(url) if !url.trim().is_empty() => fresh_postgres(&url).await,
+        _ => fresh_sqlite().await,
+    }
+}
+
+async fn fresh_sqlite() -> TestDb {
+    let dir = TempDirGuard::new("store");
+    let url = format!("sqlite:{}", dir.path().join("switchboard.db").display());
+    let options = ConnectOptions { max_connections: 4 };
+    let store = SqliteStore::connect(&url, &options)
+        .await
+        .unwrap_or_else(|e| panic!("cannot open test database {url}: {e}"))
+        .with_cleanup(dir);
+    let raw = Raw::Sqlite(store.write_pool().clone());
+    TestDb {
+        store: Arc::new(store),
+        raw,
+    }
+}
+
+async fn fresh_postgres(url: &str) -> TestDb {
+    let schema = format!("{SCHEMA_PREFIX}{}", uuid::Uuid::now_v7().simple());
+    let mut admin = PgConnection::connect(url)
+        .await
+        .unwrap_or_else(|e| panic!("cannot connect to {ENV}: {e}"));
+    // The name is ours (prefix + hex), so formatting it into SQL is safe.
+    sqlx::query(AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+        .execute(&mut admin)
+        .await
+        .unwrap_or_else(|e| panic!("cannot create schema {schema}: {e}"));
+    // Closing is a courtesy to the server; the schema exists either way.
+    let _ = admin.close().await;
+    let connect = PgConnectOptions::from_str(url)
+        .unwrap_or_else(|e| panic!("bad {ENV}: {e}"))
+        .options([("search_path", schema.as_str())]);
+    // Small pools: many tests run at once against one server.
+    let options = ConnectOptions { max_connections: 4 };
+    let store = PgStore::connect_private_schema(connect, &options)
+        .await
+        .unwrap_or_else(|e| panic!("cannot open test schema {schema}: {e}"));
+    let raw = Raw::Postgres(store.pool().clone());
+    TestDb {
+        store: Arc::new(store),
+        raw,
+    }
+}
+
+/// Drops every schema the tests left behind on `url`; returns how many.
+pub async fn drop_test_schemas(url: &str) -> Result<u64> {
+    let mut conn = PgConnection::connect(url).await?;
+    let schemas: Vec<String> = sqlx::query_scalar(
+        "SELECT nspname FROM pg_namespace WHERE starts_with(nspname, $1) ORDER BY nspname",
+    )
+    .bind(SCHEMA_PREFIX)
+    .fetch_all(&mut conn)
+    .await?;
+    for schema in &schemas {
+        // Only names matching our own prefix reach here; quote them anyway.
+        let quoted = schema.replace('"', "\"\"");
+        sqlx::query(AssertSqlSafe(format!("DROP SCHEMA \"{quoted}\" CASCADE")))
+            .execute(&mut conn)
+            .await?;
+    }
+    conn.close().await?;
+    Ok(schemas.len() as u64)
+}
+
+/// A uniquely named directory under the system temp dir, removed on drop.
+#[derive(Debug)]
+pub struct TempDirGuard(PathBuf);
+
+impl TempDirGuard {
+    pub fn new(label: &str) -> Self {
+        let path = std::env::temp_dir().join(format!(
+            "switchboard-{label}-{}",
+            uuid::Uuid::now_v7().simple()
+        ));
+        std::fs::create_dir_all(&path)
+            .unwrap_or_else(|e| panic!("cannot create {}: {e}", path.display()));
+        TempDirGuard(path)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDirGuard {
+    fn drop(&mut self) {
+        // Open SQLite handles do not stop the unlink on Unix; a leftover
+        // directory elsewhere is harmless, so the error is ignored.
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}

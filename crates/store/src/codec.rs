@@ -1,0 +1,403 @@
+//! Domain values to columns and back, written once for both backends.
+//!
+//! Rows are read through [`Columns`], which both `SqliteRow` and `PgRow`
+//! implement, so every decoder here serves both dialects. A value that does
+//! not parse back into its domain type is `StoreError::Corrupt` naming the
+//! table, row and column: a bad row must never take the process down.
+
+use jiff::Timestamp;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use sqlx::{ColumnIndex, Decode, Row, Type};
+use switchboard_domain::customer::{Customer, CustomerKind, Order};
+use switchboard_domain::i18n::Locale;
+use switchboard_domain::ids::{
+    ContentHash, CustomerId, EmailAddress, Login, OperatorId, OrderNumber, PhoneNumber, TicketId,
+    TicketNumber,
+};
+use switchboard_domain::notification::Notification;
+use switchboard_domain::ticket::{
+    Actor, Channel, Priority, ProblemChoice, ReplyChannel, Status, Ticket, TicketEvent, TicketKind,
+};
+
+use crate::{
+    AttachmentMeta, DeliveryStatus, Operator, OutboxItem, OutboxRecord, Result, Role, StoreError,
+    StoredEvent, Visibility,
+};
+
+/// Typed column access with decoding failures reported as `Corrupt`.
+pub(crate) trait Columns {
+    fn int(&self, col: &str) -> Result<i64>;
+    fn opt_int(&self, col: &str) -> Result<Option<i64>>;
+    fn text(&self, col: &str) -> Result<String>;
+    fn opt_text(&self, col: &str) -> Result<Option<String>>;
+    fn flag(&self, col: &str) -> Result<bool>;
+}
+
+impl<R> Columns for R
+where
+    R: Row,
+    for<'a> &'a str: ColumnIndex<R>,
+    for<'r> i64: Decode<'r, R::Database> + Type<R::Database>,
+    for<'r> String: Decode<'r, R::Database> + Type<R::Database>,
+    for<'r> bool: Decode<'r, R::Database> + Type<R::Database>,
+{
+    fn int(&self, col: &str) -> Result<i64> {
+        self.try_get(col).map_err(|e| column_error(col, e))
+    }
+    fn opt_int(&self, col: &str) -> Result<Option<i64>> {
+        self.try_get(col).map_err(|e| column_error(col, e))
+    }
+    fn text(&self, col: &str) -> Result<String> {
+        self.try_get(col).map_err(|e| column_error(col, e))
+    }
+    fn opt_text(&self, col: &str) -> Result<Option<String>> {
+        self.try_get(col).map_err(|e| column_error(col, e))
+    }
+    fn flag(&self, col: &str) -> Result<bool> {
+        self.try_get(col).map_err(|e| column_error(col, e))
+    }
+}
+
+fn column_error(col: &str, e: sqlx::Error) -> StoreError {
+    StoreError::Corrupt(format!("column {col}: {e}"))
+}
+
+/// Where a bad value sits, for the `Corrupt` message.
+fn corrupt(place: &str, col: &str, value: impl std::fmt::Debug) -> StoreError {
+    StoreError::Corrupt(format!("{place}, column {col}: unexpected value {value:?}"))
+}
+
+fn parsed<T, E>(
+    place: &str,
+    col: &str,
+    raw: String,
+    parse: impl FnOnce(&str) -> Result<T, E>,
+) -> Result<T> {
+    parse(&raw).map_err(|_| corrupt(place, col, raw))
+}
+
+fn code<T>(
+    place: &str,
+    col: &str,
+    raw: String,
+    parse: impl FnOnce(&str) -> Option<T>,
+) -> Result<T> {
+    parse(&raw).ok_or_else(|| corrupt(place, col, raw))
+}
+
+pub(crate) fn millis(at: Timestamp) -> i64 {
+    at.as_millisecond()
+}
+
+pub(crate) fn opt_millis(at: Option<Timestamp>) -> Option<i64> {
+    at.map(millis)
+}
+
+fn timestamp(place: &str, col: &str, ms: i64) -> Result<Timestamp> {
+    Timestamp::from_millisecond(ms).map_err(|_| corrupt(place, col, ms))
+}
+
+fn time(r: &impl Columns, place: &str, col: &str) -> Result<Timestamp> {
+    timestamp(place, col, r.int(col)?)
+}
+
+fn opt_time(r: &impl Columns, place: &str, col: &str) -> Result<Option<Timestamp>> {
+    r.opt_int(col)?
+        .map(|ms| timestamp(place, col, ms))
+        .transpose()
+}
+
+fn count<T: TryFrom<i64>>(r: &impl Columns, place: &str, col: &str) -> Result<T> {
+    let n = r.int(col)?;
+    T::try_from(n).map_err(|_| corrupt(place, col, n))
+}
+
+pub(crate) fn to_json(value: &impl Serialize) -> Result<String> {
+    // Domain types serialise infallibly (no maps with non-string keys); keep the
+    // error path anyway rather than panic.
+    serde_json::to_string(value)
+        .map_err(|e| StoreError::Corrupt(format!("cannot encode JSON: {e}")))
+}
+
+fn from_json<T: DeserializeOwned>(place: &str, col: &str, raw: String) -> Result<T> {
+    serde_json::from_str(&raw)
+        .map_err(|e| StoreError::Corrupt(format!("{place}, column {col}: {e}")))
+}
+
+/// A size or count the database must hold as BIGINT.
+pub(crate) fn to_bigint(value: impl TryInto<i64>, what: &str) -> Result<i64> {
+    value
+        .try_into()
+        .map_err(|_| StoreError::Corrupt(format!("{what} does not fit in BIGINT")))
+}
+
+pub(crate) fn visibility_code(v: Visibility) -> &'static str {
+    match v {
+        Visibility::Public => "public",
+        Visibility::Internal => "internal",
+    }
+}
+
+fn parse_visibility(s: &str) -> Option<Visibility> {
+    match s {
+        "public" => Some(Visibility::Public),
+        "internal" => Some(Visibility::Internal),
+        _ => None,
+    }
+}
+
+fn parse_delivery(s: &str) -> Option<DeliveryStatus> {
+    match s {
+        "pending" => Some(DeliveryStatus::Pending),
+        "delivered" => Some(DeliveryStatus::Delivered),
+        "failed" => Some(DeliveryStatus::Failed),
+        _ => None,
+    }
+}
+
+pub(crate) fn problem_columns(p: &ProblemChoice) -> (&'static str, &str) {
+    match p {
+        ProblemChoice::Listed(code) => ("listed", code),
+        ProblemChoice::Other(text) => ("other", text),
+    }
+}
+
+fn actor(place: &str, kind: String, id: Option<String>) -> Result<Actor> {
+    match (kind.as_str(), id) {
+        ("customer", Some(id)) => Ok(Actor::Customer(parsed(
+            place,
+            "actor id",
+            id,
+            CustomerId::parse,
+        )?)),
+        ("operator", Some(id)) => Ok(Actor::Operator(OperatorId(parsed(
+            place,
+            "actor id",
+            id,
+            str::parse,
+        )?))),
+        ("bot", None) => Ok(Actor::Bot),
+        ("system", None) => Ok(Actor::System),
+        (_, id) => Err(corrupt(place, "actor", (kind, id))),
+    }
+}
+
+pub(crate) fn ticket(r: &impl Columns) -> Result<Ticket> {
+    let id = TicketId(r.int("id")?);
+    let place = &format!("tickets #{}", id.0);
+    let problem = match r.text("problem_kind")?.as_str() {
+        "listed" => ProblemChoice::Listed(r.text("problem_text")?),
+        "other" => ProblemChoice::Other(r.text("problem_text")?),
+        other => return Err(corrupt(place, "problem_kind", other)),
+    };
+    Ok(Ticket {
+        id,
+        number: TicketNumber::from_id(id),
+        customer_id: parsed(
+            place,
+            "customer_id",
+            r.text("customer_id")?,
+            CustomerId::parse,
+        )?,
+        kind: code(place, "kind", r.text("kind")?, TicketKind::parse)?,
+        channel: code(place, "channel", r.text("channel")?, Channel::parse)?,
+        line: r.text("line")?,
+        topic: r.text("topic")?,
+        problem,
+        order_number: r
+            .opt_text("order_number")?
+            .map(|n| parsed(place, "order_number", n, OrderNumber::parse))
+            .transpose()?,
+        subject: r.text("subject")?,
+        status: code(place, "status", r.text("status")?, Status::parse)?,
+        priority: code(place, "priority", r.text("priority")?, Priority::parse)?,
+        reply_channel: code(
+            place,
+            "reply_channel",
+            r.text("reply_channel")?,
+            ReplyChannel::parse,
+        )?,
+        assignee: r.opt_int("assignee_id")?.map(OperatorId),
+        due_at: opt_time(r, place, "due_at")?,
+        first_response_at: opt_time(r, place, "first_response_at")?,
+        resolved_at: opt_time(r, place, "resolved_at")?,
+        created_at: time(r, place, "created_at")?,
+        updated_at: time(r, place, "updated_at")?,
+        version: r.int("version")?,
+    })
+}
+
+/// A message row without its attachments; the caller adds those.
+pub(crate) fn message(r: &impl Columns) -> Result<crate::StoredMessage> {
+    let id = r.int("id")?;
+    let place = &format!("messages #{id}");
+    Ok(crate::StoredMessage {
+        id,
+        ticket_id: TicketId(r.int("ticket_id")?),
+        author: actor(place, r.text("author_kind")?, r.opt_text("author_id")?)?,
+        visibility: code(place, "visibility", r.text("visibility")?, parse_visibility)?,
+        body: r.text("body")?,
+        attachments: Vec::new(),
+        created_at: time(r, place, "created_at")?,
+    })
+}
+
+pub(crate) fn attachment(r: &impl Columns) -> Result<AttachmentMeta> {
+    let place = &format!("message_attachments of message #{}", r.int("message_id")?);
+    Ok(AttachmentMeta {
+        hash: parsed(place, "hash", r.text("hash")?, ContentHash::parse)?,
+        file_name: r.text("file_name")?,
+        content_type: r.text("content_type")?,
+        size: count(r, place, "size")?,
+    })
+}
+
+pub(crate) fn event(r: &impl Columns) -> Result<StoredEvent> {
+    let id = r.int("id")?;
+    let place = &format!("ticket_events #{id}");
+    let event: TicketEvent = from_json(place, "payload", r.text("payload")?)?;
+    Ok(StoredEvent {
+        id,
+        ticket_id: TicketId(r.int("ticket_id")?),
+        actor: actor(place, r.text("actor_kind")?, r.opt_text("actor_id")?)?,
+        event,
+        at: time(r, place, "at")?,
+    })
+}
+
+pub(crate) fn customer(r: &impl Columns) -> Result<Customer> {
+    let raw_id = r.text("id")?;
+    let place = &format!("customers {raw_id:?}");
+    Ok(Customer {
+        id: parsed(place, "id", raw_id.clone(), CustomerId::parse)?,
+        kind: code(place, "kind", r.text("kind")?, CustomerKind::parse)?,
+        name: r.text("name")?,
+        email: r
+            .opt_text("email")?
+            .map(|e| parsed(place, "email", e, EmailAddress::parse))
+            .transpose()?,
+        phone: r
+            .opt_text("phone")?
+            .map(|p| parsed(place, "phone", p, PhoneNumber::parse))
+            .transpose()?,
+        locale: code(place, "locale", r.text("locale")?, Locale::parse)?,
+        flags: from_json(place, "flags", r.text("flags")?)?,
+        bookings: from_json(place, "bookings", r.text("bookings")?)?,
+    })
+}
+
+pub(crate) fn order(r: &impl Columns) -> Result<Order> {
+    let raw_number = r.text("number")?;
+    let place = &format!("orders {raw_number:?}");
+    Ok(Order {
+        number: parsed(place, "number", raw_number.clone(), OrderNumber::parse)?,
+        customer_id: parsed(
+            place,
+            "customer_id",
+            r.text("customer_id")?,
+            CustomerId::parse,
+        )?,
+        title: r.text("title")?,
+        status: r.text("status")?,
+        amount_minor: r.int("amount_minor")?,
+        currency: r.text("currency")?,
+        placed_at: time(r, place, "placed_at")?,
+    })
+}
+
+pub(crate) fn operator(r: &impl Columns) -> Result<Operator> {
+    let id = r.int("id")?;
+    let place = &format!("operators #{id}");
+    Ok(Operator {
+        id: OperatorId(id),
+        login: parsed(place, "login", r.text("login")?, Login::parse)?,
+        name: r.text("name")?,
+        role: code(place, "role", r.text("role")?, Role::parse)?,
+        skills: from_json(place, "skills", r.text("skills")?)?,
+        capacity: count(r, place, "capacity")?,
+        active: r.flag("active")?,
+    })
+}
+
+fn notification(r: &impl Columns, place: &str) -> Result<Notification> {
+    Ok(Notification {
+        channel: code(place, "channel", r.text("channel")?, ReplyChannel::parse)?,
+        recipient: r.text("recipient")?,
+        subject: r.text("subject")?,
+        body: r.text("body")?,
+    })
+}
+
+pub(crate) fn outbox_item(r: &impl Columns) -> Result<OutboxItem> {
+    let id = r.int("id")?;
+    let place = &format!("outbox #{id}");
+    Ok(OutboxItem {
+        id,
+        ticket_id: r.opt_int("ticket_id")?.map(TicketId),
+        notification: notification(r, place)?,
+        attempts: count(r, place, "attempts")?,
+    })
+}
+
+pub(crate) fn outbox_record(r: &impl Columns) -> Result<OutboxRecord> {
+    let id = r.int("id")?;
+    let place = &format!("outbox #{id}");
+    Ok(OutboxRecord {
+        id,
+        ticket_id: r.opt_int("ticket_id")?.map(TicketId),
+        notification: notification(r, place)?,
+        status: code(place, "status", r.text("status")?, parse_delivery)?,
+        attempts: count(r, place, "attempts")?,
+        last_error: r.opt_text("last_error")?,
+        created_at: time(r, place, "created_at")?,
+        delivered_at: opt_time(r, place, "delivered_at")?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn actors_need_an_id_exactly_when_they_have_one() {
+        let p = "test";
+        assert_eq!(actor(p, "bot".into(), None).ok(), Some(Actor::Bot));
+        assert_eq!(
+            actor(p, "operator".into(), Some("7".into())).ok(),
+            Some(Actor::Operator(OperatorId(7)))
+        );
+        assert!(matches!(
+            actor(p, "bot".into(), Some("1".into())),
+            Err(StoreError::Corrupt(_))
+        ));
+        assert!(matches!(
+            actor(p, "operator".into(), Some("x".into())),
+            Err(StoreError::Corrupt(_))
+        ));
+        assert!(matches!(
+            actor(p, "customer".into(), None),
+            Err(StoreError::Corrupt(_))
+        ));
+        assert!(matches!(
+            actor(p, "alien".into(), None),
+            Err(StoreError::Corrupt(_))
+        ));
+    }
+
+    #[test]
+    fn out_of_range_values_are_corrupt_not_panics() {
+        assert!(matches!(
+            timestamp("t", "at", i64::MAX),
+            Err(StoreError::Corrupt(_))
+        ));
+        assert!(matches!(
+            to_bigint(u64::MAX, "size"),
+            Err(StoreError::Corrupt(_))
+        ));
+        assert!(matches!(
+            from_json::<Vec<String>>("t", "skills", "{".into()),
+            Err(StoreError::Corrupt(_))
+        ));
+    }
+}

@@ -1,0 +1,116 @@
+//! What both backends run verbatim: the `Store` implementation, expanded once
+//! per backend by [`impl_store!`], and the helpers it calls.
+//!
+//! Nearly every statement is the same text in both dialects: sqlx-sqlite
+//! accepts `$1` placeholders (bound by number), both speak `RETURNING`,
+//! `ON CONFLICT … DO UPDATE` and partial indexes, and both store timestamps
+//! as BIGINT milliseconds. A macro over the concrete sqlx database type keeps
+//! that code in one place; writing it generically over `sqlx::Database` would
+//! need `Encode`/`Decode`/`Executor` bounds on every function and defeats
+//! `Send` inference in `async_trait`.
+//!
+//! What differs stays in the backend modules, which provide:
+//! - `fn reader(&self) -> &Pool<DB>` for reads and `fn writer(&self) -> &Pool<DB>`
+//!   for every write (SQLite gives all writes one connection);
+//! - `const CLAIM_DUE: &str`, the statement that leases due notifications
+//!   (PostgreSQL adds `FOR UPDATE SKIP LOCKED` so concurrent workers never
+//!   take the same row);
+//! - their migration trees.
+
+use sqlx::SqlSafeStr;
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+
+use crate::StoreError;
+
+mod reads;
+mod store_impl;
+mod writes;
+
+pub(crate) use reads::read_steps;
+pub(crate) use store_impl::impl_store;
+pub(crate) use writes::write_steps;
+
+/// The ticket columns in the order every ticket query returns them.
+macro_rules! ticket_columns {
+    () => {
+        "id, customer_id, kind, channel, line, topic, problem_kind, problem_text, \
+         order_number, subject, status, priority, reply_channel, assignee_id, due_at, \
+         first_response_at, resolved_at, created_at, updated_at, version"
+    };
+}
+pub(crate) use ticket_columns;
+
+macro_rules! operator_columns {
+    () => {
+        "id, login, name, role, skills, capacity, active"
+    };
+}
+pub(crate) use operator_columns;
+
+macro_rules! outbox_columns {
+    () => {
+        "id, ticket_id, channel, recipient, subject, body, status, attempts, last_error, \
+         created_at, delivered_at"
+    };
+}
+pub(crate) use outbox_columns;
+
+/// A uniqueness violation is something the caller can act on; anything else is a database failure.
+pub(crate) fn conflict_if_unique(e: sqlx::Error, message: &str) -> StoreError {
+    match &e {
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            StoreError::Conflict(message.to_owned())
+        }
+        _ => StoreError::Database(e),
+    }
+}
+
+/// Ticket lists are paged: an unset limit gets a screenful, a huge one is capped.
+pub(crate) fn page_size(limit: u32) -> i64 {
+    match limit {
+        0 => 50,
+        n => i64::from(n.min(200)),
+    }
+}
+
+/// One migration file embedded at build time: (version, description, SQL).
+pub(crate) type EmbeddedMigration = (i64, &'static str, &'static str);
+
+/// Builds a migrator from embedded files. `sqlx::migrate!` would need sqlx's
+/// `macros` feature, which compiles a second copy of both drivers for the
+/// proc macro; listing the files is cheaper, and each backend has a test that
+/// the list matches its migrations directory.
+pub(crate) fn migrator(files: &[EmbeddedMigration]) -> Migrator {
+    Migrator::with_migrations(
+        files
+            .iter()
+            .map(|&(version, description, sql)| {
+                Migration::new(
+                    version,
+                    description.into(),
+                    MigrationType::Simple,
+                    sql.into_sql_str(),
+                    false,
+                )
+            })
+            .collect(),
+    )
+}
+
+/// Checks that `files` lists exactly the `NNNN_name.sql` files of `dir`, in order.
+#[cfg(test)]
+pub(crate) fn assert_embeds_directory(files: &[EmbeddedMigration], dir: &str) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+    let mut on_disk: Vec<(i64, String)> = std::fs::read_dir(&path)
+        .unwrap_or_else(|e| panic!("cannot list {}: {e}", path.display()))
+        .filter_map(|entry| {
+            let name = entry.ok()?.file_name().into_string().ok()?;
+            let stem = name.strip_suffix(".sql")?;
+            let (version, description) = stem.split_once('_')?;
+            Some((version.parse().ok()?, description.to_owned()))
+        })
+        .collect();
+    on_disk.sort();
+    let embedded: Vec<(i64, String)> = files.iter().map(|&(v, d, _)| (v, d.to_owned())).collect();
+    assert_eq!(embedded, on_disk, "embedded migrations differ from {dir}");
+}

@@ -1,0 +1,15 @@
+//! The storage contract: one suite against `Arc<dyn Store>`, each test on a
+//! fresh database. It runs on SQLite by default and on PostgreSQL when
+//! `TEST_DATABASE_URL` is set (see `switchboard_store::testing`).
+
+#[path = "contract/support.rs"]
+mod support;
+
+#[path = "contract/outbox.rs"]
+mod outbox;
+#[path = "contract/people.rs"]
+mod people;
+#[path = "contract/ticket_list.rs"]
+mod ticket_list;
+#[path = "contract/tickets.rs"]
+mod tickets;
