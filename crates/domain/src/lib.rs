@@ -10,6 +10,7 @@
 
 pub mod attachment;
 pub mod catalog;
+pub mod chat;
 pub mod customer;
 pub mod i18n;
 pub mod identity;

@@ -205,6 +205,11 @@ pub enum TicketEvent {
     },
     Reopened,
     ClaimFiled,
+    /// Chat, bank topics: the one-time SMS code was sent, entered, failed or
+    /// locked out. Never carries the code.
+    StepUp {
+        outcome: crate::chat::StepUpOutcome,
+    },
 }
 
 impl TicketEvent {
@@ -221,6 +226,7 @@ impl TicketEvent {
             TicketEvent::DeadlineChanged { .. } => "deadline_changed",
             TicketEvent::Reopened => "reopened",
             TicketEvent::ClaimFiled => "claim_filed",
+            TicketEvent::StepUp { .. } => "step_up",
         }
     }
 }
