@@ -1,0 +1,296 @@
+//! Obscene words in Russian and English, disguises included.
+//!
+//! Each word is reduced to two normal forms before matching: a Cyrillic one,
+//! where Latin look-alikes and digits become the Cyrillic letters they imitate
+//! ("xуй", "cука", "6лять"), and a Latin one for English ("fuсk" with a
+//! Cyrillic "с", "sh!t", "a$$hole"). Symbols inside a word are dropped or
+//! become wildcards (`х*й`, `f.u.c.k`, `п-и-з-д-а`), letters spaced out one by
+//! one are joined back (`б л я т ь`), repeated letters are allowed by the
+//! patterns themselves. The patterns live in `patterns.rs` and say how
+//! ordinary words that share letters are kept clean.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::normalize::{fold, is_cyrillic};
+
+mod patterns;
+
+/// One obscene word: its byte span in the original text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObsceneFinding {
+    pub span: Range<usize>,
+}
+
+struct Matchers {
+    russian: Regex,
+    russian_exceptions: Regex,
+    lookalikes: Regex,
+    english: Regex,
+    english_exceptions: Regex,
+}
+
+static MATCHERS: LazyLock<Matchers> = LazyLock::new(|| {
+    let any = |patterns: &[&str], disguised: bool| {
+        let alternatives: Vec<String> = patterns
+            .iter()
+            .map(|p| if disguised { patterns::disguise(p) } else { (*p).to_owned() })
+            .map(|p| format!("(?:{p})"))
+            .collect();
+        Regex::new(&alternatives.join("|")).expect("static patterns")
+    };
+    Matchers {
+        russian: any(patterns::RUSSIAN, true),
+        russian_exceptions: any(patterns::RUSSIAN_EXCEPTIONS, false),
+        lookalikes: any(patterns::RUSSIAN_IN_LATIN_LOOKALIKES, true),
+        english: any(patterns::ENGLISH, true),
+        english_exceptions: any(patterns::ENGLISH_EXCEPTIONS, false),
+    }
+});
+
+/// Finds the obscene words of `text`.
+pub fn find(text: &str) -> Vec<ObsceneFinding> {
+    find_folded(&fold(text))
+}
+
+/// `text` with each obscene word replaced by its first letter and `***`.
+pub fn mask(text: &str) -> String {
+    let spans: Vec<Range<usize>> = find(text).into_iter().map(|f| f.span).collect();
+    crate::mask::render(text, &[], &spans)
+}
+
+/// Characters that may sit inside a disguised word.
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '*' | '@' | '$' | '!') || is_joiner(c)
+}
+
+/// Characters that split a word into parts but may also glue a disguised word
+/// together ("f.u.c.k", "х-у-й", "ну.блять").
+fn is_joiner(c: char) -> bool {
+    matches!(
+        c,
+        '.' | '-' | '_' | '\'' | '`' | '"' | '|' | '~' | '^' | '+' | '\u{ad}' | '\u{200b}'..='\u{200d}' | '\u{2060}'
+    )
+}
+
+/// What a word's characters mean once its disguise is removed.
+#[derive(Default)]
+struct Forms {
+    cyrillic: String,
+    latin: String,
+    letters: usize,
+    stars: usize,
+    has_cyrillic: bool,
+    has_latin: bool,
+    latin_all_lookalike: bool,
+    latin_telltale: bool,
+}
+
+impl Forms {
+    fn clear(&mut self) {
+        self.cyrillic.clear();
+        self.latin.clear();
+        self.letters = 0;
+        self.stars = 0;
+        self.has_cyrillic = false;
+        self.has_latin = false;
+        self.latin_all_lookalike = true;
+        self.latin_telltale = false;
+    }
+
+    fn push(&mut self, c: char) {
+        if is_joiner(c) {
+            return;
+        }
+        if c == '*' {
+            self.stars += 1;
+            self.cyrillic.push('*');
+            self.latin.push('*');
+            return;
+        }
+        if c.is_alphabetic() {
+            self.letters += 1;
+        }
+        if is_cyrillic(c) {
+            self.has_cyrillic = true;
+        } else if c.is_ascii_alphabetic() {
+            self.has_latin = true;
+            self.latin_all_lookalike &= latin_to_cyrillic(c).is_some();
+            self.latin_telltale |= matches!(c, 'x' | 'y');
+        }
+        self.cyrillic.push(latin_to_cyrillic(c).unwrap_or(c));
+        self.latin.push(cyrillic_to_latin(c).unwrap_or(c));
+    }
+
+    fn is_obscene(&self) -> bool {
+        if self.letters < 2 || self.stars > self.letters {
+            return false;
+        }
+        let m = &*MATCHERS;
+        let russian = if self.has_cyrillic {
+            Some(&m.russian)
+        } else if self.has_latin && self.latin_all_lookalike && self.latin_telltale {
+            Some(&m.lookalikes)
+        } else {
+            None
+        };
+        if russian.is_some_and(|r| r.is_match(&self.cyrillic))
+            && !m.russian_exceptions.is_match(&self.cyrillic)
+        {
+            return true;
+        }
+        self.has_latin
+            && m.english.is_match(&self.latin)
+            && !m.english_exceptions.is_match(&self.latin)
+    }
+}
+
+/// Latin letters, digits and symbols that imitate Cyrillic letters.
+fn latin_to_cyrillic(c: char) -> Option<char> {
+    Some(match c {
+        'a' | '@' => 'а',
+        'b' | '6' => 'б',
+        'c' | '$' => 'с',
+        'e' => 'е',
+        'h' => 'н',
+        'i' => 'и',
+        'k' => 'к',
+        'm' => 'м',
+        'n' => 'п',
+        'o' | '0' => 'о',
+        'p' => 'р',
+        'r' => 'г',
+        't' => 'т',
+        'u' => 'и',
+        'x' => 'х',
+        'y' => 'у',
+        '3' => 'з',
+        '4' => 'ч',
+        _ => return None,
+    })
+}
+
+/// Cyrillic letters, digits and symbols that imitate Latin letters.
+fn cyrillic_to_latin(c: char) -> Option<char> {
+    Some(match c {
+        'а' | '@' | '4' => 'a',
+        'в' | '8' => 'b',
+        'с' => 'c',
+        'е' | '3' => 'e',
+        'н' => 'h',
+        'к' => 'k',
+        'м' => 'm',
+        'о' | '0' => 'o',
+        'р' => 'p',
+        'т' | '7' => 't',
+        'х' => 'x',
+        'у' => 'y',
+        'и' => 'u',
+        '1' | '!' => 'i',
+        '$' | '5' => 's',
+        _ => return None,
+    })
+}
+
+/// Finds obscene words in already folded text (see [`crate::normalize::fold`]).
+pub(crate) fn find_folded(folded: &str) -> Vec<ObsceneFinding> {
+    let mut found = Vec::new();
+    let mut forms = Forms::default();
+    // Single letters in a row ("б л я т ь"): start of the first, end of the last.
+    let mut spaced: Vec<(usize, usize)> = Vec::new();
+    let mut chars = folded.char_indices().peekable();
+    while let Some((start, c)) = chars.next() {
+        if !is_word_char(c) || is_joiner(c) {
+            if !c.is_whitespace() && !is_joiner(c) {
+                flush_spaced(folded, &mut spaced, &mut forms, &mut found);
+            }
+            continue;
+        }
+        let mut end = start + c.len_utf8();
+        while let Some((at, next)) = chars.next_if(|&(_, n)| is_word_char(n)) {
+            end = at + next.len_utf8();
+        }
+        let (start, end) = trim(folded, start, end);
+        let word = &folded[start..end];
+        if word.chars().nth(1).is_none() {
+            if let Some(&(_, last_end)) = spaced.last()
+                && !folded[last_end..start].chars().all(char::is_whitespace)
+            {
+                flush_spaced(folded, &mut spaced, &mut forms, &mut found);
+            }
+            spaced.push((start, end));
+            continue;
+        }
+        flush_spaced(folded, &mut spaced, &mut forms, &mut found);
+        check_word(folded, start, end, &mut forms, &mut found);
+    }
+    flush_spaced(folded, &mut spaced, &mut forms, &mut found);
+    found
+}
+
+/// Drops joiners and `!` at the edges of a word ("сука!", "-бля-").
+fn trim(folded: &str, start: usize, end: usize) -> (usize, usize) {
+    let word = &folded[start..end];
+    let edge = |c: char| is_joiner(c) || c == '!';
+    let head = word.len() - word.trim_start_matches(edge).len();
+    let tail = word.len() - word.trim_end_matches(edge).len();
+    (start + head, (end - tail).max(start + head))
+}
+
+fn check_word(folded: &str, start: usize, end: usize, forms: &mut Forms, found: &mut Vec<ObsceneFinding>) {
+    let word = &folded[start..end];
+    if word.len() < 3 || word.bytes().all(|b| b.is_ascii_digit()) {
+        return;
+    }
+    forms.clear();
+    word.chars().for_each(|c| forms.push(c));
+    if forms.is_obscene() {
+        found.push(ObsceneFinding { span: start..end });
+        return;
+    }
+    if !word.contains(is_joiner) {
+        return;
+    }
+    // "ну.блять", "сука-бля": judge each part on its own as well.
+    let mut part_start = start;
+    let mut boundaries = word.char_indices().filter(|&(_, c)| is_joiner(c)).map(|(i, c)| (start + i, c.len_utf8()));
+    loop {
+        let (part_end, next_start) = match boundaries.next() {
+            Some((at, len)) => (at, Some(at + len)),
+            None => (end, None),
+        };
+        let part = &folded[part_start..part_end];
+        if part.chars().nth(1).is_some() {
+            forms.clear();
+            part.chars().for_each(|c| forms.push(c));
+            if forms.is_obscene() {
+                found.push(ObsceneFinding {
+                    span: part_start..part_end,
+                });
+            }
+        }
+        match next_start {
+            Some(s) => part_start = s,
+            None => break,
+        }
+    }
+}
+
+fn flush_spaced(folded: &str, spaced: &mut Vec<(usize, usize)>, forms: &mut Forms, found: &mut Vec<ObsceneFinding>) {
+    if spaced.len() >= 3 {
+        forms.clear();
+        for &(s, e) in spaced.iter() {
+            folded[s..e].chars().for_each(|c| forms.push(c));
+        }
+        if forms.is_obscene() {
+            let span = spaced[0].0..spaced[spaced.len() - 1].1;
+            found.push(ObsceneFinding { span });
+        }
+    }
+    spaced.clear();
+}
+
+#[cfg(test)]
+mod tests;

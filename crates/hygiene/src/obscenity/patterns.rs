@@ -1,0 +1,133 @@
+//! The obscene vocabulary, written as patterns over normalised word forms.
+//!
+//! Patterns are written plainly ("ху[йиеяю]") and compiled through
+//! [`disguise`], which lets every letter repeat ("хууууй") and stand for a
+//! `*` the writer typed in its place ("х*й"). Most roots are anchored at the
+//! start of the word with an explicit list of prefixes: that is what keeps
+//! "оскорблять", "употреблять", "скипидар", "хлебать", "себе", "Scunthorpe"
+//! and "cocktail" clean. Only roots that never occur inside ordinary words
+//! ("пизд", "fuck") match anywhere, and "ху…" matches anywhere except in the
+//! few ordinary words listed as exceptions ("страхуй", "плохую", "тихую").
+
+/// Russian roots, matched against the Cyrillic form of a word.
+pub(super) const RUSSIAN: &[&str] = &[
+    // хуй and everything built on it: нахуй, охуеть, хуйня, хуево, похуй.
+    "ху[йиеяю]",
+    // пизда, пиздец, распиздяй, пиздеж; "пздц".
+    "п[иеы][зс]д",
+    "^пзд",
+    // ебать with its prefixes; the prefixes that need a hard sign need it,
+    // so "себе", "небо", "хлеб", "требую" stay clean.
+    "^(?:за|вы|до|на|по|при|про|пере|у|недо|долб[оа]|далб[оа]|мудо|ни)?(?:е|йо|ио)б",
+    "^(?:с|из|вз|в|об|от|под|раз|рас|об)[ъь](?:е|йо|ио)б",
+    "^(?:за|вы)иб",
+    // блядь, блять, бля, выблядок — but not "бляха", "бляшка", "блат".
+    "^(?:вы|по|на|за)?бля(?:$|[тдц])",
+    "^бла[тд]ь",
+    // сука, суки, сучка, сучара, сукин.
+    "^сук(?:а|и|е|у|ой|ою|ам|ами|ах|ин|ина|ины|ину|иным)$",
+    "^суч(?:к[аиуео]|ар|ий|ье|ен|онок|ара)",
+    "^муд(?:ак|ач|ил|озвон|оеб|ень|ня)",
+    "^(?:пид[оа]р|пидр|педр[иа]л|педик(?:$|и$|а$|у$|ом$|ов$))",
+    "^г[ао]нд[оа]н",
+    "^шлю[хш]",
+    "^залуп",
+    "^(?:за|на|по|от|у|вы)?дроч",
+    "^(?:на|по|ни|за)?хер(?:$|[ауеоы]$|ом$|ня|ов|ач|ну|н[иеу]|ь)",
+    "^манд(?:а|ы|у|е|ой|ень)$",
+    "^шалав",
+    "^ублюд",
+];
+
+/// The roots people spell with Latin look-alikes only ("xyu", "cyka"); the
+/// full Russian list would read English words such as "ebay" as Russian.
+pub(super) const RUSSIAN_IN_LATIN_LOOKALIKES: &[&str] = &["ху[йиеяю]", "^сук(?:а|и|е|у|ой)$"];
+
+/// Ordinary words that contain a root: checked on the word's Cyrillic form.
+pub(super) const RUSSIAN_EXCEPTIONS: &[&str] = &[
+    "страху", "плоху", "тиху", "суху", "глуху", "лиху", "жуху", "ебург", "педикюр", "педикул",
+];
+
+/// English roots and Russian words spelt in Latin, matched against the
+/// Latin form of a word.
+pub(super) const ENGLISH: &[&str] = &[
+    "fuck",
+    "^fuk(?:$|s$|ing|er|ed)",
+    "^f[c]?ck(?:$|s$|ing|er|ed)",
+    "^fcuk",
+    "^(?:bull|horse|dip|dog|ape|chicken)?shit",
+    "^cunt",
+    "bitch",
+    "^(?:dumb|jack|smart|bad|fat|lard|kick)?ass(?:$|hole|hat|wipe|clown)",
+    "^arse(?:$|hole|wipe)",
+    "^bastard",
+    "^dick(?:$|s$|head|wad)",
+    "^cock(?:$|s$|sucker|head)",
+    "^whore",
+    "^slut",
+    "^twat",
+    "^wank",
+    "^nigg(?:er|a|az|ers|as)$",
+    "^fag(?:g)?ot",
+    // Russian in Latin letters.
+    "^(?:na|po|ni)[hx]u[yij]",
+    "^[hx]uy(?:$|a$|nya|lo|ovo|ovy|ev)",
+    "^xu[yij]",
+    "pizd",
+    "^bl[yj]a(?:$|[tdc])",
+    "^suk(?:a|i|u)$",
+    "^such(?:ka|ara)",
+    "^(?:za|vy|do|na|po|pro|pri|u|ot|pod|raz)?[yj]?eb(?:at|al|an|l[aoyi]|nu|ut|uc|is|et)",
+    "^mudak",
+    "^pid[oa]r",
+    "^pidr",
+    "^g[ao]nd[oa]n",
+    "^zalup",
+];
+
+pub(super) const ENGLISH_EXCEPTIONS: &[&str] = &["^shiit", "^scunthorpe"];
+
+/// Rewrites a plain pattern so that each letter may repeat and may be typed
+/// as `*`: `ху[йи]` becomes `[х*]+[у*]+[йи*]+`.
+pub(super) fn disguise(pattern: &str) -> String {
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut out = String::with_capacity(pattern.len() * 4);
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let quantified = |next: usize| matches!(chars.get(next), Some('?' | '*' | '+' | '{'));
+        if c == '[' {
+            let close = chars[i..].iter().position(|&x| x == ']').map_or(chars.len(), |p| i + p);
+            out.extend(&chars[i..close]);
+            out.push_str("*]");
+            if !quantified(close + 1) {
+                out.push('+');
+            }
+            i = close + 1;
+        } else if c.is_alphabetic() {
+            out.push('[');
+            out.push(c);
+            out.push_str("*]");
+            if !quantified(i + 1) {
+                out.push('+');
+            }
+            i += 1;
+        } else {
+            out.push(c);
+            i += 1;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::disguise;
+
+    #[test]
+    fn disguise_rewrites_letters_and_classes() {
+        assert_eq!(disguise("^ху[йи]$"), "^[х*]+[у*]+[йи*]+$");
+        assert_eq!(disguise("(?:за)?б"), "(?:[з*]+[а*]+)?[б*]+");
+        assert_eq!(disguise("с[ъь]?"), "[с*]+[ъь*]?");
+    }
+}

@@ -1,0 +1,297 @@
+//! CVV/CVC codes, one-time codes, PINs and passwords in customer messages.
+//!
+//! A short number is a secret only because of the words around it, so the
+//! search starts from *cues* ("cvv", "код из смс", "пароль"), found in one
+//! Aho–Corasick pass over the folded text, and then looks at the nearest short
+//! number or token. A number the customer labelled as something else ("заказ
+//! 123456", "1500 ₽", "15 минут") is never taken for a code.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use regex::Regex;
+
+use crate::normalize::{after, before, starts_word};
+use crate::{SensitiveFinding, SensitiveKind};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cue {
+    Cvv,
+    Otp,
+    /// "код" alone: a code only when the number follows it directly.
+    BareCode,
+    Pin,
+    Password,
+    /// "логин и пароль": the next one or two tokens are credentials.
+    Credentials,
+}
+
+const CUES: &[(&str, Cue)] = &[
+    ("cvv", Cue::Cvv),
+    ("cvv2", Cue::Cvv),
+    ("cvc", Cue::Cvv),
+    ("cvc2", Cue::Cvv),
+    ("cvn", Cue::Cvv),
+    ("cvv/cvc", Cue::Cvv),
+    ("код на обороте", Cue::Cvv),
+    ("код с обратной стороны", Cue::Cvv),
+    ("код с оборота", Cue::Cvv),
+    ("на обороте", Cue::Cvv),
+    ("на обратной стороне", Cue::Cvv),
+    ("с обратной стороны", Cue::Cvv),
+    ("три цифры", Cue::Cvv),
+    ("3 цифры", Cue::Cvv),
+    ("трехзначный код", Cue::Cvv),
+    ("код безопасности", Cue::Cvv),
+    ("security code", Cue::Cvv),
+    ("card verification", Cue::Cvv),
+    ("back of the card", Cue::Cvv),
+    ("back of my card", Cue::Cvv),
+    ("three digits", Cue::Cvv),
+    ("3 digits", Cue::Cvv),
+    ("код из смс", Cue::Otp),
+    ("код из sms", Cue::Otp),
+    ("код из сообщения", Cue::Otp),
+    ("код из пуша", Cue::Otp),
+    ("код из push", Cue::Otp),
+    ("код из приложения", Cue::Otp),
+    ("код смс", Cue::Otp),
+    ("код по смс", Cue::Otp),
+    ("код в смс", Cue::Otp),
+    ("смс-код", Cue::Otp),
+    ("смс код", Cue::Otp),
+    ("sms-код", Cue::Otp),
+    ("sms код", Cue::Otp),
+    ("пуш-код", Cue::Otp),
+    ("код подтверждения", Cue::Otp),
+    ("кодом подтверждения", Cue::Otp),
+    ("проверочный код", Cue::Otp),
+    ("одноразовый код", Cue::Otp),
+    ("одноразовый пароль", Cue::Otp),
+    ("пароль из смс", Cue::Otp),
+    ("код для входа", Cue::Otp),
+    ("код 3ds", Cue::Otp),
+    ("3ds код", Cue::Otp),
+    ("3-d secure", Cue::Otp),
+    ("пришел код", Cue::Otp),
+    ("пришел такой код", Cue::Otp),
+    ("код пришел", Cue::Otp),
+    ("прислали код", Cue::Otp),
+    ("sms code", Cue::Otp),
+    ("sms-code", Cue::Otp),
+    ("text code", Cue::Otp),
+    ("otp", Cue::Otp),
+    ("one-time code", Cue::Otp),
+    ("one time code", Cue::Otp),
+    ("one-time password", Cue::Otp),
+    ("verification code", Cue::Otp),
+    ("confirmation code", Cue::Otp),
+    ("login code", Cue::Otp),
+    ("code from the sms", Cue::Otp),
+    ("code from sms", Cue::Otp),
+    ("code from the text", Cue::Otp),
+    ("2fa code", Cue::Otp),
+    ("код", Cue::BareCode),
+    ("code", Cue::BareCode),
+    ("пин-код", Cue::Pin),
+    ("пин код", Cue::Pin),
+    ("пинкод", Cue::Pin),
+    ("пин", Cue::Pin),
+    ("pin", Cue::Pin),
+    ("pin-code", Cue::Pin),
+    ("pin code", Cue::Pin),
+    ("пароль", Cue::Password),
+    ("пароля", Cue::Password),
+    ("password", Cue::Password),
+    ("passwd", Cue::Password),
+    ("pwd", Cue::Password),
+    ("pass:", Cue::Password),
+    ("логин и пароль", Cue::Credentials),
+    ("логин/пароль", Cue::Credentials),
+    ("логин, пароль", Cue::Credentials),
+    ("login and password", Cue::Credentials),
+    ("username and password", Cue::Credentials),
+    ("login/password", Cue::Credentials),
+];
+
+static CUE_MATCHER: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(CUES.iter().map(|(p, _)| p))
+        .expect("static patterns")
+});
+
+/// What, right before a number, says it is something else than a code.
+static NUMBER_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:заказ[а-я]*|номер[а-я]*|order|number|№|#|телефон[а-я]*|тел|phone|сумм[а-я]*|amount|рубл[а-я]*|артикул[а-я]*|квартир[а-я]*|дом|офис|отделени[а-я]*|пвз|индекс|ticket|обращени[а-я]*|заявк[а-я]*|id)[\s:.#№-]*\z",
+    )
+    .expect("static regex")
+});
+
+/// What, right after a number, says it is a quantity.
+static UNIT_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\A\s?(?:₽|\$|€|%|р\.|р\b|руб|rub|usd|eur|шт|мин|сек|час|дн|день|дней|раз|год|лет|км|кг|г\.|min|sec|hour|day|time|year|x\b|х\b|-?го\b|-?й\b)",
+    )
+    .expect("static regex")
+});
+
+const PASSWORD_STOPWORDS: &[&str] = &[
+    "не", "нет", "неверный", "неверно", "неправильный", "неправильно", "правильный", "забыл",
+    "забыла", "сброшен", "сбросить", "восстановить", "поменять", "сменить", "изменить", "я",
+    "мне", "меня", "мой", "свой", "от", "для", "и", "а", "но", "уже", "все", "тоже", "точно",
+    "был", "была", "было", "будет", "стал", "слишком", "очень", "теперь", "сейчас", "снова",
+    "опять", "никто", "никому", "заблокирован", "устарел", "истек", "ввожу", "ввел", "который",
+    "что", "как", "где", "когда", "так", "не подходит", "приходит", "пришел", "подходит",
+    "верный", "новый", "старый", "с", "в", "на", "по", "к", "у", "из", "при", "через",
+    "not", "wrong", "incorrect", "invalid", "expired", "correct", "right", "too", "very", "the",
+    "a", "an", "my", "your", "being", "been", "no", "still", "now", "blocked", "locked",
+    "reset", "changed", "saved", "required", "lost", "forgotten", "forgot", "weak", "strong",
+    "ok", "okay", "fine", "same", "different", "case", "long", "short", "empty", "there",
+    "here", "in", "on", "at", "for", "from", "of", "and", "or", "that", "this", "it", "what",
+    "doesn't", "does", "isn't", "won't", "working", "new", "old", "to", "is", "with", "but",
+    "again", "always", "never", "also", "just", "only", "definitely", "probably",
+];
+
+/// Appends findings for CVVs, one-time codes, PINs and passwords. Spans
+/// already in `out` (card numbers) are not claimed twice.
+pub(crate) fn find(text: &str, folded: &str, out: &mut Vec<SensitiveFinding>) {
+    let mut cues: Vec<(Range<usize>, Cue)> = Vec::new();
+    for m in CUE_MATCHER.find_iter(folded) {
+        if !starts_word(folded, m.start()) {
+            continue;
+        }
+        let cue = CUES[m.pattern().as_usize()].1;
+        // "код"/"пин"/"pin" must be whole words ("кодовое", "pinned").
+        if matches!(cue, Cue::BareCode | Cue::Pin)
+            && !crate::normalize::ends_word(folded, m.end())
+        {
+            continue;
+        }
+        cues.push((m.start()..m.end(), cue));
+    }
+    if cues.is_empty() {
+        return;
+    }
+    let taken: Vec<Range<usize>> = out.iter().map(|f| f.span.clone()).collect();
+    if folded.bytes().any(|b| b.is_ascii_digit()) {
+        for token in digit_tokens(folded) {
+            if taken.iter().any(|t| t.start < token.end && token.start < t.end) {
+                continue;
+            }
+            if let Some(kind) = classify_number(folded, token.clone(), &cues) {
+                out.push(SensitiveFinding { kind, span: token });
+            }
+        }
+    }
+    for (span, cue) in &cues {
+        if matches!(cue, Cue::Password | Cue::Credentials) {
+            password_after(text, folded, span.end, *cue == Cue::Credentials, out);
+        }
+    }
+}
+
+/// Standalone runs of 3–8 ASCII digits that are not part of a longer number,
+/// a decimal, a time, a date, a phone or an identifier.
+fn digit_tokens(folded: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let b = folded.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < b.len() {
+            let skip = b[i..].iter().position(u8::is_ascii_digit)?;
+            let start = i + skip;
+            let mut end = start;
+            while end < b.len() && b[end].is_ascii_digit() {
+                end += 1;
+            }
+            i = end;
+            if !(3..=8).contains(&(end - start)) || !standalone(folded, start, end) {
+                continue;
+            }
+            return Some(start..end);
+        }
+        None
+    })
+}
+
+fn standalone(folded: &str, start: usize, end: usize) -> bool {
+    let b = folded.as_bytes();
+    let prev = |k: usize| start.checked_sub(k).and_then(|p| b.get(p)).copied();
+    let next = |k: usize| b.get(end + k - 1).copied();
+    let glued = |c: Option<u8>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == b'+');
+    let joins = |sep: Option<u8>, digit: Option<u8>| {
+        matches!(sep, Some(b'.' | b',' | b':' | b'/' | b'-' | b' '))
+            && digit.is_some_and(|d| d.is_ascii_digit())
+    };
+    let letter_after = folded
+        .get(end..)
+        .and_then(|t| t.chars().next())
+        .is_some_and(char::is_alphabetic);
+    !glued(prev(1))
+        && !glued(next(1))
+        && !letter_after
+        && !crate::normalize::before(folded, start, 4)
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphabetic)
+        && !joins(prev(1), prev(2))
+        && !joins(next(1), next(2))
+}
+
+fn classify_number(folded: &str, token: Range<usize>, cues: &[(Range<usize>, Cue)]) -> Option<SensitiveKind> {
+    if UNIT_AFTER.is_match(after(folded, token.end, 12)) {
+        return None;
+    }
+    let len = token.end - token.start;
+    let head = before(folded, token.start, 16);
+    let mut best: Option<(usize, Cue)> = None;
+    for (span, cue) in cues {
+        let distance = if span.end <= token.start {
+            let gap = folded.get(span.end..token.start).unwrap_or(".");
+            let direct = gap.trim_matches(|c: char| c.is_whitespace() || ":=—–-".contains(c));
+            if *cue == Cue::BareCode && !(direct.is_empty() || direct == "это" || direct == "is") {
+                continue;
+            }
+            if gap.len() > 48 || has_break(gap) || (!direct.is_empty() && NUMBER_LABEL.is_match(head)) {
+                continue;
+            }
+            gap.len()
+        } else if span.start >= token.end {
+            let gap = folded.get(token.end..span.start).unwrap_or(".");
+            if *cue == Cue::BareCode || gap.len() > 24 || has_break(gap) {
+                continue;
+            }
+            gap.len() + 8
+        } else {
+            continue;
+        };
+        if best.is_none_or(|(d, _)| distance < d) && fits(*cue, len) {
+            best = Some((distance, *cue));
+        }
+    }
+    match best?.1 {
+        Cue::Cvv => Some(SensitiveKind::Cvv),
+        Cue::Otp | Cue::BareCode => Some(SensitiveKind::OneTimeCode),
+        Cue::Pin => Some(SensitiveKind::Pin),
+        Cue::Password | Cue::Credentials => None,
+    }
+}
+
+fn fits(cue: Cue, len: usize) -> bool {
+    match cue {
+        Cue::Cvv => (3..=4).contains(&len),
+        Cue::Otp | Cue::BareCode => (4..=8).contains(&len),
+        Cue::Pin => (4..=6).contains(&len),
+        Cue::Password | Cue::Credentials => false,
+    }
+}
+
+/// A sentence break between a cue and a number cuts the link between them.
+fn has_break(gap: &str) -> bool {
+    gap.bytes().any(|b| matches!(b, b'.' | b'!' | b'?' | b'\n' | b';'))
+}
+
+mod password;
+use password::password_after;

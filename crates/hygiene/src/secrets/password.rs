@@ -1,0 +1,126 @@
+//! The token after "пароль" / "password": masked when it is a password.
+//!
+//! After an explicit separator ("пароль: …", "password is …") anything that is
+//! not an ordinary word ("не подходит", "is wrong") is taken; without one, only
+//! a token that looks like a password (digits with letters, inner capitals,
+//! symbols, a Latin word in a Russian sentence).
+
+use super::PASSWORD_STOPWORDS;
+use crate::normalize::is_cyrillic;
+use crate::{SensitiveFinding, SensitiveKind};
+
+/// Words that announce the password: "is", "это", "такой".
+const SEPARATOR_WORDS: &[&str] = &["is", "was", "это", "такой", "следующий", "будет"];
+/// Words that start a phrase saying whose password it is ("от почты", "for my account").
+const OWNER_PREPOSITIONS: &[&str] = &["от", "для", "к", "в", "for", "to", "of", "on", "from"];
+const NEGATIONS: &[&str] = &["не", "нет", "not", "no"];
+const MAX_TOKENS: usize = 8;
+const MAX_OWNER_WORDS: usize = 3;
+
+pub(super) fn password_after(
+    text: &str,
+    folded: &str,
+    from: usize,
+    credentials: bool,
+    out: &mut Vec<SensitiveFinding>,
+) {
+    let russian = folded
+        .get(..from)
+        .and_then(|h| h.chars().rev().find(|c| c.is_alphabetic()))
+        .is_some_and(is_cyrillic);
+    let mut explicit = false;
+    let mut owner_words: Option<usize> = None;
+    let mut wanted = if credentials { 2 } else { 1 };
+    for (start, end) in tokens(folded, from).take(MAX_TOKENS) {
+        let raw_tok = &folded[start..end];
+        // A separator glued to the token: "пароль:qwerty", ":", "=".
+        let lead = raw_tok.len() - raw_tok.trim_start_matches([':', '=', '—', '–', '-', '/', ',']).len();
+        if lead > 0 {
+            explicit = true;
+        }
+        let (start, end) = trim_punctuation(folded, start + lead, end);
+        if start >= end {
+            continue;
+        }
+        let word = &folded[start..end];
+        let word_sep = word.trim_end_matches(':');
+        if SEPARATOR_WORDS.contains(&word_sep) {
+            explicit = true;
+            continue;
+        }
+        if !explicit && OWNER_PREPOSITIONS.contains(&word) && owner_words.is_none() {
+            owner_words = Some(0);
+            continue;
+        }
+        if let Some(n) = owner_words
+            && n < MAX_OWNER_WORDS
+            && !NEGATIONS.contains(&word)
+            && plain_word(word, russian)
+        {
+            owner_words = Some(n + 1);
+            if word.ends_with(':') {
+                explicit = true;
+            }
+            continue;
+        }
+        if PASSWORD_STOPWORDS.contains(&word) || (credentials && matches!(word, "и" | "and")) {
+            if credentials && wanted == 1 && matches!(word, "и" | "and") {
+                continue;
+            }
+            return;
+        }
+        let original = &text[start..end];
+        if !(explicit || looks_like_password(original, russian)) {
+            return;
+        }
+        out.push(SensitiveFinding {
+            kind: SensitiveKind::Password,
+            span: start..end,
+        });
+        wanted -= 1;
+        if wanted == 0 {
+            return;
+        }
+    }
+}
+
+/// Whitespace-separated tokens after `from`, as byte ranges.
+fn tokens(folded: &str, from: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let rest = folded.get(from..).unwrap_or("");
+    rest.split_whitespace().map(move |t| {
+        let start = t.as_ptr() as usize - rest.as_ptr() as usize + from;
+        (start, start + t.len())
+    })
+}
+
+fn trim_punctuation(folded: &str, start: usize, end: usize) -> (usize, usize) {
+    let tok = &folded[start..end];
+    let head = tok.len() - tok.trim_start_matches(['«', '"', '\'', '(', '“']).len();
+    let tail = tok.len() - tok.trim_end_matches(['.', ',', ';', '!', '?', ')', '»', '"', '\'', '”']).len();
+    (start + head, (end - tail).max(start + head))
+}
+
+/// A word of letters in the sentence's own script: part of "от личного кабинета".
+fn plain_word(word: &str, russian: bool) -> bool {
+    let word = word.trim_end_matches(':');
+    !word.is_empty()
+        && if russian {
+            word.chars().all(is_cyrillic)
+        } else {
+            word.chars().all(|c| c.is_ascii_lowercase() || c == '\'')
+        }
+}
+
+fn looks_like_password(token: &str, russian: bool) -> bool {
+    let letters = token.chars().filter(|c| c.is_alphabetic()).count();
+    let digits = token.chars().filter(char::is_ascii_digit).count();
+    let symbols = token.chars().filter(|c| "!@#$%^&*_+=~?".contains(*c)).count();
+    let inner_upper = token.chars().skip(1).any(char::is_uppercase);
+    let latin = token.chars().any(|c| c.is_ascii_alphabetic());
+    let cyrillic = token.chars().any(is_cyrillic);
+    (letters > 0 && digits > 0)
+        || (letters == 0 && digits >= 4 && digits == token.chars().count())
+        || (symbols > 0 && letters + digits > 0)
+        || (inner_upper && token.chars().any(char::is_lowercase))
+        || (russian && latin && !cyrillic)
+}
