@@ -1,0 +1,126 @@
+//! `kb-eval`: how well the demo knowledge base answers the labelled questions.
+//!
+//! Prints the share answered in the top 3 with the shipped configuration,
+//! the same with each part switched off (so every part's worth is measured),
+//! and the questions missed.
+
+use std::process::ExitCode;
+
+use switchboard_search::eval::{self, Report};
+use switchboard_search::{KnowledgeBase, SearchConfig, SearchIndex};
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("kb-eval: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> switchboard_search::Result<()> {
+    let kb = KnowledgeBase::load_dir(&eval::demo_kb_dir())?;
+    let cases = eval::load_cases(&eval::demo_eval_file())?;
+    println!(
+        "knowledge base: {} sections, {} articles, {} synonym groups; {} questions",
+        kb.sections.len(),
+        kb.articles.len(),
+        kb.synonyms.len(),
+        cases.len()
+    );
+
+    let shipped = SearchConfig::default();
+    let variants = [
+        ("shipped (typos + synonyms + title boost)", shipped.clone()),
+        (
+            "without typo correction",
+            SearchConfig {
+                typo_tolerance: false,
+                ..shipped.clone()
+            },
+        ),
+        (
+            "without synonyms",
+            SearchConfig {
+                synonyms: false,
+                ..shipped.clone()
+            },
+        ),
+        (
+            "without title boost",
+            SearchConfig {
+                title_boost: 1.0,
+                keywords_boost: 1.0,
+                ..shipped.clone()
+            },
+        ),
+        (
+            "plain BM25 + stemming only",
+            SearchConfig {
+                typo_tolerance: false,
+                synonyms: false,
+                title_boost: 1.0,
+                keywords_boost: 1.0,
+                ..shipped.clone()
+            },
+        ),
+    ];
+    let mut shipped_report = None;
+    println!(
+        "\n{:<44} {:>8} {:>8} {:>6}",
+        "configuration", "top-1", "top-3", "MRR"
+    );
+    for (name, config) in variants {
+        let index = SearchIndex::build(&kb, config)?;
+        let report = eval::evaluate(&index, &cases)?;
+        println!(
+            "{:<44} {:>7.1}% {:>7.1}% {:>6.3}",
+            name,
+            100.0 * report.top1_share(),
+            100.0 * report.top3_share(),
+            report.mrr
+        );
+        shipped_report.get_or_insert(report);
+    }
+    if let Some(report) = shipped_report {
+        print_misses(&kb, &report);
+        println!(
+            "\nTOP-3: {}/{} = {:.1}% (target ≥ 90%)",
+            report.top3,
+            report.total,
+            100.0 * report.top3_share()
+        );
+    }
+    Ok(())
+}
+
+fn print_misses(kb: &KnowledgeBase, report: &Report) {
+    println!(
+        "\nmisses of the shipped configuration ({}):",
+        report.misses.len()
+    );
+    let title = |id: &switchboard_search::ArticleId| {
+        kb.articles
+            .iter()
+            .find(|a| &a.id == id)
+            .map(|a| a.title.ru.clone())
+            .unwrap_or_default()
+    };
+    for miss in &report.misses {
+        let rank = miss
+            .rank
+            .map(|r| format!("rank {r}"))
+            .unwrap_or_else(|| "not in top 10".to_owned());
+        println!(
+            "- [{}] {:?}: expected {} «{}» ({rank})",
+            miss.case.locale.as_str(),
+            miss.case.question,
+            miss.case.expected,
+            title(&miss.case.expected)
+        );
+        for id in &miss.got {
+            println!("    got {id} «{}»", title(id));
+        }
+    }
+}
