@@ -9,6 +9,7 @@
 //! and expose these types; they never re-implement a rule.
 
 pub mod attachment;
+pub mod calendar;
 pub mod catalog;
 pub mod chat;
 pub mod customer;
