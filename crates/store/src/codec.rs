@@ -243,6 +243,63 @@ pub(crate) fn message(r: &impl Columns) -> Result<crate::StoredMessage> {
     })
 }
 
+/// A message row with its sequence number, without its attachments; the caller adds those.
+pub(crate) fn chat_message(r: &impl Columns) -> Result<crate::ChatMessage> {
+    let id = r.int("id")?;
+    let place = &format!("messages #{id}");
+    Ok(crate::ChatMessage {
+        ticket_id: TicketId(r.int("ticket_id")?),
+        seq: r
+            .opt_int("seq")?
+            .ok_or_else(|| corrupt(place, "seq", "NULL"))?,
+        id,
+        author: actor(place, r.text("author_kind")?, r.opt_text("author_id")?)?,
+        visibility: code(place, "visibility", r.text("visibility")?, parse_visibility)?,
+        body: r.text("body")?,
+        attachments: Vec::new(),
+        client_id: r.opt_text("client_id")?,
+        meta: r.opt_text("meta")?,
+        created_at: time(r, place, "created_at")?,
+    })
+}
+
+pub(crate) fn locked_ticket(r: &impl Columns) -> Result<crate::chat::LockedTicket> {
+    let id = TicketId(r.int("id")?);
+    let place = &format!("tickets #{}", id.0);
+    Ok(crate::chat::LockedTicket {
+        id,
+        customer: parsed(
+            place,
+            "customer_id",
+            r.text("customer_id")?,
+            CustomerId::parse,
+        )?,
+        assignee: r.opt_int("assignee_id")?.map(OperatorId),
+        status: code(place, "status", r.text("status")?, Status::parse)?,
+        channel: code(place, "channel", r.text("channel")?, Channel::parse)?,
+        last_seq: r.int("last_seq")?,
+    })
+}
+
+pub(crate) fn conversation(r: &impl Columns) -> Result<crate::Conversation> {
+    Ok(crate::Conversation {
+        ticket: ticket(r)?,
+        last_seq: r.int("last_seq")?,
+    })
+}
+
+pub(crate) fn step_up(r: &impl Columns) -> Result<switchboard_domain::chat::StepUp> {
+    let place = &format!("chat_step_up #{}", r.int("ticket_id")?);
+    Ok(switchboard_domain::chat::StepUp {
+        code_hash: r.opt_text("code_hash")?,
+        issued_at: opt_time(r, place, "issued_at")?,
+        expires_at: opt_time(r, place, "expires_at")?,
+        attempts: count(r, place, "attempts")?,
+        locked_until: opt_time(r, place, "locked_until")?,
+        verified_at: opt_time(r, place, "verified_at")?,
+    })
+}
+
 pub(crate) fn attachment(r: &impl Columns) -> Result<AttachmentMeta> {
     let place = &format!("message_attachments of message #{}", r.int("message_id")?);
     Ok(AttachmentMeta {

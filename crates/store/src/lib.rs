@@ -21,18 +21,25 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
+use switchboard_domain::chat::StepUp;
 use switchboard_domain::customer::{Customer, Order};
 use switchboard_domain::ids::{ContentHash, CustomerId, Login, OperatorId, TicketId};
 use switchboard_domain::intake::NewTicket;
 use switchboard_domain::notification::Notification;
 use switchboard_domain::ticket::{Actor, Priority, Status, Ticket, TicketEvent};
+use tokio::sync::mpsc;
 
+pub mod chat;
 mod codec;
 mod postgres;
 mod shared;
 mod sqlite;
 pub mod testing;
 
+pub use chat::{
+    AppendOutcome, AppendRefusal, ChatAppend, ChatMessage, ChatScope, Conversation, FeedEvent,
+    Notice, OperatorLoad, PresenceStatus,
+};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
@@ -311,8 +318,76 @@ pub trait Store: Send + Sync + 'static {
         error: &str,
         retry_at: Option<Timestamp>,
     ) -> Result<()>;
+    /// What was sent about a ticket. Sensitive notifications (one-time codes)
+    /// come with their body blanked.
     async fn ticket_notifications(&self, ticket: TicketId) -> Result<Vec<OutboxRecord>>;
     async fn pending_notifications(&self) -> Result<u64>;
+
+    // --- chat
+
+    /// Opens a chat ticket with its first message, which carries the client's
+    /// id. Idempotent: the same customer and client id return the conversation
+    /// opened before, with `false`.
+    async fn open_chat(
+        &self,
+        ticket: &NewTicket,
+        client_id: &str,
+    ) -> Result<(Ticket, ChatMessage, bool)>;
+    /// Appends messages to conversations in one transaction, each getting the
+    /// next sequence number of its conversation. Authorisation (owner,
+    /// assignee, open status) is checked on the locked rows, so it holds with
+    /// several nodes; a refused or duplicate item does not affect the others.
+    /// Outcomes are in item order.
+    async fn append_chat_messages(
+        &self,
+        items: &[ChatAppend],
+        at: Timestamp,
+    ) -> Result<Vec<AppendOutcome>>;
+    /// Messages with `seq > after_seq`, in order, at most `limit`.
+    async fn chat_messages(
+        &self,
+        ticket: TicketId,
+        after_seq: i64,
+        limit: u32,
+        include_internal: bool,
+    ) -> Result<Vec<ChatMessage>>;
+    async fn conversation(&self, ticket: TicketId) -> Result<Conversation>;
+    async fn conversations(&self, scope: &ChatScope, limit: u32) -> Result<Vec<Conversation>>;
+    /// Sets an operator's status; `seen_until` is the lease the console's node renews.
+    async fn set_presence(
+        &self,
+        operator: OperatorId,
+        status: PresenceStatus,
+        seen_until: Timestamp,
+        now: Timestamp,
+    ) -> Result<()>;
+    /// Active operators who are online with a live lease, and their chat load.
+    async fn online_operators(&self, now: Timestamp) -> Result<Vec<OperatorLoad>>;
+    /// `save_change` for handing a chat to `operator`, refused with `Conflict`
+    /// unless the operator is online and below capacity at commit time.
+    async fn assign_chat(
+        &self,
+        change: &TicketChange,
+        operator: OperatorId,
+        now: Timestamp,
+    ) -> Result<Ticket>;
+    /// The conversation's step-up state (the default when there is none).
+    async fn step_up(&self, ticket: TicketId) -> Result<StepUp>;
+    /// Stores the step-up state with its audit event and, when a code is sent,
+    /// the SMS as a sensitive outbox row, in one transaction.
+    async fn save_step_up(
+        &self,
+        ticket: TicketId,
+        state: &StepUp,
+        actor: &Actor,
+        event: Option<&TicketEvent>,
+        sms: Option<&Notification>,
+        at: Timestamp,
+    ) -> Result<()>;
+    /// The live feed of committed changes (see [`chat`]).
+    async fn subscribe_feed(&self) -> Result<mpsc::Receiver<FeedEvent>>;
+    /// Sends an ephemeral notice (typing) to every subscriber, storing nothing.
+    async fn publish(&self, notice: &Notice) -> Result<()>;
 }
 
 /// Options that apply to both backends.

@@ -1,22 +1,47 @@
 //! The PostgreSQL backend: one pool for reads and writes, since PostgreSQL
 //! handles concurrent writers itself (row locks; a stale `save_change` is
 //! caught by its version check, not by locking).
+//!
+//! Chat fan-out between nodes is `LISTEN`/`NOTIFY` on one channel per schema:
+//! notices are sent inside the writing transaction, so every node sees them
+//! only once they are committed, in commit order. Each feed subscriber holds
+//! one dedicated listening connection; when it is re-established the
+//! subscriber gets `Resync`, since notifications sent meanwhile are gone.
 
+use std::collections::HashMap;
 use std::str::FromStr;
+use std::time::Duration;
 
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use jiff::Timestamp;
+use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions};
+use tokio::sync::mpsc;
 
+use crate::chat::{
+    AppendOutcome, ChatAppend, FEED_BUFFER, FeedEvent, Notice, decode_payload, payloads, plan_batch,
+};
+use crate::codec::{self, Columns as _};
 use crate::shared::{EmbeddedMigration, migrator};
 use crate::{ConnectOptions, Result, StoreError};
 
-const MIGRATIONS: &[EmbeddedMigration] = &[(
-    1,
-    "initial",
-    include_str!("../migrations/postgres/0001_initial.sql"),
-)];
+const MIGRATIONS: &[EmbeddedMigration] = &[
+    (
+        1,
+        "initial",
+        include_str!("../migrations/postgres/0001_initial.sql"),
+    ),
+    (
+        2,
+        "chat",
+        include_str!("../migrations/postgres/0002_chat.sql"),
+    ),
+];
 
 pub struct PgStore {
     pool: PgPool,
+    connect_options: PgConnectOptions,
+    /// `NOTIFY` channels are database-wide; naming ours after the schema keeps
+    /// two support centres (or two tests) in one database apart.
+    feed_channel: String,
 }
 
 impl PgStore {
@@ -52,12 +77,20 @@ impl PgStore {
     ) -> Result<Self> {
         let pool = PgPoolOptions::new()
             .max_connections(options.max_connections.max(1))
-            .connect_with(connect_options)
+            .connect_with(connect_options.clone())
             .await?;
         let mut migrator = migrator(MIGRATIONS);
         migrator.set_locking(lock_migrations);
         migrator.run(&pool).await?;
-        Ok(PgStore { pool })
+        let schema: String = sqlx::query_scalar("SELECT current_schema()::text")
+            .fetch_one(&pool)
+            .await?;
+        let feed_channel: String = format!("sb_feed_{schema}").chars().take(63).collect();
+        Ok(PgStore {
+            pool,
+            connect_options,
+            feed_channel,
+        })
     }
 
     pub(crate) fn pool(&self) -> &PgPool {
@@ -83,6 +116,227 @@ impl PgStore {
                       ORDER BY next_attempt_at, id LIMIT $3 \
                       FOR UPDATE SKIP LOCKED) \
          RETURNING id, ticket_id, channel, recipient, subject, body, attempts";
+
+    /// Locks the operator's presence row, so concurrent assignments to one
+    /// operator (from any node) count their load one after the other.
+    const LOCK_PRESENCE: &'static str = "SELECT p.status, p.seen_until, o.capacity, o.active \
+         FROM operator_presence p JOIN operators o ON o.id = p.operator_id \
+         WHERE p.operator_id = $1 FOR UPDATE OF p";
+
+    /// `NOTIFY` inside the transaction: delivered to listeners only on commit.
+    async fn announce_in_tx(
+        &self,
+        conn: &mut sqlx::PgConnection,
+        notices: &[Notice],
+    ) -> Result<()> {
+        for payload in payloads(notices) {
+            sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(&self.feed_channel)
+                .bind(payload)
+                .execute(&mut *conn)
+                .await?;
+        }
+        Ok(())
+    }
+
+    fn announce_committed(&self, _notices: Vec<Notice>) {}
+
+    async fn publish_now(&self, notice: &Notice) -> Result<()> {
+        self.announce_in_tx(
+            &mut *self.pool.acquire().await?,
+            std::slice::from_ref(notice),
+        )
+        .await
+    }
+
+    /// Listens before returning, so everything committed afterwards is seen.
+    async fn feed_subscribe(&self) -> Result<mpsc::Receiver<FeedEvent>> {
+        let pool = PgPoolOptions::new()
+            .max_connections(1)
+            .min_connections(0)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connect_with(self.connect_options.clone())
+            .await?;
+        let mut listener = PgListener::connect_with(&pool).await?;
+        listener.ignore_pool_close_event(true);
+        listener.listen(&self.feed_channel).await?;
+        let (tx, rx) = mpsc::channel(FEED_BUFFER);
+        tokio::spawn(async move {
+            loop {
+                let received = tokio::select! {
+                    _ = tx.closed() => return,
+                    r = listener.try_recv() => r,
+                };
+                let event = match received {
+                    Ok(Some(n)) => match decode_payload(n.payload()) {
+                        Ok(notices) => FeedEvent::Notices(notices),
+                        Err(e) => {
+                            tracing::error!(error = %e, "unreadable chat notice");
+                            FeedEvent::Resync
+                        }
+                    },
+                    // The connection was lost and has been re-established.
+                    Ok(None) => FeedEvent::Resync,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "chat feed listener failed; retrying");
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                        FeedEvent::Resync
+                    }
+                };
+                // Waiting here is safe: the listener buffers notifications.
+                if tx.send(event).await.is_err() {
+                    return;
+                }
+            }
+        });
+        Ok(rx)
+    }
+
+    /// One transaction for the whole batch, a fixed number of round trips
+    /// whatever its size: the tickets are locked in id order (so batches from
+    /// several nodes cannot deadlock), then array statements update the
+    /// counters and insert the rows.
+    async fn append_batch(
+        &self,
+        items: &[ChatAppend],
+        at: Timestamp,
+    ) -> Result<Vec<AppendOutcome>> {
+        let mut ids: Vec<i64> = items.iter().map(|i| i.ticket.0).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut tx = self.pool.begin().await?;
+        let tickets = sqlx::query(
+            "SELECT id, customer_id, assignee_id, status, channel, last_seq FROM tickets \
+             WHERE id = ANY($1) ORDER BY id FOR UPDATE",
+        )
+        .bind(&ids)
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(codec::locked_ticket)
+        .collect::<Result<Vec<_>>>()?;
+        let (with_ids, client_ids): (Vec<i64>, Vec<String>) = items
+            .iter()
+            .filter_map(|i| i.client_id.clone().map(|c| (i.ticket.0, c)))
+            .unzip();
+        let mut existing = HashMap::new();
+        if !client_ids.is_empty() {
+            let rows = sqlx::query(
+                "SELECT m.ticket_id, m.client_id, m.seq FROM messages m \
+                 JOIN UNNEST($1::bigint[], $2::text[]) AS c(ticket_id, client_id) \
+                 ON m.ticket_id = c.ticket_id AND m.client_id = c.client_id",
+            )
+            .bind(&with_ids)
+            .bind(&client_ids)
+            .fetch_all(&mut *tx)
+            .await?;
+            for row in &rows {
+                existing.insert(
+                    (row.int("ticket_id")?, row.text("client_id")?),
+                    row.int("seq")?,
+                );
+            }
+        }
+        let plan = plan_batch(items, &tickets, &existing);
+        if !plan.heads.is_empty() {
+            let (head_ids, seqs, ops): (Vec<i64>, Vec<i64>, Vec<bool>) =
+                plan.heads.iter().map(|(t, s, o)| (t.0, *s, *o)).fold(
+                    (vec![], vec![], vec![]),
+                    |(mut a, mut b, mut c), (x, y, z)| {
+                        a.push(x);
+                        b.push(y);
+                        c.push(z);
+                        (a, b, c)
+                    },
+                );
+            sqlx::query(
+                "UPDATE tickets SET last_seq = u.seq, first_response_at = \
+                 CASE WHEN u.op AND tickets.first_response_at IS NULL THEN $4 \
+                 ELSE tickets.first_response_at END \
+                 FROM UNNEST($1::bigint[], $2::bigint[], $3::bool[]) AS u(id, seq, op) \
+                 WHERE tickets.id = u.id",
+            )
+            .bind(&head_ids)
+            .bind(&seqs)
+            .bind(&ops)
+            .bind(codec::millis(at))
+            .execute(&mut *tx)
+            .await?;
+        }
+        let mut row_ids = Vec::with_capacity(plan.rows.len());
+        if !plan.rows.is_empty() {
+            let n = plan.rows.len();
+            let mut ticket_ids = Vec::with_capacity(n);
+            let mut seqs = Vec::with_capacity(n);
+            let mut kinds = Vec::with_capacity(n);
+            let mut authors = Vec::with_capacity(n);
+            let mut visibilities = Vec::with_capacity(n);
+            let mut bodies = Vec::with_capacity(n);
+            let mut client_ids: Vec<Option<String>> = Vec::with_capacity(n);
+            let mut metas: Vec<Option<String>> = Vec::with_capacity(n);
+            for r in &plan.rows {
+                let item = &items[r.item];
+                ticket_ids.push(item.ticket.0);
+                seqs.push(r.seq);
+                kinds.push(item.author.kind());
+                authors.push(item.author.id_text());
+                visibilities.push(codec::visibility_code(item.visibility));
+                bodies.push(item.body.as_str());
+                client_ids.push(item.client_id.clone());
+                metas.push(item.meta.clone());
+            }
+            let created = vec![codec::millis(at); n];
+            let rows = sqlx::query(
+                "INSERT INTO messages (ticket_id, seq, author_kind, author_id, visibility, body, \
+                 client_id, meta, created_at) \
+                 SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::text[], $4::text[], \
+                 $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[]) \
+                 RETURNING id, ticket_id, seq",
+            )
+            .bind(&ticket_ids)
+            .bind(&seqs)
+            .bind(&kinds)
+            .bind(&authors)
+            .bind(&visibilities)
+            .bind(&bodies)
+            .bind(&client_ids)
+            .bind(&metas)
+            .bind(&created)
+            .fetch_all(&mut *tx)
+            .await?;
+            let mut by_seq = HashMap::with_capacity(rows.len());
+            for row in &rows {
+                by_seq.insert((row.int("ticket_id")?, row.int("seq")?), row.int("id")?);
+            }
+            for r in &plan.rows {
+                let item = &items[r.item];
+                let id = *by_seq.get(&(item.ticket.0, r.seq)).ok_or_else(|| {
+                    StoreError::Corrupt("a batch row came back without its id".into())
+                })?;
+                for (position, a) in item.attachments.iter().enumerate() {
+                    sqlx::query(
+                        "INSERT INTO message_attachments \
+                         (message_id, position, hash, file_name, content_type, size) \
+                         VALUES ($1, $2, $3, $4, $5, $6)",
+                    )
+                    .bind(id)
+                    .bind(codec::to_bigint(position, "attachment position")?)
+                    .bind(a.hash.as_str())
+                    .bind(&a.file_name)
+                    .bind(&a.content_type)
+                    .bind(codec::to_bigint(a.size, "attachment size")?)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                row_ids.push(id);
+            }
+        }
+        let (outcomes, notices) = plan.finish(items, &tickets, &row_ids, at);
+        self.announce_in_tx(&mut tx, &notices).await?;
+        tx.commit().await?;
+        Ok(outcomes)
+    }
 }
 
 crate::shared::impl_store!(PgStore, sqlx::Postgres, crate::Backend::Postgres);

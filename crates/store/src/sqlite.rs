@@ -7,28 +7,44 @@
 //! in-process. Reads use a separate read-only pool and, thanks to WAL, never
 //! wait for the writer.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
+
+use jiff::Timestamp;
 
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+use tokio::sync::mpsc;
+
+use crate::chat::{AppendOutcome, ChatAppend, FeedEvent, LocalFeed, Notice, plan_batch};
+use crate::codec::{self, Columns as _};
 use crate::shared::{EmbeddedMigration, migrator};
 use crate::{ConnectOptions, Result, StoreError};
 
-const MIGRATIONS: &[EmbeddedMigration] = &[(
-    1,
-    "initial",
-    include_str!("../migrations/sqlite/0001_initial.sql"),
-)];
+const MIGRATIONS: &[EmbeddedMigration] = &[
+    (
+        1,
+        "initial",
+        include_str!("../migrations/sqlite/0001_initial.sql"),
+    ),
+    (
+        2,
+        "chat",
+        include_str!("../migrations/sqlite/0002_chat.sql"),
+    ),
+];
 
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 pub struct SqliteStore {
     reader: SqlitePool,
     writer: SqlitePool,
+    /// This node's chat feed: SQLite runs as one node, so fan-out is in-process.
+    feed: LocalFeed,
     /// Removes a test database when the store goes away (see `testing`).
     _cleanup: Option<crate::testing::TempDirGuard>,
 }
@@ -86,6 +102,7 @@ impl SqliteStore {
         Ok(SqliteStore {
             reader,
             writer,
+            feed: LocalFeed::default(),
             _cleanup: None,
         })
     }
@@ -116,6 +133,11 @@ impl SqliteStore {
                         AND (lease_until IS NULL OR lease_until < $1) \
                       ORDER BY next_attempt_at, id LIMIT $3) \
          RETURNING id, ticket_id, channel, recipient, subject, body, attempts";
+
+    /// The operator's presence and capacity; the single writer makes it exclusive.
+    const LOCK_PRESENCE: &'static str = "SELECT p.status, p.seen_until, o.capacity, o.active \
+         FROM operator_presence p JOIN operators o ON o.id = p.operator_id \
+         WHERE p.operator_id = $1";
 }
 
 fn create_parent_dir(file: &Path) -> Result<()> {
@@ -124,6 +146,125 @@ fn create_parent_dir(file: &Path) -> Result<()> {
             StoreError::Config(format!("cannot create directory {}: {e}", dir.display()))
         }),
         _ => Ok(()),
+    }
+}
+
+impl SqliteStore {
+    /// Chat notices leave only after the commit, straight to this node's subscribers.
+    async fn announce_in_tx(
+        &self,
+        _conn: &mut sqlx::SqliteConnection,
+        _notices: &[Notice],
+    ) -> Result<()> {
+        Ok(())
+    }
+
+    fn announce_committed(&self, notices: Vec<Notice>) {
+        self.feed.publish(notices);
+    }
+
+    async fn feed_subscribe(&self) -> Result<mpsc::Receiver<FeedEvent>> {
+        Ok(self.feed.subscribe())
+    }
+
+    async fn publish_now(&self, notice: &Notice) -> Result<()> {
+        self.feed.publish(vec![notice.clone()]);
+        Ok(())
+    }
+
+    /// One transaction for the whole batch. The single writer connection
+    /// already serialises writers, so plain reads "lock" the tickets; every
+    /// statement is a cached single-row one, cheap in-process.
+    async fn append_batch(
+        &self,
+        items: &[ChatAppend],
+        at: Timestamp,
+    ) -> Result<Vec<AppendOutcome>> {
+        let mut ids: Vec<i64> = items.iter().map(|i| i.ticket.0).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut tx = self.writer.begin().await?;
+        let mut tickets = Vec::with_capacity(ids.len());
+        for id in &ids {
+            let row = sqlx::query(
+                "SELECT id, customer_id, assignee_id, status, channel, last_seq \
+                 FROM tickets WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(row) = row {
+                tickets.push(codec::locked_ticket(&row)?);
+            }
+        }
+        let mut existing = HashMap::new();
+        for item in items {
+            if let Some(cid) = &item.client_id {
+                let row =
+                    sqlx::query("SELECT seq FROM messages WHERE ticket_id = $1 AND client_id = $2")
+                        .bind(item.ticket.0)
+                        .bind(cid)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                if let Some(row) = row {
+                    existing.insert((item.ticket.0, cid.clone()), row.int("seq")?);
+                }
+            }
+        }
+        let plan = plan_batch(items, &tickets, &existing);
+        for (ticket, seq, operator_wrote) in &plan.heads {
+            sqlx::query(
+                "UPDATE tickets SET last_seq = $2, first_response_at = \
+                 CASE WHEN $3 AND first_response_at IS NULL THEN $4 ELSE first_response_at END \
+                 WHERE id = $1",
+            )
+            .bind(ticket.0)
+            .bind(seq)
+            .bind(operator_wrote)
+            .bind(codec::millis(at))
+            .execute(&mut *tx)
+            .await?;
+        }
+        let mut row_ids = Vec::with_capacity(plan.rows.len());
+        for r in &plan.rows {
+            let item = &items[r.item];
+            let id = sqlx::query(
+                "INSERT INTO messages (ticket_id, seq, author_kind, author_id, visibility, body, \
+                 client_id, meta, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+            )
+            .bind(item.ticket.0)
+            .bind(r.seq)
+            .bind(item.author.kind())
+            .bind(item.author.id_text())
+            .bind(codec::visibility_code(item.visibility))
+            .bind(&item.body)
+            .bind(item.client_id.as_deref())
+            .bind(item.meta.as_deref())
+            .bind(codec::millis(at))
+            .fetch_one(&mut *tx)
+            .await?
+            .int("id")?;
+            for (position, a) in item.attachments.iter().enumerate() {
+                sqlx::query(
+                    "INSERT INTO message_attachments \
+                     (message_id, position, hash, file_name, content_type, size) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(id)
+                .bind(codec::to_bigint(position, "attachment position")?)
+                .bind(a.hash.as_str())
+                .bind(&a.file_name)
+                .bind(&a.content_type)
+                .bind(codec::to_bigint(a.size, "attachment size")?)
+                .execute(&mut *tx)
+                .await?;
+            }
+            row_ids.push(id);
+        }
+        let (outcomes, notices) = plan.finish(items, &tickets, &row_ids, at);
+        tx.commit().await?;
+        self.announce_committed(notices);
+        Ok(outcomes)
     }
 }
 

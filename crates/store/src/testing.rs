@@ -39,8 +39,8 @@ pub struct TestDb {
 }
 
 enum Raw {
-    Sqlite(sqlx::SqlitePool),
-    Postgres(sqlx::PgPool),
+    Sqlite(sqlx::SqlitePool, String),
+    Postgres(sqlx::PgPool, PgConnectOptions),
 }
 
 impl TestDb {
@@ -48,10 +48,30 @@ impl TestDb {
     pub async fn execute(&self, sql: &str) -> Result<u64> {
         let sql = AssertSqlSafe(sql.to_owned());
         let done = match &self.raw {
-            Raw::Sqlite(pool) => sqlx::query(sql).execute(pool).await?.rows_affected(),
-            Raw::Postgres(pool) => sqlx::query(sql).execute(pool).await?.rows_affected(),
+            Raw::Sqlite(pool, _) => sqlx::query(sql).execute(pool).await?.rows_affected(),
+            Raw::Postgres(pool, _) => sqlx::query(sql).execute(pool).await?.rows_affected(),
         };
         Ok(done)
+    }
+
+    /// A second, independent store on the same database, as another server
+    /// node would open it: its own pools and its own chat feed. Only
+    /// PostgreSQL shares a feed between stores; two SQLite stores each see
+    /// only their own writes live (SQLite runs as one node).
+    pub async fn another_node(&self) -> Arc<dyn Store> {
+        let options = ConnectOptions { max_connections: 4 };
+        match &self.raw {
+            Raw::Sqlite(_, url) => Arc::new(
+                SqliteStore::connect(url, &options)
+                    .await
+                    .unwrap_or_else(|e| panic!("cannot reopen {url}: {e}")),
+            ),
+            Raw::Postgres(_, connect) => Arc::new(
+                PgStore::connect_private_schema(connect.clone(), &options)
+                    .await
+                    .unwrap_or_else(|e| panic!("cannot reopen the test schema: {e}")),
+            ),
+        }
     }
 }
 
@@ -70,7 +90,7 @@ async fn fresh_sqlite() -> TestDb {
         .await
         .unwrap_or_else(|e| panic!("cannot open test database {url}: {e}"))
         .with_cleanup(dir);
-    let raw = Raw::Sqlite(store.write_pool().clone());
+    let raw = Raw::Sqlite(store.write_pool().clone(), url);
     TestDb {
         store: Arc::new(store),
         raw,
@@ -94,10 +114,10 @@ async fn fresh_postgres(url: &str) -> TestDb {
         .options([("search_path", schema.as_str())]);
     // Small pools: many tests run at once against one server.
     let options = ConnectOptions { max_connections: 4 };
-    let store = PgStore::connect_private_schema(connect, &options)
+    let store = PgStore::connect_private_schema(connect.clone(), &options)
         .await
         .unwrap_or_else(|e| panic!("cannot open test schema {schema}: {e}"));
-    let raw = Raw::Postgres(store.pool().clone());
+    let raw = Raw::Postgres(store.pool().clone(), connect);
     TestDb {
         store: Arc::new(store),
         raw,

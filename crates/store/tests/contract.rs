@@ -5,6 +5,8 @@
 #[path = "contract/support.rs"]
 mod support;
 
+#[path = "contract/chat.rs"]
+mod chat;
 #[path = "contract/outbox.rs"]
 mod outbox;
 #[path = "contract/people.rs"]

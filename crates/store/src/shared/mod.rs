@@ -47,14 +47,6 @@ macro_rules! operator_columns {
 }
 pub(crate) use operator_columns;
 
-macro_rules! outbox_columns {
-    () => {
-        "id, ticket_id, channel, recipient, subject, body, status, attempts, last_error, \
-         created_at, delivered_at"
-    };
-}
-pub(crate) use outbox_columns;
-
 /// A uniqueness violation is something the caller can act on; anything else is a database failure.
 pub(crate) fn conflict_if_unique(e: sqlx::Error, message: &str) -> StoreError {
     match &e {

@@ -90,6 +90,55 @@ macro_rules! read_steps {
             Ok(messages)
         }
 
+        async fn select_chat_messages(
+            pool: &Pool,
+            ticket: TicketId,
+            after_seq: i64,
+            limit: u32,
+            include_internal: bool,
+        ) -> Result<Vec<ChatMessage>> {
+            let mut messages = sqlx::query(
+                "SELECT id, ticket_id, seq, author_kind, author_id, visibility, body, client_id, \
+                 meta, created_at FROM messages \
+                 WHERE ticket_id = $1 AND seq > $2 AND (visibility = 'public' OR $3) \
+                 ORDER BY seq LIMIT $4",
+            )
+            .bind(ticket.0)
+            .bind(after_seq)
+            .bind(include_internal)
+            .bind(i64::from(limit.clamp(1, 1000)))
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(codec::chat_message)
+            .collect::<Result<Vec<_>>>()?;
+            let (Some(first), Some(last)) = (messages.first(), messages.last()) else {
+                return Ok(messages);
+            };
+            let (lo, hi) = (first.seq, last.seq);
+            let attachments = sqlx::query(
+                "SELECT a.message_id, a.hash, a.file_name, a.content_type, a.size \
+                 FROM message_attachments a JOIN messages m ON m.id = a.message_id \
+                 WHERE m.ticket_id = $1 AND m.seq BETWEEN $2 AND $3 \
+                 ORDER BY a.message_id, a.position",
+            )
+            .bind(ticket.0)
+            .bind(lo)
+            .bind(hi)
+            .fetch_all(pool)
+            .await?;
+            if !attachments.is_empty() {
+                let index: std::collections::HashMap<i64, usize> =
+                    messages.iter().enumerate().map(|(i, m)| (m.id, i)).collect();
+                for row in &attachments {
+                    if let Some(i) = index.get(&row.int("message_id")?) {
+                        messages[*i].attachments.push(codec::attachment(row)?);
+                    }
+                }
+            }
+            Ok(messages)
+        }
+
         /// Runs the backend's claim statement and returns the leased items, oldest first.
         async fn lease_due(
             pool: &Pool,

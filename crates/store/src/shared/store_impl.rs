@@ -13,17 +13,21 @@ macro_rules! impl_store {
             use switchboard_domain::ids::{ContentHash, CustomerId, Login, OperatorId, TicketId};
             use switchboard_domain::intake::NewTicket;
             use switchboard_domain::notification::Notification;
+            use switchboard_domain::chat::StepUp;
             use switchboard_domain::ticket::{Actor, Ticket, TicketEvent};
+            use tokio::sync::mpsc;
 
             use super::$store;
             use $crate::codec::{self, Columns as _};
             use $crate::shared::{
-                conflict_if_unique, operator_columns, outbox_columns, page_size, ticket_columns,
+                conflict_if_unique, operator_columns, page_size, ticket_columns,
             };
+            use $crate::chat::message_notice;
             use $crate::{
-                AssigneeFilter, AttachmentMeta, Backend, NewMessage, NewOperator, NotifyNew,
-                Operator, OutboxItem, OutboxRecord, Result, Store, StoreError, StoredEvent,
-                StoredMessage, TicketChange, TicketFilter,
+                AppendOutcome, AssigneeFilter, AttachmentMeta, Backend, ChatAppend, ChatMessage,
+                ChatScope, Conversation, FeedEvent, NewMessage, NewOperator, Notice, NotifyNew,
+                Operator, OperatorLoad, OutboxItem, OutboxRecord, PresenceStatus, Result, Store,
+                StoreError, StoredEvent, StoredMessage, TicketChange, TicketFilter, Visibility,
             };
 
             type Db = $db;
@@ -229,37 +233,13 @@ macro_rules! impl_store {
                     first_message: &NewMessage,
                     notify: NotifyNew,
                 ) -> Result<Ticket> {
-                    let (problem_kind, problem_text) = codec::problem_columns(&ticket.problem);
                     let mut tx = self.writer().begin().await?;
-                    let row = sqlx::query(concat!(
-                        "INSERT INTO tickets (customer_id, kind, channel, line, topic, problem_kind, \
-                         problem_text, order_number, subject, status, priority, reply_channel, due_at, \
-                         created_at, updated_at, version) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, 1) \
-                         RETURNING ",
-                        ticket_columns!()
-                    ))
-                    .bind(ticket.customer_id.as_str())
-                    .bind(ticket.kind.as_str())
-                    .bind(ticket.channel.as_str())
-                    .bind(&ticket.line)
-                    .bind(&ticket.topic)
-                    .bind(problem_kind)
-                    .bind(problem_text)
-                    .bind(ticket.order_number.as_ref().map(|n| n.as_str()))
-                    .bind(&ticket.subject)
-                    .bind(ticket.status.as_str())
-                    .bind(ticket.priority.as_str())
-                    .bind(ticket.reply_channel.as_str())
-                    .bind(codec::opt_millis(ticket.due_at))
-                    .bind(codec::millis(ticket.created_at))
-                    .fetch_one(&mut *tx)
-                    .await?;
-                    // Built from the stored row, so timestamps carry the stored precision.
-                    let stored = codec::ticket(&row)?;
+                    let stored = insert_ticket(&mut tx, ticket, None)
+                        .await?
+                        .ok_or_else(|| StoreError::Conflict("duplicate ticket".into()))?;
                     tracing::Span::current().record("ticket_id", stored.id.0);
                     let at = stored.created_at;
-                    insert_message(&mut tx, stored.id, first_message, at).await?;
+                    let m = insert_message(&mut tx, stored.id, first_message, None, at).await?;
                     let created = TicketEvent::Created {
                         status: stored.status,
                         priority: stored.priority,
@@ -267,7 +247,13 @@ macro_rules! impl_store {
                     };
                     insert_events(&mut tx, stored.id, actor, &[created], at).await?;
                     insert_notifications(&mut tx, Some(stored.id), &notify(&stored), at).await?;
+                    let notices = vec![
+                        Notice::Ticket { ticket: stored.clone() },
+                        message_notice(stored.customer_id.clone(), stored.assignee, stored.channel, &m),
+                    ];
+                    self.announce_in_tx(&mut tx, &notices).await?;
                     tx.commit().await?;
+                    self.announce_committed(notices);
                     Ok(stored)
                 }
 
@@ -316,55 +302,11 @@ macro_rules! impl_store {
                     fields(ticket_id = change.ticket.id.0, version = change.ticket.version)
                 )]
                 async fn save_change(&self, change: &TicketChange) -> Result<Ticket> {
-                    let t = &change.ticket;
-                    let (problem_kind, problem_text) = codec::problem_columns(&t.problem);
                     let mut tx = self.writer().begin().await?;
-                    // Id, customer, channel and creation time never change.
-                    let row = sqlx::query(concat!(
-                        "UPDATE tickets SET kind = $3, line = $4, topic = $5, problem_kind = $6, \
-                         problem_text = $7, order_number = $8, subject = $9, status = $10, \
-                         priority = $11, reply_channel = $12, assignee_id = $13, due_at = $14, \
-                         first_response_at = $15, resolved_at = $16, updated_at = $17, \
-                         version = version + 1 \
-                         WHERE id = $1 AND version = $2 RETURNING ",
-                        ticket_columns!()
-                    ))
-                    .bind(t.id.0)
-                    .bind(t.version)
-                    .bind(t.kind.as_str())
-                    .bind(&t.line)
-                    .bind(&t.topic)
-                    .bind(problem_kind)
-                    .bind(problem_text)
-                    .bind(t.order_number.as_ref().map(|n| n.as_str()))
-                    .bind(&t.subject)
-                    .bind(t.status.as_str())
-                    .bind(t.priority.as_str())
-                    .bind(t.reply_channel.as_str())
-                    .bind(t.assignee.map(|a| a.0))
-                    .bind(codec::opt_millis(t.due_at))
-                    .bind(codec::opt_millis(t.first_response_at))
-                    .bind(codec::opt_millis(t.resolved_at))
-                    .bind(codec::millis(t.updated_at))
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                    let Some(row) = row else {
-                        let exists = ticket_exists(&mut tx, t.id).await?;
-                        tx.rollback().await?;
-                        return Err(if exists {
-                            StoreError::Conflict("the ticket was changed by someone else; reload it".into())
-                        } else {
-                            StoreError::NotFound
-                        });
-                    };
-                    let stored = codec::ticket(&row)?;
-                    let at = stored.updated_at;
-                    if let Some(message) = &change.message {
-                        insert_message(&mut tx, stored.id, message, at).await?;
-                    }
-                    insert_events(&mut tx, stored.id, &change.actor, &change.events, at).await?;
-                    insert_notifications(&mut tx, Some(stored.id), &change.notifications, at).await?;
+                    let (stored, notices) = write_change(&mut tx, change).await?;
+                    self.announce_in_tx(&mut tx, &notices).await?;
                     tx.commit().await?;
+                    self.announce_committed(notices);
                     Ok(stored)
                 }
 
@@ -414,7 +356,8 @@ macro_rules! impl_store {
                     // Unconditional: a send that succeeded after its lease ran out
                     // still reached the customer, whatever happened to the row since.
                     let done = sqlx::query(
-                        "UPDATE outbox SET status = 'delivered', delivered_at = $2, lease_until = NULL \
+                        "UPDATE outbox SET status = 'delivered', delivered_at = $2, lease_until = NULL, \
+                         body = CASE WHEN sensitive THEN '' ELSE body END \
                          WHERE id = $1",
                     )
                     .bind(id)
@@ -446,7 +389,8 @@ macro_rules! impl_store {
                         .bind(codec::millis(at)),
                         None => sqlx::query(
                             "UPDATE outbox SET status = 'failed', attempts = attempts + 1, \
-                             last_error = $2, lease_until = NULL \
+                             last_error = $2, lease_until = NULL, \
+                             body = CASE WHEN sensitive THEN '' ELSE body END \
                              WHERE id = $1 AND status = 'pending'",
                         )
                         .bind(id)
@@ -462,9 +406,12 @@ macro_rules! impl_store {
 
                 #[tracing::instrument(skip_all, fields(ticket_id = ticket.0))]
                 async fn ticket_notifications(&self, ticket: TicketId) -> Result<Vec<OutboxRecord>> {
-                    sqlx::query(concat!(
-                        "SELECT ", outbox_columns!(), " FROM outbox WHERE ticket_id = $1 ORDER BY id"
-                    ))
+                    sqlx::query(
+                        "SELECT id, ticket_id, channel, recipient, subject, \
+                         CASE WHEN sensitive THEN '' ELSE body END AS body, status, attempts, \
+                         last_error, created_at, delivered_at \
+                         FROM outbox WHERE ticket_id = $1 ORDER BY id",
+                    )
                     .bind(ticket.0)
                     .fetch_all(self.reader())
                     .await?
@@ -480,6 +427,294 @@ macro_rules! impl_store {
                         .await?;
                     let n = row.int("n")?;
                     u64::try_from(n).map_err(|_| StoreError::Corrupt(format!("outbox count {n}")))
+                }
+
+                #[tracing::instrument(skip_all, fields(customer_id = %ticket.customer_id))]
+                async fn open_chat(
+                    &self,
+                    ticket: &NewTicket,
+                    client_id: &str,
+                ) -> Result<(Ticket, ChatMessage, bool)> {
+                    let mut tx = self.writer().begin().await?;
+                    let Some(stored) = insert_ticket(&mut tx, ticket, Some(client_id)).await? else {
+                        drop(tx);
+                        let row = sqlx::query(concat!(
+                            "SELECT ", ticket_columns!(),
+                            " FROM tickets WHERE customer_id = $1 AND client_ref = $2"
+                        ))
+                        .bind(ticket.customer_id.as_str())
+                        .bind(client_id)
+                        .fetch_one(self.writer())
+                        .await?;
+                        let t = codec::ticket(&row)?;
+                        let first = select_chat_messages(self.writer(), t.id, 0, 1, false)
+                            .await?
+                            .into_iter()
+                            .next()
+                            .ok_or_else(|| StoreError::Corrupt(format!("chat #{} has no first message", t.id.0)))?;
+                        return Ok((t, first, false));
+                    };
+                    let at = stored.created_at;
+                    let first = NewMessage {
+                        author: Actor::Customer(stored.customer_id.clone()),
+                        visibility: Visibility::Public,
+                        body: ticket.description.clone(),
+                        attachments: Vec::new(),
+                    };
+                    let m = insert_message(&mut tx, stored.id, &first, Some(client_id), at).await?;
+                    let created = TicketEvent::Created {
+                        status: stored.status,
+                        priority: stored.priority,
+                        due_at: stored.due_at,
+                    };
+                    insert_events(&mut tx, stored.id, &first.author, &[created], at).await?;
+                    let notices = vec![
+                        Notice::Ticket { ticket: stored.clone() },
+                        message_notice(stored.customer_id.clone(), stored.assignee, stored.channel, &m),
+                    ];
+                    self.announce_in_tx(&mut tx, &notices).await?;
+                    tx.commit().await?;
+                    self.announce_committed(notices);
+                    Ok((stored, m, true))
+                }
+
+                #[tracing::instrument(skip_all, fields(items = items.len()))]
+                async fn append_chat_messages(
+                    &self,
+                    items: &[ChatAppend],
+                    at: Timestamp,
+                ) -> Result<Vec<AppendOutcome>> {
+                    if items.is_empty() {
+                        return Ok(Vec::new());
+                    }
+                    let at = Timestamp::from_millisecond(at.as_millisecond()).unwrap_or(at);
+                    self.append_batch(items, at).await
+                }
+
+                #[tracing::instrument(skip_all, fields(ticket_id = ticket.0, after_seq))]
+                async fn chat_messages(
+                    &self,
+                    ticket: TicketId,
+                    after_seq: i64,
+                    limit: u32,
+                    include_internal: bool,
+                ) -> Result<Vec<ChatMessage>> {
+                    select_chat_messages(self.reader(), ticket, after_seq, limit, include_internal).await
+                }
+
+                #[tracing::instrument(skip_all, fields(ticket_id = ticket.0))]
+                async fn conversation(&self, ticket: TicketId) -> Result<Conversation> {
+                    let row = sqlx::query(concat!(
+                        "SELECT ", ticket_columns!(), ", last_seq FROM tickets WHERE id = $1"
+                    ))
+                    .bind(ticket.0)
+                    .fetch_optional(self.reader())
+                    .await?
+                    .ok_or(StoreError::NotFound)?;
+                    codec::conversation(&row)
+                }
+
+                #[tracing::instrument(skip_all)]
+                async fn conversations(&self, scope: &ChatScope, limit: u32) -> Result<Vec<Conversation>> {
+                    let limit = page_size(limit);
+                    let rows = match scope {
+                        ChatScope::Customer(c) => sqlx::query(concat!(
+                            "SELECT ", ticket_columns!(), ", last_seq FROM tickets \
+                             WHERE customer_id = $1 AND channel = 'chat' AND status <> 'closed' \
+                             ORDER BY id DESC LIMIT $2"
+                        ))
+                        .bind(c.as_str().to_owned())
+                        .bind(limit)
+                        .fetch_all(self.reader())
+                        .await?,
+                        ChatScope::Assignee(op) => sqlx::query(concat!(
+                            "SELECT ", ticket_columns!(), ", last_seq FROM tickets \
+                             WHERE assignee_id = $1 AND channel = 'chat' \
+                             AND status IN ('assigned', 'waiting_for_customer') \
+                             ORDER BY id LIMIT $2"
+                        ))
+                        .bind(op.0)
+                        .bind(limit)
+                        .fetch_all(self.reader())
+                        .await?,
+                        ChatScope::Queued => sqlx::query(concat!(
+                            "SELECT ", ticket_columns!(), ", last_seq FROM tickets \
+                             WHERE channel = 'chat' AND status = 'queued' \
+                             ORDER BY CASE priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 \
+                             WHEN 'normal' THEN 2 ELSE 3 END, id LIMIT $1"
+                        ))
+                        .bind(limit)
+                        .fetch_all(self.reader())
+                        .await?,
+                    };
+                    rows.iter().map(codec::conversation).collect()
+                }
+
+                #[tracing::instrument(skip_all, fields(operator_id = operator.0, status = status.as_str()))]
+                async fn set_presence(
+                    &self,
+                    operator: OperatorId,
+                    status: PresenceStatus,
+                    seen_until: Timestamp,
+                    now: Timestamp,
+                ) -> Result<()> {
+                    let mut tx = self.writer().begin().await?;
+                    sqlx::query(
+                        "INSERT INTO operator_presence (operator_id, status, seen_until, updated_at) \
+                         VALUES ($1, $2, $3, $4) ON CONFLICT (operator_id) DO UPDATE SET \
+                         status = excluded.status, seen_until = excluded.seen_until, \
+                         updated_at = excluded.updated_at",
+                    )
+                    .bind(operator.0)
+                    .bind(status.as_str())
+                    .bind(codec::millis(seen_until))
+                    .bind(codec::millis(now))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| match &e {
+                        sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound,
+                        _ => StoreError::Database(e),
+                    })?;
+                    let notices = vec![Notice::Presence { operator, status }];
+                    self.announce_in_tx(&mut tx, &notices).await?;
+                    tx.commit().await?;
+                    self.announce_committed(notices);
+                    Ok(())
+                }
+
+                #[tracing::instrument(skip_all)]
+                async fn online_operators(&self, now: Timestamp) -> Result<Vec<OperatorLoad>> {
+                    sqlx::query(
+                        "SELECT o.id, o.login, o.name, o.role, o.skills, o.capacity, o.active, \
+                         (SELECT COUNT(*) FROM tickets t WHERE t.assignee_id = o.id \
+                          AND t.channel = 'chat' AND t.status IN ('assigned', 'waiting_for_customer')) \
+                          AS load \
+                         FROM operators o JOIN operator_presence p ON p.operator_id = o.id \
+                         WHERE o.active AND p.status = 'online' AND p.seen_until > $1 ORDER BY o.id",
+                    )
+                    .bind(codec::millis(now))
+                    .fetch_all(self.reader())
+                    .await?
+                    .iter()
+                    .map(|r| {
+                        Ok(OperatorLoad {
+                            operator: codec::operator(r)?,
+                            load: u32::try_from(r.int("load")?).unwrap_or(u32::MAX),
+                        })
+                    })
+                    .collect()
+                }
+
+                #[tracing::instrument(skip_all, fields(ticket_id = change.ticket.id.0, operator_id = operator.0))]
+                async fn assign_chat(
+                    &self,
+                    change: &TicketChange,
+                    operator: OperatorId,
+                    now: Timestamp,
+                ) -> Result<Ticket> {
+                    let mut tx = self.writer().begin().await?;
+                    let full = || StoreError::Conflict("the operator has no free place now".into());
+                    let place = sqlx::query(<$store>::LOCK_PRESENCE)
+                        .bind(operator.0)
+                        .fetch_optional(&mut *tx)
+                        .await?
+                        .ok_or_else(full)?;
+                    let online = place.text("status")? == "online"
+                        && place.int("seen_until")? > codec::millis(now)
+                        && place.flag("active")?;
+                    let capacity = place.int("capacity")?;
+                    let load = sqlx::query(
+                        "SELECT COUNT(*) AS n FROM tickets WHERE assignee_id = $1 AND channel = 'chat' \
+                         AND status IN ('assigned', 'waiting_for_customer')",
+                    )
+                    .bind(operator.0)
+                    .fetch_one(&mut *tx)
+                    .await?
+                    .int("n")?;
+                    if !online || load >= capacity {
+                        return Err(full());
+                    }
+                    let (stored, notices) = write_change(&mut tx, change).await?;
+                    self.announce_in_tx(&mut tx, &notices).await?;
+                    tx.commit().await?;
+                    self.announce_committed(notices);
+                    Ok(stored)
+                }
+
+                #[tracing::instrument(skip_all, fields(ticket_id = ticket.0))]
+                async fn step_up(&self, ticket: TicketId) -> Result<StepUp> {
+                    let row = sqlx::query(
+                        "SELECT ticket_id, code_hash, issued_at, expires_at, attempts, locked_until, \
+                         verified_at FROM chat_step_up WHERE ticket_id = $1",
+                    )
+                    .bind(ticket.0)
+                    .fetch_optional(self.writer())
+                    .await?;
+                    row.as_ref().map(codec::step_up).transpose().map(Option::unwrap_or_default)
+                }
+
+                #[tracing::instrument(skip_all, fields(ticket_id = ticket.0))]
+                async fn save_step_up(
+                    &self,
+                    ticket: TicketId,
+                    state: &StepUp,
+                    actor: &Actor,
+                    event: Option<&TicketEvent>,
+                    sms: Option<&Notification>,
+                    at: Timestamp,
+                ) -> Result<()> {
+                    let mut tx = self.writer().begin().await?;
+                    sqlx::query(
+                        "INSERT INTO chat_step_up (ticket_id, code_hash, issued_at, expires_at, \
+                         attempts, locked_until, verified_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                         ON CONFLICT (ticket_id) DO UPDATE SET code_hash = excluded.code_hash, \
+                         issued_at = excluded.issued_at, expires_at = excluded.expires_at, \
+                         attempts = excluded.attempts, locked_until = excluded.locked_until, \
+                         verified_at = excluded.verified_at",
+                    )
+                    .bind(ticket.0)
+                    .bind(state.code_hash.as_deref())
+                    .bind(codec::opt_millis(state.issued_at))
+                    .bind(codec::opt_millis(state.expires_at))
+                    .bind(i64::from(state.attempts))
+                    .bind(codec::opt_millis(state.locked_until))
+                    .bind(codec::opt_millis(state.verified_at))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| match &e {
+                        sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound,
+                        _ => StoreError::Database(e),
+                    })?;
+                    if let Some(event) = event {
+                        insert_events(&mut tx, ticket, actor, std::slice::from_ref(event), at).await?;
+                    }
+                    if let Some(n) = sms {
+                        sqlx::query(
+                            "INSERT INTO outbox \
+                             (ticket_id, channel, recipient, subject, body, status, attempts, \
+                              next_attempt_at, created_at, sensitive) \
+                             VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, $6, $7)",
+                        )
+                        .bind(ticket.0)
+                        .bind(n.channel.as_str())
+                        .bind(&n.recipient)
+                        .bind(&n.subject)
+                        .bind(&n.body)
+                        .bind(codec::millis(at))
+                        .bind(true)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn subscribe_feed(&self) -> Result<mpsc::Receiver<FeedEvent>> {
+                    self.feed_subscribe().await
+                }
+
+                async fn publish(&self, notice: &Notice) -> Result<()> {
+                    self.publish_now(notice).await
                 }
             }
         }

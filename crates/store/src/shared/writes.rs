@@ -6,33 +6,67 @@
 
 macro_rules! write_steps {
     () => {
-        /// Appends a message and its attachments to a ticket, in the caller's transaction.
+        /// Appends a message and its attachments to a ticket, in the caller's
+        /// transaction, with the ticket's next sequence number (which row-locks
+        /// the ticket until commit).
         async fn insert_message(
             conn: &mut Conn,
             ticket: TicketId,
             message: &NewMessage,
+            client_id: Option<&str>,
             at: Timestamp,
-        ) -> Result<i64> {
-            let row = sqlx::query(
-                "INSERT INTO messages (ticket_id, author_kind, author_id, visibility, body, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        ) -> Result<ChatMessage> {
+            let seq = sqlx::query(
+                "UPDATE tickets SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq",
             )
             .bind(ticket.0)
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or(StoreError::NotFound)?
+            .int("last_seq")?;
+            let row = sqlx::query(
+                "INSERT INTO messages \
+                 (ticket_id, seq, author_kind, author_id, visibility, body, client_id, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            )
+            .bind(ticket.0)
+            .bind(seq)
             .bind(message.author.kind())
             .bind(message.author.id_text())
             .bind(codec::visibility_code(message.visibility))
             .bind(&message.body)
+            .bind(client_id)
             .bind(codec::millis(at))
             .fetch_one(&mut *conn)
             .await?;
             let id = row.int("id")?;
-            for (position, a) in message.attachments.iter().enumerate() {
+            insert_attachments(conn, id, &message.attachments).await?;
+            Ok(ChatMessage {
+                ticket_id: ticket,
+                seq,
+                id,
+                author: message.author.clone(),
+                visibility: message.visibility,
+                body: message.body.clone(),
+                attachments: message.attachments.clone(),
+                client_id: client_id.map(str::to_owned),
+                meta: None,
+                created_at: at,
+            })
+        }
+
+        async fn insert_attachments(
+            conn: &mut Conn,
+            message_id: i64,
+            attachments: &[AttachmentMeta],
+        ) -> Result<()> {
+            for (position, a) in attachments.iter().enumerate() {
                 sqlx::query(
                     "INSERT INTO message_attachments \
                      (message_id, position, hash, file_name, content_type, size) \
                      VALUES ($1, $2, $3, $4, $5, $6)",
                 )
-                .bind(id)
+                .bind(message_id)
                 .bind(codec::to_bigint(position, "attachment position")?)
                 .bind(a.hash.as_str())
                 .bind(&a.file_name)
@@ -41,7 +75,109 @@ macro_rules! write_steps {
                 .execute(&mut *conn)
                 .await?;
             }
-            Ok(id)
+            Ok(())
+        }
+
+        /// The body of `save_change`: the versioned update, its message, events
+        /// and notifications, in the caller's transaction. Returns the stored
+        /// ticket and the notices to announce.
+        async fn write_change(
+            conn: &mut Conn,
+            change: &TicketChange,
+        ) -> Result<(Ticket, Vec<Notice>)> {
+            let t = &change.ticket;
+            let (problem_kind, problem_text) = codec::problem_columns(&t.problem);
+            // Id, customer, channel and creation time never change. A first
+            // response is never taken back, so a chat message that set it
+            // meanwhile is kept.
+            let row = sqlx::query(concat!(
+                "UPDATE tickets SET kind = $3, line = $4, topic = $5, problem_kind = $6, \
+                 problem_text = $7, order_number = $8, subject = $9, status = $10, \
+                 priority = $11, reply_channel = $12, assignee_id = $13, due_at = $14, \
+                 first_response_at = COALESCE(first_response_at, $15), resolved_at = $16, \
+                 updated_at = $17, version = version + 1 \
+                 WHERE id = $1 AND version = $2 RETURNING ",
+                ticket_columns!()
+            ))
+            .bind(t.id.0)
+            .bind(t.version)
+            .bind(t.kind.as_str())
+            .bind(&t.line)
+            .bind(&t.topic)
+            .bind(problem_kind)
+            .bind(problem_text)
+            .bind(t.order_number.as_ref().map(|n| n.as_str()))
+            .bind(&t.subject)
+            .bind(t.status.as_str())
+            .bind(t.priority.as_str())
+            .bind(t.reply_channel.as_str())
+            .bind(t.assignee.map(|a| a.0))
+            .bind(codec::opt_millis(t.due_at))
+            .bind(codec::opt_millis(t.first_response_at))
+            .bind(codec::opt_millis(t.resolved_at))
+            .bind(codec::millis(t.updated_at))
+            .fetch_optional(&mut *conn)
+            .await?;
+            let Some(row) = row else {
+                return Err(if ticket_exists(conn, t.id).await? {
+                    StoreError::Conflict("the ticket was changed by someone else; reload it".into())
+                } else {
+                    StoreError::NotFound
+                });
+            };
+            let stored = codec::ticket(&row)?;
+            let at = stored.updated_at;
+            let mut notices = vec![Notice::Ticket { ticket: stored.clone() }];
+            if let Some(message) = &change.message {
+                let m = insert_message(conn, stored.id, message, None, at).await?;
+                notices.push(message_notice(
+                    stored.customer_id.clone(),
+                    stored.assignee,
+                    stored.channel,
+                    &m,
+                ));
+            }
+            insert_events(conn, stored.id, &change.actor, &change.events, at).await?;
+            insert_notifications(conn, Some(stored.id), &change.notifications, at).await?;
+            Ok((stored, notices))
+        }
+
+        /// Inserts a ticket row; `None` when `client_ref` was used before by
+        /// the same customer (the chat it opened is returned by the caller).
+        async fn insert_ticket(
+            conn: &mut Conn,
+            ticket: &NewTicket,
+            client_ref: Option<&str>,
+        ) -> Result<Option<Ticket>> {
+            let (problem_kind, problem_text) = codec::problem_columns(&ticket.problem);
+            let row = sqlx::query(concat!(
+                "INSERT INTO tickets (customer_id, kind, channel, line, topic, problem_kind, \
+                 problem_text, order_number, subject, status, priority, reply_channel, due_at, \
+                 created_at, updated_at, version, client_ref) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, 1, $15) \
+                 ON CONFLICT (customer_id, client_ref) WHERE client_ref IS NOT NULL DO NOTHING \
+                 RETURNING ",
+                ticket_columns!()
+            ))
+            .bind(ticket.customer_id.as_str())
+            .bind(ticket.kind.as_str())
+            .bind(ticket.channel.as_str())
+            .bind(&ticket.line)
+            .bind(&ticket.topic)
+            .bind(problem_kind)
+            .bind(problem_text)
+            .bind(ticket.order_number.as_ref().map(|n| n.as_str()))
+            .bind(&ticket.subject)
+            .bind(ticket.status.as_str())
+            .bind(ticket.priority.as_str())
+            .bind(ticket.reply_channel.as_str())
+            .bind(codec::opt_millis(ticket.due_at))
+            .bind(codec::millis(ticket.created_at))
+            .bind(client_ref)
+            .fetch_optional(&mut *conn)
+            .await?;
+            // Built from the stored row, so timestamps carry the stored precision.
+            row.as_ref().map(codec::ticket).transpose()
         }
 
         async fn insert_events(
