@@ -18,6 +18,7 @@ pub mod identity;
 pub mod ids;
 pub mod intake;
 pub mod notification;
+pub mod priority;
 pub mod profile;
 pub mod sla;
 pub mod ticket;
