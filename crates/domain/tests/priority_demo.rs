@@ -2,6 +2,10 @@
 //! rule, and agreement with `intake::initial_priority` (the rules the server
 //! uses today) for every demo customer, for every topic, and for random customers.
 
+// rstest tables pass one argument per column; the lint cannot be allowed on the
+// generated function alone.
+#![allow(clippy::too_many_arguments)]
+
 use std::sync::LazyLock;
 
 use jiff::{SignedDuration, Timestamp};
@@ -94,8 +98,6 @@ use CustomerKind::*;
 #[case::travel_trip_soon(Traveller, false, false, vec![booking(Flight, None, 12)], "travel/flights", false, Priority::High, Some("travel_trip_soon"))]
 #[case::travel_trip_in_72h(Traveller, false, false, vec![booking(Flight, None, 72)], "travel/flights", false, Priority::Normal, None)]
 #[case::travel_urgent_beats_high(Traveller, false, true, vec![], "travel/cancellation", true, Priority::Urgent, Some("urgent_requested"))]
-// One argument per table column reads better than a struct per row here.
-#[allow(clippy::too_many_arguments)]
 fn demo_rules(
     #[case] kind: CustomerKind,
     #[case] premium: bool,
