@@ -13,6 +13,7 @@ pub mod calendar;
 pub mod catalog;
 pub mod chat;
 pub mod customer;
+pub mod deadline;
 pub mod i18n;
 pub mod identity;
 pub mod ids;
