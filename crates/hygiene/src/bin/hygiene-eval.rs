@@ -1,1 +1,56 @@
-fn main() {}
+//! Prints precision and recall of every hygiene detector on its labelled set.
+//!
+//! `cargo run --release -p switchboard-hygiene --bin hygiene-eval [-- --mistakes]`
+
+use switchboard_hygiene::eval::{self, Counts, Report};
+
+fn main() {
+    let show_mistakes = std::env::args().any(|a| a == "--mistakes");
+    let reports = eval::all();
+    for report in &reports {
+        print_report(report);
+        if show_mistakes {
+            for m in &report.mistakes {
+                println!("    ! {m}");
+            }
+        }
+        println!();
+    }
+    println!("targets");
+    let cards = &reports[0];
+    let card = cards.measure("card");
+    let fp = cards.false_positive_rate(&["order", "phone", "amount"]);
+    let obscenity = reports[2].measure("words");
+    let duplicates = reports[5].measure("same");
+    target("card-number recall on Luhn-valid numbers = 100%", card.recall(), card.recall() >= 1.0);
+    target("card false positives on orders, phones, amounts < 1%", fp, fp < 0.01);
+    target("obscenity recall >= 95%", obscenity.recall(), obscenity.recall() >= 0.95);
+    target("obscenity precision >= 95%", obscenity.precision(), obscenity.precision() >= 0.95);
+    target("duplicate precision >= 95%", duplicates.precision(), duplicates.precision() >= 0.95);
+}
+
+fn print_report(report: &Report) {
+    println!("{} ({} examples)", report.detector, report.examples);
+    for (label, counts) in &report.measures {
+        print_counts(label, counts);
+    }
+    for (category, (total, flagged)) in &report.false_positive_rates {
+        let share = if *total == 0 { 0.0 } else { *flagged as f64 / *total as f64 };
+        println!("  {category:<14} false findings in {flagged:>3} of {total:>3} messages ({:.1}%)", share * 100.0);
+    }
+}
+
+fn print_counts(label: &str, c: &Counts) {
+    println!(
+        "  {label:<14} precision {:>6.1}%  recall {:>6.1}%  (tp {}, fp {}, fn {})",
+        c.precision() * 100.0,
+        c.recall() * 100.0,
+        c.tp,
+        c.fp,
+        c.fn_
+    );
+}
+
+fn target(name: &str, value: f64, met: bool) {
+    println!("  [{}] {name}: {:.1}%", if met { "met" } else { "MISSED" }, value * 100.0);
+}
