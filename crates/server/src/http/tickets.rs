@@ -201,7 +201,7 @@ fn has_skill(state: &AppState, op: &Operator, t: &Ticket) -> bool {
         || state
             .catalog
             .topic(&t.line, &t.topic)
-            .is_none_or(|(_, topic)| op.skills.iter().any(|s| *s == topic.skill))
+            .is_none_or(|(_, topic)| op.skills.contains(&topic.skill))
 }
 
 async fn run(
