@@ -23,6 +23,9 @@ mod stem;
 /// Scores at or above this are the same question.
 pub const DUPLICATE_THRESHOLD: f32 = 0.7;
 
+/// Applied when both questions have a content word the other lacks.
+const SUBSTITUTION_PENALTY: f32 = 0.6;
+
 /// A question reduced to what matters for comparing it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fingerprint {
@@ -35,7 +38,8 @@ pub struct Fingerprint {
 
 impl Fingerprint {
     pub fn new(text: &str) -> Self {
-        let folded = fold(text);
+        // "hasn't" → "has not": a contraction must not hide a negation.
+        let folded = fold(text).replace(['’', '`'], "'").replace("n't", " not");
         let mut stems = Vec::new();
         let mut numbers = Vec::new();
         let mut negated = false;
@@ -63,6 +67,12 @@ impl Fingerprint {
         }
         let matched = matched_stems(&self.stems, &other.stems);
         let mut score = 2.0 * matched as f32 / (self.stems.len() + other.stems.len()) as f32;
+        // A word on each side without a partner is a substitution ("откроется"
+        // / "закроется", "China" / "Turkey"): another question. A word only one
+        // side has is usually elaboration ("уже неделю", "please").
+        if matched < self.stems.len() && matched < other.stems.len() {
+            score *= SUBSTITUTION_PENALTY;
+        }
         score *= number_agreement(&self.numbers, &other.numbers);
         if self.negated != other.negated {
             score *= 0.5;

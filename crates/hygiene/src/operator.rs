@@ -76,6 +76,12 @@ static NOT_THE_SECRET: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(vocabulary::NOT_THE_SECRET).expect("static regex"));
 static ARRIVAL_QUESTION: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(vocabulary::ARRIVAL_QUESTION).expect("static regex"));
+static INTO_THE_CHAT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(vocabulary::INTO_THE_CHAT).expect("static regex"));
+static ENTER_IT_YOURSELF: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(vocabulary::ENTER_IT_YOURSELF).expect("static regex"));
+static NOT_HERE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(?:не|not)\s+(?:сюда|здесь|в\s+чат|here|in\s+(?:the\s+)?chat)\b").expect("static regex"));
 static PRONOUN: LazyLock<Regex> = LazyLock::new(|| Regex::new(vocabulary::PRONOUN).expect("static regex"));
 static NEGATION_ANYWHERE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(vocabulary::NEGATION_ANYWHERE).expect("static regex"));
@@ -90,7 +96,11 @@ pub(crate) fn check_folded(folded: &str) -> Option<OperatorBlock> {
     let mut previous_objects: Vec<RequestedData> = Vec::new();
     for sentence in folded.split(['.', '!', '?', ';', '\n']) {
         let objects = objects_in(sentence);
-        let asks = VERB.find_iter(sentence).any(|v| !negated(&sentence[..v.start()]));
+        let asks = VERB.find_iter(sentence).any(|v| {
+            !negated(&sentence[..v.start()]) && !ENTER_IT_YOURSELF.is_match(&sentence[v.end()..])
+        }) || INTO_THE_CHAT.find_iter(sentence).any(|m| {
+            !negated(&sentence[..m.start()]) && !NOT_HERE.is_match(m.as_str())
+        });
         let self_asking = objects.iter().any(|&(_, at, self_requesting)| {
             self_requesting && !negated(&sentence[..at])
         });

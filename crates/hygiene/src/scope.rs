@@ -94,10 +94,10 @@ pub(crate) fn classify_folded(folded: &str) -> Option<OutOfScope> {
     }
     let has = |cue: Cue| seen & (1 << cue as u32) != 0;
     let fraud = has(Cue::Theft)
-        || (has(Cue::FraudActor) && (has(Cue::Happened) || has(Cue::Investigate)))
-        || (has(Cue::Investigate) && has(Cue::Stolen));
+        || (has(Cue::FraudActor) && (has(Cue::Happened) || has(Cue::Investigate) || has(Cue::Find)))
+        || (has(Cue::Investigate) && (has(Cue::Happened) || has(Cue::Stolen) || has(Cue::Victim)));
     let dispute = has(Cue::PersonalLegal) || (has(Cue::ThirdPerson) && has(Cue::LegalMatter));
-    let secret = !has(Cue::OwnData)
+    let secret = !has(Cue::InScope)
         && (has(Cue::Secret) || (has(Cue::Internal) && has(Cue::Asking)));
     let category = if fraud {
         ScopeCategory::Fraud

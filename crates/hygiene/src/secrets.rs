@@ -125,7 +125,7 @@ static CUE_MATCHER: LazyLock<AhoCorasick> = LazyLock::new(|| {
 /// What, right before a number, says it is something else than a code.
 static NUMBER_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:заказ[а-я]*|номер[а-я]*|order|number|№|#|телефон[а-я]*|тел|phone|сумм[а-я]*|amount|рубл[а-я]*|артикул[а-я]*|квартир[а-я]*|дом|офис|отделени[а-я]*|пвз|индекс|ticket|обращени[а-я]*|заявк[а-я]*|id)[\s:.#№-]*\z",
+        r"(?:заказ[а-я]*|номер[а-я]*|order|number|№|#|телефон[а-я]*|тел|phone|сумм[а-я]*|amount|рубл[а-я]*|артикул[а-я]*|квартир[а-я]*|дом|офис|отделени[а-я]*|пвз|индекс|ticket|обращени[а-я]*|заявк[а-я]*|id)[\s:.#№-]*(?:is|are|—|-)?\s*\z",
     )
     .expect("static regex")
 });
@@ -136,6 +136,20 @@ static UNIT_AFTER: LazyLock<Regex> = LazyLock::new(|| {
         r"\A\s?(?:₽|\$|€|%|р\.|р\b|руб|rub|usd|eur|шт|мин|сек|час|дн|день|дней|раз|год|лет|км|кг|г\.|min|sec|hour|day|time|year|x\b|х\b|-?го\b|-?й\b)",
     )
     .expect("static regex")
+});
+
+/// "карта заканчивается на 4455", "ending in 4242": the visible tail of a
+/// card, not a code.
+static CARD_TAIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:заканчивается на|оканчивается на|ending in|ends with|ends in|последние (?:4|четыре) цифры|last (?:4|four) digits(?: are)?)\s*\z")
+        .expect("static regex")
+});
+
+/// Before a bare "код"/"code": a code that is not a secret ("код ошибки",
+/// "error code", "промокод", "код домофона").
+static OTHER_CODE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:error|ошибк[а-я]*|status|статус[а-я]*|промо|promo|купон[а-я]*|coupon|gift|подарочн[а-я]*|товар[а-я]*|region|регион[а-я]*|домофон[а-я]*|подъезд[а-я]*|discount|скидочн[а-я]*|post|почтов[а-я]*|zip|qr|бар)[\s-]*\z")
+        .expect("static regex")
 });
 
 const PASSWORD_STOPWORDS: &[&str] = &[
@@ -152,7 +166,8 @@ const PASSWORD_STOPWORDS: &[&str] = &[
     "ok", "okay", "fine", "same", "different", "case", "long", "short", "empty", "there",
     "here", "in", "on", "at", "for", "from", "of", "and", "or", "that", "this", "it", "what",
     "doesn't", "does", "isn't", "won't", "working", "new", "old", "to", "is", "with", "but",
-    "again", "always", "never", "also", "just", "only", "definitely", "probably",
+    "again", "always", "never", "also", "just", "only", "definitely", "probably", "же",
+    "тот", "та", "такой же", "прежний", "как", "sent", "needed",
 ];
 
 /// Appends findings for CVVs, one-time codes, PINs and passwords. Spans
@@ -229,7 +244,12 @@ fn standalone(folded: &str, start: usize, end: usize) -> bool {
         .get(end..)
         .and_then(|t| t.chars().next())
         .is_some_and(char::is_alphabetic);
+    let identifier = |sep: Option<u8>, other: Option<u8>| {
+        matches!(sep, Some(b'-' | b'_' | b'/')) && other.is_some_and(|c| c.is_ascii_alphabetic())
+    };
     !glued(prev(1))
+        && !identifier(prev(1), prev(2))
+        && !identifier(next(1), next(2))
         && !glued(next(1))
         && !letter_after
         && !crate::normalize::before(folded, start, 4)
@@ -241,7 +261,10 @@ fn standalone(folded: &str, start: usize, end: usize) -> bool {
 }
 
 fn classify_number(folded: &str, token: Range<usize>, cues: &[(Range<usize>, Cue)]) -> Option<SensitiveKind> {
-    if UNIT_AFTER.is_match(after(folded, token.end, 12)) {
+    if UNIT_AFTER.is_match(after(folded, token.end, 12))
+        || CARD_TAIL.is_match(before(folded, token.start, 48))
+        || after(folded, token.end, 16).trim_start().starts_with("на конце")
+    {
         return None;
     }
     let len = token.end - token.start;
@@ -251,7 +274,10 @@ fn classify_number(folded: &str, token: Range<usize>, cues: &[(Range<usize>, Cue
         let distance = if span.end <= token.start {
             let gap = folded.get(span.end..token.start).unwrap_or(".");
             let direct = gap.trim_matches(|c: char| c.is_whitespace() || ":=—–-".contains(c));
-            if *cue == Cue::BareCode && !(direct.is_empty() || direct == "это" || direct == "is") {
+            if *cue == Cue::BareCode
+                && (!(direct.is_empty() || direct == "это" || direct == "is")
+                    || OTHER_CODE.is_match(before(folded, span.start, 24)))
+            {
                 continue;
             }
             if gap.len() > 48 || has_break(gap) || (!direct.is_empty() && NUMBER_LABEL.is_match(head)) {
@@ -259,8 +285,11 @@ fn classify_number(folded: &str, token: Range<usize>, cues: &[(Range<usize>, Cue
             }
             gap.len()
         } else if span.start >= token.end {
+            // Only "4821 — код из смс", "530 это cvv": a cue after the number
+            // names it only when nothing but a dash or "это" stands between.
             let gap = folded.get(token.end..span.start).unwrap_or(".");
-            if *cue == Cue::BareCode || gap.len() > 24 || has_break(gap) {
+            let direct = gap.trim_matches(|c: char| c.is_whitespace() || "—–-:".contains(c));
+            if *cue == Cue::BareCode || !(direct.is_empty() || direct == "это" || direct == "is") {
                 continue;
             }
             gap.len() + 8

@@ -10,13 +10,16 @@ const STOP_WORDS: &[&str] = &[
     "ко", "о", "об", "а", "но", "это", "этот", "эта", "уже", "еще", "все", "всё", "так",
     "же", "ли", "вот", "там", "тут", "как", "быть", "был", "была", "было", "есть", "из",
     "от", "до", "для", "при", "то", "ну", "очень", "просто", "снова", "опять",
-    "раз", "ситуация", "вопрос", "такой", "такая", "кто", "нибудь", "сейчас",
+    "раз", "ситуация", "вопрос", "такой", "такая", "кто", "нибудь", "сейчас", "прошу",
+    "он", "она", "оно", "они", "его", "ее", "их", "им", "ему", "ей", "тот", "та", "те",
+    "срочно", "почему", "зачем",
     // English.
     "the", "a", "an", "i", "my", "me", "please", "hello", "hi", "hey", "can", "could",
     "would", "you", "your", "is", "are", "was", "were", "be", "to", "for", "of", "and", "it",
     "what", "do", "does", "did", "how", "help", "want", "like", "thanks", "thank", "on",
     "in", "at", "with", "this", "that", "there", "again", "just", "some", "any", "get",
-    "have", "has", "had", "am", "should", "will", "tell",
+    "have", "has", "had", "am", "should", "will", "tell", "yet", "still", "already", "why",
+    "urgent", "urgently", "he", "she", "they", "it's",
 ];
 
 const NEGATIONS: &[&str] = &["не", "нет", "ни", "not", "no", "never", "dont", "don", "cannot", "cant"];
@@ -56,6 +59,9 @@ pub(super) fn is_negation(word: &str) -> bool {
     NEGATIONS.contains(&word)
 }
 
+/// Stems of words that mean the same in support questions.
+const SYNONYM_STEMS: &[(&str, &str)] = &[("помен", "смен"), ("измен", "смен"), ("поменя", "смен")];
+
 /// The stem of a content word, or `None` for a stop word.
 pub(super) fn content_stem(word: &str) -> Option<String> {
     if STOP_WORDS.contains(&word) {
@@ -77,6 +83,7 @@ pub(super) fn content_stem(word: &str) -> Option<String> {
             stem = cut;
         }
     }
+    let stem = SYNONYM_STEMS.iter().find(|(s, _)| *s == stem).map_or(stem, |(_, to)| to);
     Some(stem.to_owned())
 }
 

@@ -21,7 +21,7 @@ pub(super) const OBJECTS: &[(RequestedData, &str, bool)] = &[
     (Cvv, r"код[а-я]*\s+(?:на\s+оборот|с\s+обратной|с\s+оборот|на\s+обратной|безопасности)", false),
     (Cvv, r"цифр[а-я]*\s+(?:на|с)\s+(?:оборот|обратн)", false),
     (Cvv, r"\b(?:three|3)\s+digits\s+on\s+the\s+back", false),
-    (CardNumber, r"номер[а-я]*\s+(?:вашей\s+|своей\s+|банковской\s+|платежной\s+)*карт", false),
+    (CardNumber, r"номер[а-я]*\s+(?:у\s+)?(?:вашей\s+|своей\s+|банковской\s+|платежной\s+)*карт", false),
     (CardNumber, r"(?:реквизит|данны)[а-я]*\s+(?:вашей\s+|своей\s+|банковской\s+)*карт", false),
     (CardNumber, r"цифр[а-я]*\s+(?:вашей\s+|своей\s+)*карт", false),
     (CardNumber, r"\b(?:16|шестнадцать)\s+цифр", false),
@@ -80,6 +80,15 @@ pub(super) const NOT_THE_SECRET: &str =
 pub(super) const ARRIVAL_QUESTION: &str = r"(?x)
     (?:\bли\b|\bwhether\b|\bif\b) .* (?:приход|пришел|пришло|доход|дошел|arriv|receiv|came|got)
     | (?:приход|пришел|пришло|доход|дошел|arriv|receiv|came|got) .* (?:\bли\b|\bwhether\b|\bif\b)";
+
+/// "Введите … сюда / в чат": typing it into the chat is telling it.
+pub(super) const INTO_THE_CHAT: &str =
+    r"\b(?:введите|впишите|вставьте|enter|type|paste)\b.*(?:\bсюда\b|\bздесь\b|\bв\s+чат\b|\bв\s+ответ\b|\bhere\b|\bin\s+(?:the\s+|this\s+)?chat\b)";
+
+/// After a modal verb ("нужно", "need"): an instruction to enter the code
+/// somewhere, not a request to send it.
+pub(super) const ENTER_IT_YOURSELF: &str =
+    r"\A\s*(?:будет\s+|его\s+|их\s+)?(?:ввести|вводить|указать\s+в\s+приложени|подтвердить\s+в\s+приложени|to\s+enter|enter)";
 
 /// "Назовите его" after a sentence that named the secret.
 pub(super) const PRONOUN: &str = r"\b(?:его|ее|их|it|them)\b";

@@ -33,18 +33,21 @@ pub(super) fn password_after(
     let mut wanted = if credentials { 2 } else { 1 };
     for (start, end) in tokens(folded, from).take(MAX_TOKENS) {
         let raw_tok = &folded[start..end];
-        // A separator glued to the token: "пароль:qwerty", ":", "=".
-        let lead = raw_tok.len() - raw_tok.trim_start_matches([':', '=', '—', '–', '-', '/', ',']).len();
-        if lead > 0 {
+        // A separator glued to the token: "пароль:qwerty", ":", "=". A slash
+        // or comma only separates a login from the password that follows.
+        let announced = raw_tok.len() - raw_tok.trim_start_matches([':', '=', '—', '–', '-']).len();
+        if announced > 0 {
             explicit = true;
         }
+        let lead = raw_tok.len() - raw_tok[announced..].trim_start_matches(['/', ',']).len();
         let (start, end) = trim_punctuation(folded, start + lead, end);
         if start >= end {
             continue;
         }
         let word = &folded[start..end];
-        let word_sep = word.trim_end_matches(':');
-        if SEPARATOR_WORDS.contains(&word_sep) {
+        // "такой:", "кабинета:" announce the password that follows.
+        let announces = raw_tok.ends_with([':', '=']);
+        if SEPARATOR_WORDS.contains(&word) {
             explicit = true;
             continue;
         }
@@ -54,25 +57,29 @@ pub(super) fn password_after(
         }
         if let Some(n) = owner_words
             && n < MAX_OWNER_WORDS
+            && !explicit
             && !NEGATIONS.contains(&word)
             && plain_word(word, russian)
         {
             owner_words = Some(n + 1);
-            if word.ends_with(':') {
-                explicit = true;
-            }
+            explicit |= announces;
             continue;
         }
-        if PASSWORD_STOPWORDS.contains(&word) || (credentials && matches!(word, "и" | "and")) {
-            if credentials && wanted == 1 && matches!(word, "и" | "and") {
-                continue;
-            }
+        if credentials && wanted == 1 && matches!(word, "и" | "and") {
+            continue;
+        }
+        if PASSWORD_STOPWORDS.contains(&word) {
             return;
         }
         let original = &text[start..end];
-        if !(explicit || looks_like_password(original, russian)) {
+        // In "пароль от wi-fi" a Latin word is what the password is for.
+        let latin_counts = russian && owner_words.is_none();
+        if !(explicit || looks_like_password(original, latin_counts)) {
             return;
         }
+        // Keep a trailing "!" or "." inside the mask: it may be part of it.
+        let end = end + folded[end..].len() - folded[end..].trim_start_matches(['!', '.', '?']).len();
+        let end = end.min(start + folded[start..].split_whitespace().next().map_or(0, str::len));
         out.push(SensitiveFinding {
             kind: SensitiveKind::Password,
             span: start..end,
@@ -96,13 +103,12 @@ fn tokens(folded: &str, from: usize) -> impl Iterator<Item = (usize, usize)> + '
 fn trim_punctuation(folded: &str, start: usize, end: usize) -> (usize, usize) {
     let tok = &folded[start..end];
     let head = tok.len() - tok.trim_start_matches(['«', '"', '\'', '(', '“']).len();
-    let tail = tok.len() - tok.trim_end_matches(['.', ',', ';', '!', '?', ')', '»', '"', '\'', '”']).len();
+    let tail = tok.len() - tok.trim_end_matches(['.', ',', ';', '!', '?', ')', '»', '"', '\'', '”', ':']).len();
     (start + head, (end - tail).max(start + head))
 }
 
 /// A word of letters in the sentence's own script: part of "от личного кабинета".
 fn plain_word(word: &str, russian: bool) -> bool {
-    let word = word.trim_end_matches(':');
     !word.is_empty()
         && if russian {
             word.chars().all(is_cyrillic)
