@@ -75,10 +75,22 @@ impl Application {
         }
         let secret = identity_secret(&config, data_dir)?;
         let metrics = Arc::new(Metrics::new());
+        let sla = Arc::new(SlaPolicy::spec_defaults());
+        let chat = crate::chat::Chat::start(crate::chat::ChatParts {
+            store: store.clone(),
+            catalog: catalog.clone(),
+            sla: sla.clone(),
+            clock: clock.clone(),
+            metrics: metrics.clone(),
+            config: config.chat.clone(),
+            secret: secret.clone(),
+        })
+        .await
+        .context("starting the chat")?;
         let state = AppState {
             store: store.clone(),
             catalog,
-            sla: Arc::new(SlaPolicy::spec_defaults()),
+            sla,
             identity: Arc::new(IdentitySigner::new(
                 &secret,
                 config.identity.max_token_lifetime_secs,
@@ -92,6 +104,7 @@ impl Application {
             session_ttl: SignedDuration::from_secs(config.staff.session_ttl_secs),
             body_limit: config.server.body_limit_bytes,
             metrics: metrics.clone(),
+            chat,
         };
         let senders = Arc::new(senders(&config)?);
         let outbox = OutboxWorker::new(store, senders, clock, config.outbox.clone(), metrics);

@@ -86,35 +86,48 @@ impl FromRequestParts<AppState> for CustomerAuth {
                 "A customer identity token is required",
             )
         })?;
-        let id = state
-            .identity
-            .verify(token, state.clock.now())
-            .map_err(|e| {
-                let (code, ru) = match e {
-                    IdentityError::Expired => {
-                        ("identity_token_expired", "Срок действия токена истёк")
-                    }
-                    IdentityError::BadSignature => {
-                        ("identity_token_invalid", "Подпись токена неверна")
-                    }
-                    IdentityError::Malformed => ("identity_token_invalid", "Токен повреждён"),
-                    IdentityError::TooLong => (
-                        "identity_token_invalid",
-                        "Срок действия токена слишком долгий",
-                    ),
-                };
-                ApiError::unauthorized(code, ru, e.to_string())
-            })?;
-        match state.store.customer(&id).await {
-            Ok(customer) => Ok(CustomerAuth(customer)),
-            Err(StoreError::NotFound) => Err(ApiError::unauthorized(
-                "unknown_customer",
-                "Учётная запись не найдена",
-                "The account is not known to support",
-            )),
-            Err(e) => Err(e.into()),
-        }
+        customer_by_token(state, token).await
     }
+}
+
+/// Checks a customer identity token and loads the customer.
+pub async fn customer_by_token(state: &AppState, token: &str) -> Result<CustomerAuth, ApiError> {
+    let id = state
+        .identity
+        .verify(token, state.clock.now())
+        .map_err(|e| {
+            let (code, ru) = match e {
+                IdentityError::Expired => ("identity_token_expired", "Срок действия токена истёк"),
+                IdentityError::BadSignature => ("identity_token_invalid", "Подпись токена неверна"),
+                IdentityError::Malformed => ("identity_token_invalid", "Токен повреждён"),
+                IdentityError::TooLong => (
+                    "identity_token_invalid",
+                    "Срок действия токена слишком долгий",
+                ),
+            };
+            ApiError::unauthorized(code, ru, e.to_string())
+        })?;
+    match state.store.customer(&id).await {
+        Ok(customer) => Ok(CustomerAuth(customer)),
+        Err(StoreError::NotFound) => Err(ApiError::unauthorized(
+            "unknown_customer",
+            "Учётная запись не найдена",
+            "The account is not known to support",
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The expiry written in a customer identity token (already verified).
+pub fn token_expiry(token: &str) -> Option<jiff::Timestamp> {
+    let (payload, _) = token.rsplit_once('.')?;
+    let (_, expiry) = payload.rsplit_once('.')?;
+    jiff::Timestamp::from_second(expiry.parse().ok()?).ok()
+}
+
+/// The bearer token of a request, if any.
+pub fn bearer_token(parts: &Parts) -> Option<&str> {
+    bearer(parts)
 }
 
 /// A signed-in member of staff.
@@ -166,19 +179,24 @@ impl FromRequestParts<AppState> for StaffAuth {
                 "Sign in first: a staff session token is required",
             )
         })?;
-        match state
-            .store
-            .session_operator(&token_hash(token), state.clock.now())
-            .await
-        {
-            Ok(op) => Ok(StaffAuth(op)),
-            Err(StoreError::NotFound) => Err(ApiError::unauthorized(
-                "session_invalid",
-                "Сессия истекла или недействительна, войдите снова",
-                "The session has expired or is not valid; sign in again",
-            )),
-            Err(e) => Err(e.into()),
-        }
+        staff_by_token(state, token).await
+    }
+}
+
+/// Checks a staff session token and loads the member of staff.
+pub async fn staff_by_token(state: &AppState, token: &str) -> Result<StaffAuth, ApiError> {
+    match state
+        .store
+        .session_operator(&token_hash(token), state.clock.now())
+        .await
+    {
+        Ok(op) => Ok(StaffAuth(op)),
+        Err(StoreError::NotFound) => Err(ApiError::unauthorized(
+            "session_invalid",
+            "Сессия истекла или недействительна, войдите снова",
+            "The session has expired or is not valid; sign in again",
+        )),
+        Err(e) => Err(e.into()),
     }
 }
 

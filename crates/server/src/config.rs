@@ -9,7 +9,7 @@ use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 use switchboard_channels::{GatewayConfig, Secret, SmtpConfig};
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub server: ServerConfig,
@@ -19,6 +19,7 @@ pub struct Config {
     pub staff: StaffConfig,
     pub attachments: AttachmentsConfig,
     pub outbox: OutboxConfig,
+    pub chat: ChatConfig,
     pub profile: ProfileConfig,
     pub log: LogConfig,
     pub smtp: SmtpConfig,
@@ -26,24 +27,6 @@ pub struct Config {
     pub push: GatewayConfig,
 }
 
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            server: ServerConfig::default(),
-            database: DatabaseConfig::default(),
-            storage: StorageConfig::default(),
-            identity: IdentityConfig::default(),
-            staff: StaffConfig::default(),
-            attachments: AttachmentsConfig::default(),
-            outbox: OutboxConfig::default(),
-            profile: ProfileConfig::default(),
-            log: LogConfig::default(),
-            smtp: SmtpConfig::default(),
-            sms: GatewayConfig::default(),
-            push: GatewayConfig::default(),
-        }
-    }
-}
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -169,6 +152,48 @@ impl Default for OutboxConfig {
             backoff_base_secs: 5,
             backoff_max_secs: 3600,
             lease_secs: 60,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ChatConfig {
+    /// Frames a connection may send per second, sustained…
+    pub rate_per_sec: f64,
+    /// …and at once.
+    pub rate_burst: u32,
+    /// Largest WebSocket frame or message accepted, in bytes; larger closes the socket (1009).
+    pub max_frame_bytes: usize,
+    /// WebSocket read buffer per connection. Small on purpose: idle connections cost little.
+    pub read_buffer_bytes: usize,
+    /// Notices queued per connection before it is made to resync from the store.
+    pub connection_queue: usize,
+    /// Most messages stored in one transaction.
+    pub writer_max_batch: usize,
+    /// How long the writer waits for more messages before committing a small batch.
+    pub writer_linger_us: u64,
+    /// How long an operator's "online" lasts unless their node renews it.
+    pub presence_lease_secs: i64,
+    /// How often the queue is checked even without a trigger.
+    pub dispatch_interval_secs: u64,
+    /// Ready answers the bot offers at most.
+    pub bot_answers: usize,
+}
+
+impl Default for ChatConfig {
+    fn default() -> Self {
+        ChatConfig {
+            rate_per_sec: 20.0,
+            rate_burst: 40,
+            max_frame_bytes: 64 * 1024,
+            read_buffer_bytes: 4 * 1024,
+            connection_queue: 256,
+            writer_max_batch: 512,
+            writer_linger_us: 0,
+            presence_lease_secs: 60,
+            dispatch_interval_secs: 5,
+            bot_answers: 3,
         }
     }
 }

@@ -31,6 +31,14 @@ pub struct Metrics {
     pub tickets_created: Family<TicketLabels, Counter>,
     pub notifications: Family<DeliveryLabels, Counter>,
     pub outbox_pending: Gauge,
+    pub chat_connections: Gauge,
+    pub chat_messages_stored: Counter,
+    pub chat_batches: Counter,
+    pub chat_resyncs: Counter,
+    pub chat_conversations_opened: Counter,
+    pub chat_resolved_by_bot: Counter,
+    pub chat_handed_over: Counter,
+    pub chat_assigned: Counter,
 }
 
 impl Default for Metrics {
@@ -66,12 +74,66 @@ impl Metrics {
             "Notifications waiting in the outbox",
             outbox_pending.clone(),
         );
+        let chat_connections = Gauge::default();
+        registry.register(
+            "chat_connections",
+            "Open chat WebSocket connections on this node",
+            chat_connections.clone(),
+        );
+        let counter = |registry: &mut Registry, name: &str, help: &str| {
+            let c = Counter::default();
+            registry.register(name, help, c.clone());
+            c
+        };
+        let chat_messages_stored = counter(
+            &mut registry,
+            "chat_messages_stored",
+            "Chat messages committed by this node",
+        );
+        let chat_batches = counter(
+            &mut registry,
+            "chat_batches",
+            "Chat write transactions (each stores a batch of messages)",
+        );
+        let chat_resyncs = counter(
+            &mut registry,
+            "chat_resyncs",
+            "Times a chat connection had to re-read from the store (slow reader or feed reconnect)",
+        );
+        let chat_conversations_opened = counter(
+            &mut registry,
+            "chat_conversations_opened",
+            "Chat conversations opened",
+        );
+        let chat_resolved_by_bot = counter(
+            &mut registry,
+            "chat_resolved_by_bot",
+            "Chat conversations the bot resolved with a ready answer",
+        );
+        let chat_handed_over = counter(
+            &mut registry,
+            "chat_handed_over",
+            "Chat conversations handed from the bot to a person",
+        );
+        let chat_assigned = counter(
+            &mut registry,
+            "chat_assigned",
+            "Queued chat conversations given to an operator",
+        );
         Metrics {
             registry,
             http_requests,
             tickets_created,
             notifications,
             outbox_pending,
+            chat_connections,
+            chat_messages_stored,
+            chat_batches,
+            chat_resyncs,
+            chat_conversations_opened,
+            chat_resolved_by_bot,
+            chat_handed_over,
+            chat_assigned,
         }
     }
 

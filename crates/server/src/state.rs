@@ -9,6 +9,7 @@ use switchboard_domain::identity::IdentitySigner;
 use switchboard_domain::sla::SlaPolicy;
 use switchboard_store::Store;
 
+use crate::chat::Chat;
 use crate::clock::Clock;
 use crate::files::FileStore;
 use crate::metrics::Metrics;
@@ -26,4 +27,6 @@ pub struct AppState {
     /// Largest request body, in bytes.
     pub body_limit: usize,
     pub metrics: Arc<Metrics>,
+    /// The chat: its writer, fan-out hub and dispatcher.
+    pub chat: Arc<Chat>,
 }

@@ -56,7 +56,7 @@ impl AppState {
         }
     }
 
-    async fn save_files(
+    pub(crate) async fn save_files(
         &self,
         checked: &[CheckedFile],
         uploads: &[Upload],

@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod attachments;
 pub mod catalog;
+pub mod chat;
 pub mod customer;
 pub mod input;
 pub mod meta;
@@ -37,6 +38,7 @@ use crate::state::AppState;
     modifiers(&SecuritySchemes),
     tags(
         (name = "customer", description = "The signed-in customer (identity token from the host site)"),
+        (name = "chat", description = "Chat over HTTP (the WebSocket endpoints are GET /api/v1/customer/chat and GET /api/v1/chat/console)"),
         (name = "tickets", description = "Operator console"),
         (name = "staff", description = "Staff sign-in and accounts"),
         (name = "customers", description = "Customer profiles and orders"),
@@ -96,6 +98,12 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(admin::get_customer, admin::put_customer))
         .routes(routes!(admin::put_order))
         .routes(routes!(admin::list_staff, admin::create_staff))
+        .routes(routes!(chat::open))
+        .routes(routes!(chat::customer_history, chat::customer_send))
+        .routes(routes!(chat::helped))
+        .routes(routes!(chat::call_operator))
+        .routes(routes!(chat::code))
+        .routes(routes!(chat::staff_history, chat::staff_send))
 }
 
 /// The OpenAPI document, as served at `/api/openapi.json`.
@@ -112,6 +120,8 @@ pub fn router(state: AppState, body_limit: usize) -> Router {
             "/api/openapi.json",
             get(move || async move { Json(doc.as_ref().clone()) }),
         )
+        .route("/api/v1/customer/chat", get(chat::customer_socket))
+        .route("/api/v1/chat/console", get(chat::console_socket))
         // A route layer runs after routing, so the matched route template is known.
         .route_layer(middleware::from_fn_with_state(metrics, count))
         .fallback(not_found)
@@ -160,10 +170,10 @@ pub fn preferred_locale(accept_language: Option<&str>) -> Locale {
             })
             .unwrap_or(1.0);
         let primary = tag.split('-').next().unwrap_or("");
-        if let Some(locale) = Locale::parse(primary) {
-            if best.is_none_or(|(bq, _)| q > bq) {
-                best = Some((q, locale));
-            }
+        if let Some(locale) = Locale::parse(primary)
+            && best.is_none_or(|(bq, _)| q > bq)
+        {
+            best = Some((q, locale));
         }
     }
     best.map(|(_, l)| l).unwrap_or(Locale::Ru)
@@ -176,15 +186,15 @@ async fn localize(req: Request, next: Next) -> Response {
             .and_then(|v| v.to_str().ok()),
     );
     let mut response = next.run(req).await;
-    if locale == Locale::En {
-        if let Some(EnglishProblem(body)) = response.extensions_mut().remove::<EnglishProblem>() {
-            let (mut parts, _) = response.into_parts();
-            parts
-                .headers
-                .insert(header::CONTENT_LANGUAGE, HeaderValue::from_static("en"));
-            parts.headers.remove(header::CONTENT_LENGTH);
-            response = Response::from_parts(parts, axum::body::Body::from(body));
-        }
+    if locale == Locale::En
+        && let Some(EnglishProblem(body)) = response.extensions_mut().remove::<EnglishProblem>()
+    {
+        let (mut parts, _) = response.into_parts();
+        parts
+            .headers
+            .insert(header::CONTENT_LANGUAGE, HeaderValue::from_static("en"));
+        parts.headers.remove(header::CONTENT_LENGTH);
+        response = Response::from_parts(parts, axum::body::Body::from(body));
     }
     response
 }

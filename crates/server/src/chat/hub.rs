@@ -1,0 +1,264 @@
+//! This node's fan-out: one task reads the store's feed (committed messages
+//! and ticket changes from every node, typing) and hands each notice to the
+//! local connections it concerns.
+//!
+//! Every connection has a bounded queue. The hub never waits for a
+//! connection: when a queue is full the notice is dropped *for that
+//! connection only* and the connection is flagged to resync, i.e. re-read
+//! its conversations from the store by sequence number. A slow reader thus
+//! costs only itself, and loses nothing. A feed `Resync` (the database
+//! listener reconnected) flags every connection.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use switchboard_domain::ids::{CustomerId, OperatorId};
+use switchboard_domain::ticket::{Actor, Channel, Status};
+use switchboard_store::{FeedEvent, Notice, PresenceStatus};
+use tokio::sync::{Notify, mpsc};
+
+use crate::metrics::Metrics;
+
+/// A connection's handle, held by the hub.
+#[derive(Clone)]
+pub struct ConnHandle {
+    pub id: u64,
+    tx: mpsc::Sender<Arc<Notice>>,
+    pub resync: Arc<AtomicBool>,
+    pub wake: Arc<Notify>,
+}
+
+/// What a connection keeps: its end of the queue and its flags.
+pub struct ConnInbox {
+    pub rx: mpsc::Receiver<Arc<Notice>>,
+    pub resync: Arc<AtomicBool>,
+    pub wake: Arc<Notify>,
+    pub id: u64,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum Party {
+    Customer,
+    Operator,
+}
+
+#[derive(Default)]
+struct Registry {
+    customers: HashMap<CustomerId, Vec<ConnHandle>>,
+    operators: HashMap<OperatorId, Vec<ConnHandle>>,
+}
+
+pub struct Hub {
+    registry: Mutex<Registry>,
+    next_id: AtomicU64,
+    queue_size: usize,
+    metrics: Arc<Metrics>,
+    /// Wakes this node's dispatcher: a conversation was queued or a place freed.
+    pub dispatch: Arc<Notify>,
+}
+
+impl Hub {
+    pub fn new(queue_size: usize, metrics: Arc<Metrics>) -> Arc<Hub> {
+        Arc::new(Hub {
+            registry: Mutex::new(Registry::default()),
+            next_id: AtomicU64::new(1),
+            queue_size: queue_size.max(1),
+            metrics,
+            dispatch: Arc::new(Notify::new()),
+        })
+    }
+
+    fn registry(&self) -> std::sync::MutexGuard<'_, Registry> {
+        self.registry.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn new_conn(&self) -> (ConnHandle, ConnInbox) {
+        let (tx, rx) = mpsc::channel(self.queue_size);
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let resync = Arc::new(AtomicBool::new(false));
+        let wake = Arc::new(Notify::new());
+        (
+            ConnHandle {
+                id,
+                tx,
+                resync: resync.clone(),
+                wake: wake.clone(),
+            },
+            ConnInbox {
+                rx,
+                resync,
+                wake,
+                id,
+            },
+        )
+    }
+
+    pub fn join_customer(&self, customer: &CustomerId) -> ConnInbox {
+        let (h, inbox) = self.new_conn();
+        self.registry()
+            .customers
+            .entry(customer.clone())
+            .or_default()
+            .push(h);
+        self.metrics.chat_connections.inc();
+        inbox
+    }
+
+    pub fn join_operator(&self, operator: OperatorId) -> ConnInbox {
+        let (h, inbox) = self.new_conn();
+        self.registry()
+            .operators
+            .entry(operator)
+            .or_default()
+            .push(h);
+        self.metrics.chat_connections.inc();
+        inbox
+    }
+
+    pub fn leave_customer(&self, customer: &CustomerId, id: u64) {
+        let mut r = self.registry();
+        if let Some(list) = r.customers.get_mut(customer) {
+            list.retain(|h| h.id != id);
+            if list.is_empty() {
+                r.customers.remove(customer);
+            }
+        }
+        self.metrics.chat_connections.dec();
+    }
+
+    /// Returns how many consoles of this operator are still connected here.
+    pub fn leave_operator(&self, operator: OperatorId, id: u64) -> usize {
+        let mut r = self.registry();
+        let left = match r.operators.get_mut(&operator) {
+            Some(list) => {
+                list.retain(|h| h.id != id);
+                list.len()
+            }
+            None => 0,
+        };
+        if left == 0 {
+            r.operators.remove(&operator);
+        }
+        self.metrics.chat_connections.dec();
+        left
+    }
+
+    /// Operators with a console on this node (for renewing their presence lease).
+    pub fn local_operators(&self) -> Vec<OperatorId> {
+        self.registry().operators.keys().copied().collect()
+    }
+
+    fn deliver(&self, h: &ConnHandle, notice: &Arc<Notice>) {
+        match h.tx.try_send(notice.clone()) {
+            Ok(()) => {}
+            Err(mpsc::error::TrySendError::Full(_)) => {
+                if !h.resync.swap(true, Ordering::AcqRel) {
+                    self.metrics.chat_resyncs.inc();
+                }
+                h.wake.notify_one();
+            }
+            Err(mpsc::error::TrySendError::Closed(_)) => {}
+        }
+    }
+
+    fn route(&self, notice: Notice) {
+        let notice = Arc::new(notice);
+        let r = self.registry();
+        match &*notice {
+            Notice::Message {
+                customer,
+                assignee,
+                channel,
+                ..
+            } => {
+                if *channel != Channel::Chat {
+                    return;
+                }
+                for h in r.customers.get(customer).into_iter().flatten() {
+                    self.deliver(h, &notice);
+                }
+                if let Some(op) = assignee {
+                    for h in r.operators.get(op).into_iter().flatten() {
+                        self.deliver(h, &notice);
+                    }
+                }
+            }
+            Notice::Ticket { ticket } => {
+                if ticket.channel != Channel::Chat {
+                    return;
+                }
+                if matches!(
+                    ticket.status,
+                    Status::Queued | Status::Resolved | Status::Closed
+                ) || ticket.assignee.is_none()
+                {
+                    self.dispatch.notify_one();
+                }
+                for h in r.customers.get(&ticket.customer_id).into_iter().flatten() {
+                    self.deliver(h, &notice);
+                }
+                // Every console: for the queue, and so a previous assignee learns it lost the chat.
+                for h in r.operators.values().flatten() {
+                    self.deliver(h, &notice);
+                }
+            }
+            Notice::Presence { status, .. } => {
+                if *status == PresenceStatus::Online {
+                    self.dispatch.notify_one();
+                }
+            }
+            Notice::Typing {
+                customer,
+                assignee,
+                from,
+                ..
+            } => match from {
+                Actor::Customer(_) => {
+                    if let Some(op) = assignee {
+                        for h in r.operators.get(op).into_iter().flatten() {
+                            self.deliver(h, &notice);
+                        }
+                    }
+                }
+                _ => {
+                    for h in r.customers.get(customer).into_iter().flatten() {
+                        self.deliver(h, &notice);
+                    }
+                }
+            },
+        }
+    }
+
+    fn resync_all(&self) {
+        let r = self.registry();
+        for h in r.customers.values().chain(r.operators.values()).flatten() {
+            h.resync.store(true, Ordering::Release);
+            h.wake.notify_one();
+        }
+        self.metrics.chat_resyncs.inc();
+        self.dispatch.notify_one();
+    }
+
+    /// Runs until the feed ends (the store is gone).
+    pub async fn run(self: Arc<Self>, mut feed: mpsc::Receiver<FeedEvent>) {
+        while let Some(event) = feed.recv().await {
+            match event {
+                FeedEvent::Notices(notices) => {
+                    for n in notices {
+                        self.route(n);
+                    }
+                }
+                FeedEvent::Resync => self.resync_all(),
+            }
+        }
+    }
+}
+
+/// Which side a typing notice or a frame concerns.
+pub fn party_of(actor: &Actor) -> Party {
+    match actor {
+        Actor::Customer(_) => Party::Customer,
+        _ => Party::Operator,
+    }
+}
