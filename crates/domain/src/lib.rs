@@ -21,7 +21,9 @@ pub mod intake;
 pub mod notification;
 pub mod priority;
 pub mod profile;
+pub mod routing;
 pub mod sla;
 pub mod ticket;
+pub mod timers;
 
 pub use jiff::Timestamp;
