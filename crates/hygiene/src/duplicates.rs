@@ -43,7 +43,7 @@ impl Fingerprint {
         let mut stems = Vec::new();
         let mut numbers = Vec::new();
         let mut negated = false;
-        for word in folded.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        for word in folded.split(|c: char| !crate::normalize::is_letter_or_digit(c)).filter(|w| !w.is_empty()) {
             if word.bytes().any(|b| b.is_ascii_digit()) {
                 numbers.push(word.trim_start_matches('0').to_owned());
             } else if stem::is_negation(word) {

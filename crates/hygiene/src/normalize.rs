@@ -32,13 +32,41 @@ pub fn fold_char(c: char) -> char {
 
 /// The folded copy of `text`; same byte length, same character boundaries.
 pub fn fold(text: &str) -> String {
-    // ASCII-only messages are common (English, digits): skip the char loop.
-    if text.is_ascii() {
-        return text.to_ascii_lowercase();
+    let bytes = text.as_bytes();
+    let mut out: Vec<u8> = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    // Byte-level fast paths for ASCII and the two-byte Russian alphabet, the
+    // bulk of every message; everything else goes through `fold_char`.
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            out.push(b.to_ascii_lowercase());
+            i += 1;
+            continue;
+        }
+        match (b, bytes.get(i + 1).copied()) {
+            // А–П → а–п
+            (0xD0, Some(c @ 0x90..=0x9F)) => out.extend([0xD0, c + 0x20]),
+            // Р–Я → р–я
+            (0xD0, Some(c @ 0xA0..=0xAF)) => out.extend([0xD1, c - 0x20]),
+            // Ё, ё → е
+            (0xD0, Some(0x81)) | (0xD1, Some(0x91)) => out.extend([0xD0, 0xB5]),
+            // а–п, р–я are already folded
+            (0xD0, Some(c @ 0xB0..=0xBF)) => out.extend([0xD0, c]),
+            (0xD1, Some(c @ 0x80..=0x8F)) => out.extend([0xD1, c]),
+            _ => {
+                let c = text[i..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
+                let mut buf = [0u8; 4];
+                out.extend_from_slice(fold_char(c).encode_utf8(&mut buf).as_bytes());
+                i += c.len_utf8();
+                continue;
+            }
+        }
+        i += 2;
     }
-    let mut out = String::with_capacity(text.len());
-    out.extend(text.chars().map(fold_char));
-    out
+    // Valid by construction: whole characters were copied or replaced by
+    // characters of the same length.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// True for the letters of the Russian alphabet (after folding).
@@ -47,12 +75,33 @@ pub fn is_cyrillic(c: char) -> bool {
     matches!(c, 'а'..='я' | 'А'..='Я' | 'ё' | 'Ё')
 }
 
+/// `char::is_alphabetic` with fast paths for ASCII and Russian, whose
+/// general Unicode table lookup dominated the profile.
+#[inline]
+pub fn is_letter(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphabetic()
+    } else {
+        is_cyrillic(c) || c.is_alphabetic()
+    }
+}
+
+/// `char::is_alphanumeric` with the same fast paths.
+#[inline]
+pub fn is_letter_or_digit(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        is_cyrillic(c) || c.is_alphanumeric()
+    }
+}
+
 /// True when the character before byte `at` is not a letter or digit, i.e. a
 /// match starting at `at` starts a word.
 pub fn starts_word(text: &str, at: usize) -> bool {
     text.get(..at)
         .and_then(|head| head.chars().next_back())
-        .is_none_or(|c| !c.is_alphanumeric())
+        .is_none_or(|c| !is_letter_or_digit(c))
 }
 
 /// True when the character at byte `at` is not a letter or digit, i.e. a
@@ -60,7 +109,7 @@ pub fn starts_word(text: &str, at: usize) -> bool {
 pub fn ends_word(text: &str, at: usize) -> bool {
     text.get(at..)
         .and_then(|tail| tail.chars().next())
-        .is_none_or(|c| !c.is_alphanumeric())
+        .is_none_or(|c| !is_letter_or_digit(c))
 }
 
 /// The largest char boundary of `text` that is `<= at`.

@@ -14,7 +14,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::normalize::{fold, is_cyrillic};
+use crate::normalize::{fold, is_cyrillic, is_letter, is_letter_or_digit};
 
 mod patterns;
 
@@ -63,7 +63,7 @@ pub fn mask(text: &str) -> String {
 
 /// Characters that may sit inside a disguised word.
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || matches!(c, '*' | '@' | '$' | '!') || is_joiner(c)
+    is_letter_or_digit(c) || matches!(c, '*' | '@' | '$' | '!') || is_joiner(c)
 }
 
 /// Characters that split a word into parts but may also glue a disguised word
@@ -75,75 +75,62 @@ fn is_joiner(c: char) -> bool {
     )
 }
 
-/// What a word's characters mean once its disguise is removed.
+/// What a word's characters mean once its disguise is removed. The buffers
+/// are reused from word to word: this runs on every word of every message.
 #[derive(Default)]
 struct Forms {
+    chars: Vec<char>,
     cyrillic: String,
     latin: String,
-    letters: usize,
-    stars: usize,
-    has_cyrillic: bool,
-    has_latin: bool,
-    latin_all_lookalike: bool,
-    latin_telltale: bool,
 }
 
 impl Forms {
-    fn clear(&mut self) {
-        self.cyrillic.clear();
-        self.latin.clear();
-        self.letters = 0;
-        self.stars = 0;
-        self.has_cyrillic = false;
-        self.has_latin = false;
-        self.latin_all_lookalike = true;
-        self.latin_telltale = false;
-    }
-
-    fn push(&mut self, c: char) {
-        if is_joiner(c) {
-            return;
+    /// Judges the characters of one word (joiners already allowed inside).
+    fn is_obscene(&mut self, word: impl Iterator<Item = char>) -> bool {
+        self.chars.clear();
+        self.chars.extend(word.filter(|&c| !is_joiner(c)));
+        let (mut letters, mut stars) = (0, 0);
+        let (mut has_cyrillic, mut has_latin) = (false, false);
+        let (mut all_lookalike, mut telltale) = (true, false);
+        for &c in &self.chars {
+            if c == '*' {
+                stars += 1;
+            } else if is_cyrillic(c) {
+                letters += 1;
+                has_cyrillic = true;
+            } else if c.is_ascii_alphabetic() {
+                letters += 1;
+                has_latin = true;
+                all_lookalike &= latin_to_cyrillic(c).is_some();
+                telltale |= matches!(c, 'x' | 'y');
+            } else if is_letter(c) {
+                letters += 1;
+            }
         }
-        if c == '*' {
-            self.stars += 1;
-            self.cyrillic.push('*');
-            self.latin.push('*');
-            return;
-        }
-        if c.is_alphabetic() {
-            self.letters += 1;
-        }
-        if is_cyrillic(c) {
-            self.has_cyrillic = true;
-        } else if c.is_ascii_alphabetic() {
-            self.has_latin = true;
-            self.latin_all_lookalike &= latin_to_cyrillic(c).is_some();
-            self.latin_telltale |= matches!(c, 'x' | 'y');
-        }
-        self.cyrillic.push(latin_to_cyrillic(c).unwrap_or(c));
-        self.latin.push(cyrillic_to_latin(c).unwrap_or(c));
-    }
-
-    fn is_obscene(&self) -> bool {
-        if self.letters < 2 || self.stars > self.letters {
+        if letters < 2 || stars > letters || self.chars.len() < 3 {
             return false;
         }
         let m = &*MATCHERS;
-        let russian = if self.has_cyrillic {
+        let russian = if has_cyrillic {
             Some(&m.russian)
-        } else if self.has_latin && self.latin_all_lookalike && self.latin_telltale {
+        } else if has_latin && all_lookalike && telltale {
             Some(&m.lookalikes)
         } else {
             None
         };
-        if russian.is_some_and(|r| r.is_match(&self.cyrillic))
-            && !m.russian_exceptions.is_match(&self.cyrillic)
-        {
-            return true;
+        if let Some(russian) = russian {
+            self.cyrillic.clear();
+            self.cyrillic.extend(self.chars.iter().map(|&c| latin_to_cyrillic(c).unwrap_or(c)));
+            if russian.is_match(&self.cyrillic) && !m.russian_exceptions.is_match(&self.cyrillic) {
+                return true;
+            }
         }
-        self.has_latin
-            && m.english.is_match(&self.latin)
-            && !m.english_exceptions.is_match(&self.latin)
+        if !has_latin {
+            return false;
+        }
+        self.latin.clear();
+        self.latin.extend(self.chars.iter().map(|&c| cyrillic_to_latin(c).unwrap_or(c)));
+        m.english.is_match(&self.latin) && !m.english_exceptions.is_match(&self.latin)
     }
 }
 
@@ -244,9 +231,7 @@ fn check_word(folded: &str, start: usize, end: usize, forms: &mut Forms, found: 
     if word.len() < 3 || word.bytes().all(|b| b.is_ascii_digit()) {
         return;
     }
-    forms.clear();
-    word.chars().for_each(|c| forms.push(c));
-    if forms.is_obscene() {
+    if forms.is_obscene(word.chars()) {
         found.push(ObsceneFinding { span: start..end });
         return;
     }
@@ -263,9 +248,7 @@ fn check_word(folded: &str, start: usize, end: usize, forms: &mut Forms, found: 
         };
         let part = &folded[part_start..part_end];
         if part.chars().nth(1).is_some() {
-            forms.clear();
-            part.chars().for_each(|c| forms.push(c));
-            if forms.is_obscene() {
+            if forms.is_obscene(part.chars()) {
                 found.push(ObsceneFinding {
                     span: part_start..part_end,
                 });
@@ -280,11 +263,8 @@ fn check_word(folded: &str, start: usize, end: usize, forms: &mut Forms, found: 
 
 fn flush_spaced(folded: &str, spaced: &mut Vec<(usize, usize)>, forms: &mut Forms, found: &mut Vec<ObsceneFinding>) {
     if spaced.len() >= 3 {
-        forms.clear();
-        for &(s, e) in spaced.iter() {
-            folded[s..e].chars().for_each(|c| forms.push(c));
-        }
-        if forms.is_obscene() {
+        let letters = spaced.iter().flat_map(|&(s, e)| folded[s..e].chars());
+        if forms.is_obscene(letters) {
             let span = spaced[0].0..spaced[spaced.len() - 1].1;
             found.push(ObsceneFinding { span });
         }

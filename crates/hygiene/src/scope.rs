@@ -13,7 +13,7 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use crate::normalize::{ends_word, fold, starts_word};
 use crate::texts::{self, Bilingual};
@@ -72,6 +72,7 @@ use cues::{CUES, Cue};
 static MATCHER: LazyLock<AhoCorasick> = LazyLock::new(|| {
     AhoCorasick::builder()
         .match_kind(MatchKind::LeftmostLongest)
+        .kind(Some(AhoCorasickKind::DFA))
         .build(CUES.iter().map(|c| c.0))
         .expect("static patterns")
 });

@@ -9,7 +9,7 @@
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::Regex;
 
 use crate::normalize::{after, before, starts_word};
@@ -118,6 +118,7 @@ const CUES: &[(&str, Cue)] = &[
 static CUE_MATCHER: LazyLock<AhoCorasick> = LazyLock::new(|| {
     AhoCorasick::builder()
         .match_kind(MatchKind::LeftmostLongest)
+        .kind(Some(AhoCorasickKind::DFA))
         .build(CUES.iter().map(|(p, _)| p))
         .expect("static patterns")
 });
@@ -243,7 +244,7 @@ fn standalone(folded: &str, start: usize, end: usize) -> bool {
     let letter_after = folded
         .get(end..)
         .and_then(|t| t.chars().next())
-        .is_some_and(char::is_alphabetic);
+        .is_some_and(crate::normalize::is_letter);
     let identifier = |sep: Option<u8>, other: Option<u8>| {
         matches!(sep, Some(b'-' | b'_' | b'/')) && other.is_some_and(|c| c.is_ascii_alphabetic())
     };
@@ -255,7 +256,7 @@ fn standalone(folded: &str, start: usize, end: usize) -> bool {
         && !crate::normalize::before(folded, start, 4)
             .chars()
             .next_back()
-            .is_some_and(char::is_alphabetic)
+            .is_some_and(crate::normalize::is_letter)
         && !joins(prev(1), prev(2))
         && !joins(next(1), next(2))
 }
