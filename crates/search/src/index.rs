@@ -35,6 +35,9 @@ pub struct SearchConfig {
     pub title_boost: f32,
     /// Weight of a keyword match relative to a body match.
     pub keywords_boost: f32,
+    /// How a word's matches in several fields combine: `Some(t)` scores the
+    /// best field plus `t` times the others (dis-max); `None` adds them up.
+    pub field_tie_breaker: Option<f32>,
     /// Weight of a word brought in by a synonym relative to the customer's own word.
     pub synonym_weight: f32,
     /// Weight of a corrected word relative to a word spelled right.
@@ -50,9 +53,10 @@ impl Default for SearchConfig {
         SearchConfig {
             typo_tolerance: true,
             synonyms: true,
-            title_boost: 2.5,
+            title_boost: 1.5,
             keywords_boost: 1.5,
-            synonym_weight: 0.6,
+            field_tie_breaker: Some(0.2),
+            synonym_weight: 0.4,
             correction_weight: 0.8,
             snippet_chars: 180,
             writer_memory_bytes: 32_000_000,
@@ -121,7 +125,7 @@ fn schema() -> (Schema, Fields) {
 }
 
 pub(crate) const PUBLISHED: &str = "yes";
-const DRAFT: &str = "no";
+pub(crate) const DRAFT: &str = "no";
 
 /// What the index needs besides the articles: sections (for the line filter)
 /// and synonyms. Admins edit both, so they can be swapped at run time.
@@ -323,8 +327,12 @@ impl SearchIndex {
             // Russian text: `Text::get` falls back to Russian.
             doc.add_text(f.title[l], article.title.get(locale));
             doc.add_text(f.body[l], article.body.get(locale));
+            // Cyrillic keywords mean nothing to the English analyzer; Latin
+            // ones ("Apple Pay", "SMS") belong to both languages' texts.
             for keyword in &article.keywords {
-                doc.add_text(f.keywords[l], keyword);
+                if lang == Lang::Ru || Lang::of_text(keyword) == Lang::En {
+                    doc.add_text(f.keywords[l], keyword);
+                }
             }
         }
         Ok(doc)

@@ -23,6 +23,7 @@ pub mod synonyms;
 
 mod analysis;
 mod snippet;
+mod typo;
 
 pub use article::{Article, ArticleId, Section, TopicRef};
 pub use data::KnowledgeBase;

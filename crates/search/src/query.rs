@@ -1,19 +1,20 @@
 //! Searching: from a customer's question to ranked, highlighted hits.
 //!
 //! The question is analysed once per language. Each word the index knows is
-//! looked up in title, keywords and body (BM25, title weighted up). A word the
-//! index has never seen is taken for a typo and replaced by the index's
-//! nearest words (tantivy's Levenshtein automaton run over the term
-//! dictionary), so the cost is paid only for misspelt words and the
-//! corrections are real terms that snippets can highlight. Synonym groups then
-//! add the other ways of saying what the question says. Filters (published,
-//! topic, line, section) restrict without scoring.
+//! looked up in title, keywords and body (BM25 per field, title and keywords
+//! weighted up, fields combined by dis-max); a word it has never seen is
+//! corrected (see `typo`). Synonym groups then add the other ways of saying
+//! what the question says, at a lower weight. Filters (published, topic,
+//! line, section) restrict without scoring.
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use switchboard_domain::i18n::Locale;
 use tantivy::collector::TopDocs;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, Query,
+    TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
@@ -21,8 +22,9 @@ use tantivy::{Searcher, Term};
 use crate::analysis::{self, Lang};
 use crate::article::{ArticleId, TopicRef};
 use crate::error::Result;
-use crate::index::{PUBLISHED, SearchIndex};
+use crate::index::{DRAFT, PUBLISHED, SearchIndex};
 use crate::snippet;
+use crate::typo::{corrections, max_typos};
 
 /// A search as the help centre, the chat bot or an admin asks it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -109,6 +111,13 @@ struct Word {
     candidates: Vec<(String, f32)>,
 }
 
+/// What a question turns into: the scoring query and, per language, the
+/// terms (with weights) that snippets highlight.
+pub(crate) struct Plan {
+    pub query: Box<dyn Query>,
+    pub highlight: [BTreeMap<String, f32>; 2],
+}
+
 impl SearchIndex {
     /// Finds the best articles for a question. An empty question lists the
     /// articles the filters allow (the bot's "ready answers" for a topic).
@@ -117,34 +126,48 @@ impl SearchIndex {
             return Ok(Vec::new());
         }
         let searcher = self.reader.searcher();
-        let text_query: Box<dyn Query> = if q.text.trim().is_empty() {
-            Box::new(AllQuery)
+        let plan = if q.text.trim().is_empty() {
+            Plan {
+                query: Box::new(AllQuery),
+                highlight: Default::default(),
+            }
         } else {
-            match self.text_query(&searcher, &q.text)? {
-                Some(query) => query,
+            match self.plan(&searcher, &q.text)? {
+                Some(plan) => plan,
                 // Only stop words ("как где"): nothing to look for.
                 None => return Ok(Vec::new()),
             }
         };
-        let query = self.filtered(text_query, q);
+        let drafts = Term::from_field_text(self.fields.published, DRAFT);
+        let has_drafts = searcher.doc_freq(&drafts)? > 0;
+        let query = self.filtered(plan.query, q, has_drafts);
         let top = searcher.search(&query, &TopDocs::with_limit(q.limit).order_by_score())?;
-        snippet::render(self, &searcher, &query, q.locale, &top)
+        snippet::render(self, &searcher, &plan.highlight, q.locale, &top)
     }
 
     /// The question's scoring query, or `None` if no word is left after analysis.
-    pub(crate) fn text_query(
-        &self,
-        searcher: &Searcher,
-        text: &str,
-    ) -> Result<Option<Box<dyn Query>>> {
+    pub(crate) fn plan(&self, searcher: &Searcher, text: &str) -> Result<Option<Plan>> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut highlight: [BTreeMap<String, f32>; 2] = Default::default();
         let mut resolved: [Vec<String>; 2] = [Vec::new(), Vec::new()];
+        let lexicon = self.lexicon.read().unwrap_or_else(|e| e.into_inner());
         for lang in Lang::ALL {
             let mut analyzer = self.analyzers[lang as usize].clone();
             for term in analysis::terms(&mut analyzer, text) {
-                let word = self.resolve(searcher, lang, term)?;
+                let script = Lang::of_text(&term);
+                // Cyrillic words occur only in Russian texts. Latin ones
+                // ("SMS", "Apple Pay", "push") occur in both, but are taken
+                // for typos only against English, whose words they are.
+                if lang == Lang::En && script == Lang::Ru {
+                    continue;
+                }
+                // A word of the synonym dictionary is slang, not a typo.
+                let slang = self.config.synonyms && lexicon.synonyms.knows(lang, &term);
+                let correctable = script == lang && !slang;
+                let word = self.resolve(searcher, lang, term, correctable)?;
                 for (term, weight) in &word.candidates {
-                    clauses.push((Occur::Should, self.term_in_fields(lang, term, *weight)));
+                    clauses.extend(self.term_in_fields(lang, term, *weight));
+                    highlight[lang as usize].insert(term.clone(), *weight);
                 }
                 if let Some((best, _)) = word.candidates.first() {
                     resolved[lang as usize].push(best.clone());
@@ -155,49 +178,80 @@ impl SearchIndex {
             return Ok(None);
         }
         if self.config.synonyms {
-            let lexicon = self.lexicon.read().unwrap_or_else(|e| e.into_inner());
+            let weight = self.config.synonym_weight;
             for phrase in lexicon
                 .synonyms
                 .expansions(&|lang| resolved[lang as usize].as_slice())
             {
-                let weight = self.config.synonym_weight;
-                let query: Box<dyn Query> = match phrase.terms.as_slice() {
-                    [term] => self.term_in_fields(phrase.lang, term, weight),
+                for term in &phrase.terms {
+                    highlight[phrase.lang as usize]
+                        .entry(term.clone())
+                        .or_insert(weight);
+                }
+                match phrase.terms.as_slice() {
+                    [term] => clauses.extend(self.term_in_fields(phrase.lang, term, weight)),
                     terms => {
                         // Every word of a multi-word synonym must be there.
                         let all = terms
                             .iter()
-                            .map(|t| (Occur::Must, self.term_in_fields(phrase.lang, t, weight)))
+                            .map(|t| {
+                                let any_field = self.term_in_fields(phrase.lang, t, weight);
+                                let query: Box<dyn Query> = Box::new(BooleanQuery::new(any_field));
+                                (Occur::Must, query)
+                            })
                             .collect();
-                        Box::new(BooleanQuery::new(all))
+                        clauses.push((Occur::Should, Box::new(BooleanQuery::new(all))));
                     }
-                };
-                clauses.push((Occur::Should, query));
+                }
             }
         }
-        Ok(Some(Box::new(BooleanQuery::new(clauses))))
+        Ok(Some(Plan {
+            query: Box::new(BooleanQuery::new(clauses)),
+            highlight,
+        }))
     }
 
     /// One word, looked up in all of a language's text fields.
-    fn term_in_fields(&self, lang: Lang, term: &str, weight: f32) -> Box<dyn Query> {
-        let clauses = self
-            .fields
-            .weighted(lang, &self.config)
-            .into_iter()
-            .map(|(field, boost)| {
-                let query = TermQuery::new(
-                    Term::from_field_text(field, term),
-                    IndexRecordOption::WithFreqs,
-                );
-                let query: Box<dyn Query> =
-                    Box::new(BoostQuery::new(Box::new(query), boost * weight));
-                (Occur::Should, query)
-            })
-            .collect();
-        Box::new(BooleanQuery::new(clauses))
+    ///
+    /// With a tie-breaker the word scores as its best field plus a fraction
+    /// of the others (dis-max), so a common word present in title, keywords
+    /// and body cannot outweigh a rare one found once. Without, the fields'
+    /// scores add up and the clauses stay flat: a union made only of
+    /// (boosted) term queries lets tantivy skip blocks that cannot reach the
+    /// top hits (block-max WAND).
+    fn term_in_fields(&self, lang: Lang, term: &str, weight: f32) -> Vec<(Occur, Box<dyn Query>)> {
+        let per_field =
+            self.fields
+                .weighted(lang, &self.config)
+                .into_iter()
+                .map(|(field, boost)| {
+                    let query = TermQuery::new(
+                        Term::from_field_text(field, term),
+                        IndexRecordOption::WithFreqs,
+                    );
+                    let query: Box<dyn Query> =
+                        Box::new(BoostQuery::new(Box::new(query), boost * weight));
+                    query
+                });
+        match self.config.field_tie_breaker {
+            Some(tie) => vec![(
+                Occur::Should,
+                Box::new(DisjunctionMaxQuery::with_tie_breaker(
+                    per_field.collect(),
+                    tie,
+                )),
+            )],
+            None => per_field.map(|q| (Occur::Should, q)).collect(),
+        }
     }
 
-    fn resolve(&self, searcher: &Searcher, lang: Lang, term: String) -> Result<Word> {
+    fn resolve(
+        &self,
+        searcher: &Searcher,
+        lang: Lang,
+        term: String,
+        correctable: bool,
+    ) -> Result<Word> {
         let fields = self.fields.weighted(lang, &self.config).map(|(f, _)| f);
         let mut known = false;
         for field in fields {
@@ -207,12 +261,19 @@ impl SearchIndex {
             }
         }
         let distance = max_typos(&term);
-        if known || !self.config.typo_tolerance || distance == 0 {
+        if known || !correctable || !self.config.typo_tolerance || distance == 0 {
             return Ok(Word {
                 candidates: vec![(term, 1.0)],
             });
         }
         let corrections = corrections(searcher, &fields, &term, distance)?;
+        if corrections.is_empty() {
+            // Nothing near: keep the word, which finds nothing but still
+            // takes part in synonym matching.
+            return Ok(Word {
+                candidates: vec![(term, 1.0)],
+            });
+        }
         Ok(Word {
             candidates: corrections
                 .into_iter()
@@ -221,10 +282,17 @@ impl SearchIndex {
         })
     }
 
-    fn filtered(&self, text_query: Box<dyn Query>, q: &SearchQuery) -> BooleanQuery {
+    fn filtered(
+        &self,
+        text_query: Box<dyn Query>,
+        q: &SearchQuery,
+        has_drafts: bool,
+    ) -> Box<dyn Query> {
         let f = &self.fields;
         let mut filters: Vec<(Field, String)> = Vec::new();
-        if !q.include_unpublished {
+        // With no drafts in the index the filter would keep everything; left
+        // out, the search saves an intersection with every published article.
+        if !q.include_unpublished && has_drafts {
             filters.push((f.published, PUBLISHED.to_owned()));
         }
         if let Some(topic) = &q.topic {
@@ -235,6 +303,9 @@ impl SearchIndex {
         }
         if let Some(section) = &q.section {
             filters.push((f.section, section.clone()));
+        }
+        if filters.is_empty() {
+            return text_query;
         }
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query)];
         for (field, value) in filters {
@@ -248,106 +319,6 @@ impl SearchIndex {
                 Box::new(ConstScoreQuery::new(Box::new(term), 0.0)),
             ));
         }
-        BooleanQuery::new(clauses)
-    }
-}
-
-/// How many edits a word may carry and still be corrected: none for short
-/// words (too many neighbours), one from four letters, two from eight.
-fn max_typos(term: &str) -> u8 {
-    match term.chars().count() {
-        0..=3 => 0,
-        4..=7 => 1,
-        _ => 2,
-    }
-}
-
-/// The index's words nearest to `term`: those at the smallest edit distance,
-/// the two most frequent of them.
-fn corrections(
-    searcher: &Searcher,
-    fields: &[Field],
-    term: &str,
-    distance: u8,
-) -> Result<Vec<String>> {
-    let mut found: Vec<(u32, u64, String)> = Vec::new();
-    for &field in fields {
-        let automaton =
-            FuzzyTermQuery::new(Term::from_field_text(field, term), distance, true).automaton()?;
-        for segment in searcher.segment_readers() {
-            let inverted = segment.inverted_index(field)?;
-            let mut stream = inverted
-                .terms()
-                .search(&automaton)
-                .into_stream()
-                .map_err(tantivy::TantivyError::from)?;
-            while stream.advance() {
-                let Ok(candidate) = std::str::from_utf8(stream.key()) else {
-                    continue;
-                };
-                let doc_freq = u64::from(stream.value().doc_freq);
-                match found.iter_mut().find(|(_, _, t)| t == candidate) {
-                    Some(entry) => entry.1 += doc_freq,
-                    None => found.push((
-                        edit_distance(term, candidate),
-                        doc_freq,
-                        candidate.to_owned(),
-                    )),
-                }
-            }
-        }
-    }
-    let Some(best) = found.iter().map(|(d, _, _)| *d).min() else {
-        return Ok(Vec::new());
-    };
-    found.retain(|(d, _, _)| *d == best);
-    found.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.2.cmp(&b.2)));
-    Ok(found.into_iter().take(2).map(|(_, _, t)| t).collect())
-}
-
-/// Levenshtein distance with adjacent transpositions costing one (the
-/// automaton's metric), over characters.
-fn edit_distance(a: &str, b: &str) -> u32 {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let width = b.len() + 1;
-    let mut d = vec![0u32; (a.len() + 1) * width];
-    for i in 0..=a.len() {
-        for j in 0..=b.len() {
-            d[i * width + j] = if i == 0 || j == 0 {
-                (i + j) as u32
-            } else {
-                let cost = u32::from(a[i - 1] != b[j - 1]);
-                let mut v = (d[(i - 1) * width + j] + 1)
-                    .min(d[i * width + j - 1] + 1)
-                    .min(d[(i - 1) * width + j - 1] + cost);
-                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                    v = v.min(d[(i - 2) * width + j - 2] + 1);
-                }
-                v
-            };
-        }
-    }
-    d[a.len() * width + b.len()]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn edit_distance_counts_transpositions_once() {
-        assert_eq!(edit_distance("заказл", "заказ"), 1);
-        assert_eq!(edit_distance("доставкк", "доставк"), 1);
-        assert_eq!(edit_distance("карат", "карта"), 1);
-        assert_eq!(edit_distance("abc", "abc"), 0);
-        assert_eq!(edit_distance("", "abc"), 3);
-    }
-
-    #[test]
-    fn short_words_are_not_corrected() {
-        assert_eq!(max_typos("ок"), 0);
-        assert_eq!(max_typos("заказ"), 1);
-        assert_eq!(max_typos("доставкк"), 2);
+        Box::new(BooleanQuery::new(clauses))
     }
 }

@@ -1,8 +1,9 @@
 //! Turning top documents into hits: title in the reader's language and a
 //! highlighted, HTML-escaped fragment of the body.
 
+use std::collections::BTreeMap;
+
 use switchboard_domain::i18n::Locale;
-use tantivy::query::Query;
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Score, Searcher, TantivyDocument};
 
@@ -17,15 +18,15 @@ pub(crate) const MARK_CLOSE: &str = "</mark>";
 pub(crate) fn render(
     index: &SearchIndex,
     searcher: &Searcher,
-    query: &dyn Query,
+    highlight: &[BTreeMap<String, f32>; 2],
     locale: Locale,
     top: &[(Score, DocAddress)],
 ) -> Result<Vec<Hit>> {
     if top.is_empty() {
         return Ok(Vec::new());
     }
-    // One generator per language, built from the terms the query really
-    // searched for (corrections and synonyms included).
+    // One generator per language, from the terms the query really searched
+    // for (corrections and synonyms included), created only when needed.
     let mut generators: [Option<SnippetGenerator>; 2] = [None, None];
     let mut hits = Vec::with_capacity(top.len());
     for (score, address) in top {
@@ -41,10 +42,12 @@ pub(crate) fn render(
         };
         let slot = &mut generators[lang as usize];
         if slot.is_none() {
-            let mut generator =
-                SnippetGenerator::create(searcher, query, index.fields.body[lang as usize])?;
-            generator.set_max_num_chars(index.config.snippet_chars);
-            *slot = Some(generator);
+            *slot = Some(SnippetGenerator::new(
+                highlight[lang as usize].clone(),
+                index.analyzers[lang as usize].clone(),
+                index.fields.body[lang as usize],
+                index.config.snippet_chars,
+            ));
         }
         let snippet_html = match slot {
             Some(generator) => {

@@ -5,6 +5,8 @@
 //! analyzer of their own script, so a Russian question can pull in English
 //! articles' words and the other way round.
 
+use std::collections::HashSet;
+
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::{self, Lang};
@@ -44,6 +46,8 @@ pub(crate) struct Phrase {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct CompiledSynonyms {
     groups: Vec<Vec<Phrase>>,
+    /// Every term of every phrase, so slang («прила», «пвз») is not taken for a typo.
+    vocabulary: HashSet<(Lang, String)>,
 }
 
 impl CompiledSynonyms {
@@ -66,9 +70,18 @@ impl CompiledSynonyms {
                 phrases.dedup();
                 phrases
             })
-            .filter(|phrases| phrases.len() > 1)
+            .filter(|phrases: &Vec<Phrase>| phrases.len() > 1)
+            .collect::<Vec<_>>();
+        let vocabulary = groups
+            .iter()
+            .flatten()
+            .flat_map(|p| p.terms.iter().map(|t| (p.lang, t.clone())))
             .collect();
-        CompiledSynonyms { groups }
+        CompiledSynonyms { groups, vocabulary }
+    }
+
+    pub fn knows(&self, lang: Lang, term: &str) -> bool {
+        self.vocabulary.contains(&(lang, term.to_owned()))
     }
 
     /// The phrases to add to a question: every other phrase of each group one

@@ -32,7 +32,10 @@ fn run() -> switchboard_search::Result<()> {
 
     let shipped = SearchConfig::default();
     let variants = [
-        ("shipped (typos + synonyms + title boost)", shipped.clone()),
+        (
+            "shipped (dis-max, boosts, typos, synonyms)",
+            shipped.clone(),
+        ),
         (
             "without typo correction",
             SearchConfig {
@@ -48,7 +51,14 @@ fn run() -> switchboard_search::Result<()> {
             },
         ),
         (
-            "without title boost",
+            "fields summed instead of dis-max",
+            SearchConfig {
+                field_tie_breaker: None,
+                ..shipped.clone()
+            },
+        ),
+        (
+            "without title and keyword boosts",
             SearchConfig {
                 title_boost: 1.0,
                 keywords_boost: 1.0,
@@ -58,6 +68,7 @@ fn run() -> switchboard_search::Result<()> {
         (
             "plain BM25 + stemming only",
             SearchConfig {
+                field_tie_breaker: None,
                 typo_tolerance: false,
                 synonyms: false,
                 title_boost: 1.0,
