@@ -2,10 +2,17 @@
 //! 3 business days, pre-trial claims 10 calendar days.
 //!
 //! Business days follow a [`BusinessCalendar`]: a time zone, the working
-//! weekdays and a list of holidays. Working hours within a day and per-line
-//! calendars are the routing-and-deadlines issue's; here a business day is a
-//! whole working date, and a deadline N business days away keeps the time of
-//! day, moved past weekends and holidays.
+//! weekdays and a list of holidays. Here a business day is a whole working
+//! date, and a deadline N business days away keeps the time of day, moved past
+//! weekends and holidays.
+//!
+//! This fixed policy is what the server uses today. Its configurable successor
+//! is [`crate::deadline`] (policies by channel, topic and priority with first,
+//! next and resolution targets, paused while waiting for the customer) on
+//! [`crate::calendar`] (working hours, split shifts, per-line calendars); for
+//! tickets opened in office hours the demo profile gives the same deadlines
+//! (`tests/sla_demo.rs` checks it). A [`BusinessCalendar`] converts to a
+//! [`crate::calendar::Calendar`] with `Calendar::try_from(&business_calendar)`.
 
 use std::collections::BTreeSet;
 
