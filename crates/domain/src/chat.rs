@@ -286,17 +286,22 @@ impl BotAnswers for TopicAnswers {
         locale: Locale,
         limit: usize,
     ) -> Vec<Suggestion> {
-        let asked: Vec<String> = words(question).iter().map(|w| stem(w)).collect();
+        let mut asked: Vec<String> = words(question).iter().map(|w| stem(w)).collect();
+        asked.sort();
+        asked.dedup();
         let mut scored: Vec<(usize, usize, Suggestion)> = topic
             .answers
             .iter()
             .enumerate()
             .map(|(i, a)| {
-                let text = format!("{} {}", a.title.get(locale), a.body.get(locale));
-                let score = words(&text)
+                let title: Vec<String> =
+                    words(a.title.get(locale)).iter().map(|w| stem(w)).collect();
+                let body: Vec<String> = words(a.body.get(locale)).iter().map(|w| stem(w)).collect();
+                // Each word of the question counts once: twice in the title, once in the body.
+                let score = asked
                     .iter()
-                    .filter(|w| asked.contains(&stem(w)))
-                    .count();
+                    .map(|w| 2 * usize::from(title.contains(w)) + usize::from(body.contains(w)))
+                    .sum();
                 (
                     score,
                     i,

@@ -27,7 +27,6 @@ pub struct Config {
     pub push: GatewayConfig,
 }
 
-
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ServerConfig {

@@ -534,10 +534,8 @@ impl Session {
 
     async fn open_conversation(&mut self, body: &str, client_id: &str) -> Result<(), ChatError> {
         let c = self.customer()?.clone();
+        // The intake stays as it is: resending this frame answers with the same conversation.
         let (t, first, created) = self.chat.open(&c, &self.intake, body, client_id).await?;
-        if created {
-            self.intake = Intake::default();
-        }
         if !self.attached.contains_key(&t.id) {
             self.attach(&t, 0).await;
         }

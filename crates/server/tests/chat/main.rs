@@ -1,0 +1,8 @@
+//! Chat integration tests: the real app on port 0 with a fresh database, a
+//! WebSocket client, and waits for frames (never sleeps).
+
+mod bad_input;
+mod delivery;
+mod flow;
+mod support;
+mod two_nodes;
