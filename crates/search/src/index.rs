@@ -24,8 +24,10 @@ use crate::error::{Result, SearchError};
 use crate::synonyms::{CompiledSynonyms, SynonymDictionary};
 
 /// How the index is built and how questions are matched. The defaults are
-/// the ones `kb-eval` measures; the switches exist so it can measure each part.
-#[derive(Debug, Clone)]
+/// the ones `kb-eval` measures; the switches exist so it can measure each
+/// part. Deserialisable with defaults, so it can sit in the server's config.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct SearchConfig {
     /// Correct words the index has never seen to its nearest words (edit distance 1–2).
     pub typo_tolerance: bool,

@@ -49,6 +49,14 @@ pub struct SearchQuery {
     pub limit: usize,
 }
 
+/// Most hits one search returns, whatever it asks for: the limit comes from
+/// outside and sizes the collector's heap.
+pub const MAX_LIMIT: usize = 100;
+
+/// Words of a question that are searched; the rest are ignored, so a pasted
+/// essay costs no more than a long question.
+pub const MAX_TERMS: usize = 32;
+
 fn default_limit() -> usize {
     5
 }
@@ -125,6 +133,7 @@ impl SearchIndex {
         if q.limit == 0 {
             return Ok(Vec::new());
         }
+        let limit = q.limit.min(MAX_LIMIT);
         let searcher = self.reader.searcher();
         let plan = if q.text.trim().is_empty() {
             Plan {
@@ -141,7 +150,7 @@ impl SearchIndex {
         let drafts = Term::from_field_text(self.fields.published, DRAFT);
         let has_drafts = searcher.doc_freq(&drafts)? > 0;
         let query = self.filtered(plan.query, q, has_drafts);
-        let top = searcher.search(&query, &TopDocs::with_limit(q.limit).order_by_score())?;
+        let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
         snippet::render(self, &searcher, &plan.highlight, q.locale, &top)
     }
 
@@ -153,7 +162,10 @@ impl SearchIndex {
         let lexicon = self.lexicon.read().unwrap_or_else(|e| e.into_inner());
         for lang in Lang::ALL {
             let mut analyzer = self.analyzers[lang as usize].clone();
-            for term in analysis::terms(&mut analyzer, text) {
+            for term in analysis::terms(&mut analyzer, text)
+                .into_iter()
+                .take(MAX_TERMS)
+            {
                 let script = Lang::of_text(&term);
                 // Cyrillic words occur only in Russian texts. Latin ones
                 // ("SMS", "Apple Pay", "push") occur in both, but are taken

@@ -333,3 +333,32 @@ fn articles_round_trip_through_json_and_toml() {
     assert_eq!(KnowledgeBase::from_toml(&toml).expect("parse"), kb());
     assert!(serde_json::from_str::<Article>(&json.replace("track", "Bad Id")).is_err());
 }
+
+#[test]
+fn outside_input_is_bounded() {
+    let index = index();
+    let all = index
+        .search(&SearchQuery::new("", Locale::Ru).with_limit(usize::MAX))
+        .expect("search");
+    assert_eq!(all.len(), 5);
+    assert!(
+        index
+            .search(&SearchQuery::new("заказ", Locale::Ru).with_limit(0))
+            .expect("search")
+            .is_empty()
+    );
+    let essay = "заказл доставкка <script>&amp; ".repeat(2_000);
+    let hits = index
+        .search(&SearchQuery::new(essay, Locale::Ru))
+        .expect("search");
+    assert!(!hits.is_empty());
+}
+
+#[test]
+fn the_index_can_be_shared_between_threads() {
+    fn shared<T: Send + Sync + 'static>() {}
+    shared::<SearchIndex>();
+    let config: SearchConfig = toml::from_str("title_boost = 2.0").expect("partial config");
+    assert_eq!(config.title_boost, 2.0);
+    assert_eq!(config.synonyms, SearchConfig::default().synonyms);
+}
