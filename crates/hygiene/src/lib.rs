@@ -24,6 +24,7 @@ pub mod scope;
 pub mod texts;
 
 mod cards;
+mod keywords;
 mod mask;
 mod secrets;
 
@@ -102,13 +103,14 @@ pub struct OperatorMessageReport {
 
 /// Finds the secrets in `text`, sorted by position.
 pub fn find_sensitive(text: &str) -> Vec<SensitiveFinding> {
-    find_sensitive_folded(text, &normalize::fold(text))
+    let folded = normalize::fold(text);
+    find_sensitive_folded(text, &folded, &keywords::scan(&folded))
 }
 
-fn find_sensitive_folded(text: &str, folded: &str) -> Vec<SensitiveFinding> {
+fn find_sensitive_folded(text: &str, folded: &str, hits: &[keywords::Hit]) -> Vec<SensitiveFinding> {
     let mut findings = Vec::new();
     cards::find(text, folded, &mut findings);
-    secrets::find(text, folded, &mut findings);
+    secrets::find(text, folded, hits, &mut findings);
     findings.sort_by_key(|f| (f.span.start, f.span.end));
     findings
 }
@@ -121,13 +123,14 @@ pub fn mask_sensitive(text: &str) -> String {
 /// The whole customer-message pipeline: secrets, obscenity, scope.
 pub fn inspect_customer_message(text: &str) -> CustomerMessageReport {
     let folded = normalize::fold(text);
-    let findings = find_sensitive_folded(text, &folded);
+    let hits = keywords::scan(&folded);
+    let findings = find_sensitive_folded(text, &folded, &hits);
     let obscene = obscenity::find_folded(&folded);
-    let words: Vec<Range<usize>> = obscene.iter().map(|o| o.span.clone()).collect();
+    let masked_text = mask::render(text, &findings, &[]);
     CustomerMessageReport {
-        masked_text: mask::render(text, &findings, &[]),
-        display_text: mask::render(text, &findings, &words),
-        out_of_scope: scope::classify_folded(&folded),
+        display_text: display(text, &findings, &obscene, &masked_text),
+        masked_text,
+        out_of_scope: scope::classify_hits(&folded, &hits),
         findings,
         obscene,
     }
@@ -136,14 +139,23 @@ pub fn inspect_customer_message(text: &str) -> CustomerMessageReport {
 /// The whole operator-message pipeline: requests for secrets, obscenity.
 pub fn inspect_operator_message(text: &str) -> OperatorMessageReport {
     let folded = normalize::fold(text);
-    let findings = find_sensitive_folded(text, &folded);
+    let findings = find_sensitive_folded(text, &folded, &keywords::scan(&folded));
     let obscene = obscenity::find_folded(&folded);
-    let words: Vec<Range<usize>> = obscene.iter().map(|o| o.span.clone()).collect();
+    let masked_text = mask::render(text, &findings, &[]);
     OperatorMessageReport {
         blocked: operator::check_folded(&folded),
-        masked_text: mask::render(text, &findings, &[]),
-        display_text: mask::render(text, &findings, &words),
+        display_text: display(text, &findings, &obscene, &masked_text),
+        masked_text,
         findings,
         obscene,
     }
+}
+
+/// The operator's copy: the stored copy when there is nothing obscene.
+fn display(text: &str, findings: &[SensitiveFinding], obscene: &[ObsceneFinding], masked: &str) -> String {
+    if obscene.is_empty() {
+        return masked.to_owned();
+    }
+    let words: Vec<Range<usize>> = obscene.iter().map(|o| o.span.clone()).collect();
+    mask::render(text, findings, &words)
 }

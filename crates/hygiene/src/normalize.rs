@@ -32,39 +32,46 @@ pub fn fold_char(c: char) -> char {
 
 /// The folded copy of `text`; same byte length, same character boundaries.
 pub fn fold(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out: Vec<u8> = Vec::with_capacity(bytes.len());
+    let mut out = text.as_bytes().to_vec();
     let mut i = 0;
-    // Byte-level fast paths for ASCII and the two-byte Russian alphabet, the
-    // bulk of every message; everything else goes through `fold_char`.
-    while i < bytes.len() {
-        let b = bytes[i];
+    // In place, with byte-level fast paths for ASCII and the two-byte Russian
+    // alphabet, the bulk of every message; the rest goes through `fold_char`.
+    while i < out.len() {
+        let b = out[i];
         if b < 0x80 {
-            out.push(b.to_ascii_lowercase());
+            out[i] = b.to_ascii_lowercase();
             i += 1;
             continue;
         }
-        match (b, bytes.get(i + 1).copied()) {
+        let next = out.get(i + 1).copied().unwrap_or(0);
+        match (b, next) {
             // А–П → а–п
-            (0xD0, Some(c @ 0x90..=0x9F)) => out.extend([0xD0, c + 0x20]),
+            (0xD0, 0x90..=0x9F) => out[i + 1] = next + 0x20,
             // Р–Я → р–я
-            (0xD0, Some(c @ 0xA0..=0xAF)) => out.extend([0xD1, c - 0x20]),
+            (0xD0, 0xA0..=0xAF) => {
+                out[i] = 0xD1;
+                out[i + 1] = next - 0x20;
+            }
             // Ё, ё → е
-            (0xD0, Some(0x81)) | (0xD1, Some(0x91)) => out.extend([0xD0, 0xB5]),
+            (0xD0, 0x81) | (0xD1, 0x91) => {
+                out[i] = 0xD0;
+                out[i + 1] = 0xB5;
+            }
             // а–п, р–я are already folded
-            (0xD0, Some(c @ 0xB0..=0xBF)) => out.extend([0xD0, c]),
-            (0xD1, Some(c @ 0x80..=0x8F)) => out.extend([0xD1, c]),
+            (0xD0, 0xB0..=0xBF) | (0xD1, 0x80..=0x8F) => {}
             _ => {
                 let c = text[i..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
-                let mut buf = [0u8; 4];
-                out.extend_from_slice(fold_char(c).encode_utf8(&mut buf).as_bytes());
+                let folded = fold_char(c);
+                if folded != c {
+                    folded.encode_utf8(&mut out[i..i + c.len_utf8()]);
+                }
                 i += c.len_utf8();
                 continue;
             }
         }
         i += 2;
     }
-    // Valid by construction: whole characters were copied or replaced by
+    // Valid by construction: whole characters were kept or replaced by
     // characters of the same length.
     String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }

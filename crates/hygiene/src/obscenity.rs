@@ -25,6 +25,9 @@ pub struct ObsceneFinding {
 }
 
 struct Matchers {
+    /// Over the whole folded text: could any plain word be obscene? When not,
+    /// only disguised words are looked at one by one.
+    gate: regex::bytes::Regex,
     russian: Regex,
     russian_exceptions: Regex,
     lookalikes: Regex,
@@ -41,7 +44,13 @@ static MATCHERS: LazyLock<Matchers> = LazyLock::new(|| {
             .collect();
         Regex::new(&alternatives.join("|")).expect("static patterns")
     };
+    let gate: Vec<String> = patterns::RUSSIAN
+        .iter()
+        .chain(patterns::ENGLISH)
+        .map(|p| format!("(?:{})", patterns::in_running_text(p)))
+        .collect();
     Matchers {
+        gate: regex::bytes::Regex::new(&gate.join("|")).expect("static patterns"),
         russian: any(patterns::RUSSIAN, true),
         russian_exceptions: any(patterns::RUSSIAN_EXCEPTIONS, false),
         lookalikes: any(patterns::RUSSIAN_IN_LATIN_LOOKALIKES, true),
@@ -184,6 +193,7 @@ fn cyrillic_to_latin(c: char) -> Option<char> {
 /// Finds obscene words in already folded text (see [`crate::normalize::fold`]).
 pub(crate) fn find_folded(folded: &str) -> Vec<ObsceneFinding> {
     let mut found = Vec::new();
+    let plain_may_match = MATCHERS.gate.is_match(folded.as_bytes());
     let mut forms = Forms::default();
     // Single letters in a row ("б л я т ь"): start of the first, end of the last.
     let mut spaced: Vec<(usize, usize)> = Vec::new();
@@ -211,10 +221,28 @@ pub(crate) fn find_folded(folded: &str) -> Vec<ObsceneFinding> {
             continue;
         }
         flush_spaced(folded, &mut spaced, &mut forms, &mut found);
-        check_word(folded, start, end, &mut forms, &mut found);
+        if plain_may_match || !is_plain(word) {
+            check_word(folded, start, end, &mut forms, &mut found);
+        }
     }
     flush_spaced(folded, &mut spaced, &mut forms, &mut found);
     found
+}
+
+/// A word in one alphabet with nothing disguised: the gate regex has already
+/// judged every such word of the text.
+fn is_plain(word: &str) -> bool {
+    let mut chars = word.chars();
+    match chars.next() {
+        Some(c) if is_cyrillic(c) => chars.all(is_cyrillic),
+        Some(c) if c.is_ascii_alphabetic() => {
+            let all_ascii = word.bytes().all(|b| b.is_ascii_alphabetic());
+            let lookalike = word.chars().all(|c| latin_to_cyrillic(c).is_some())
+                && word.contains(['x', 'y']);
+            all_ascii && !lookalike
+        }
+        _ => false,
+    }
 }
 
 /// Drops joiners and `!` at the edges of a word ("сука!", "-бля-").

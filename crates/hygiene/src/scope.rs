@@ -11,11 +11,9 @@
 //! unambiguous ones ("украли карту", "развод", "коммерческая тайна"). The cues
 //! are found in one Aho–Corasick pass over the folded text.
 
-use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
-
-use crate::normalize::{ends_word, fold, starts_word};
+use crate::keywords::{self, Hit, Keyword};
+use crate::normalize::{ends_word, fold};
 use crate::texts::{self, Bilingual};
 
 /// Why a question is not for support.
@@ -66,27 +64,22 @@ impl OutOfScope {
     }
 }
 
-mod cues;
-use cues::{CUES, Cue};
-
-static MATCHER: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    AhoCorasick::builder()
-        .match_kind(MatchKind::LeftmostLongest)
-        .kind(Some(AhoCorasickKind::DFA))
-        .build(CUES.iter().map(|c| c.0))
-        .expect("static patterns")
-});
+pub(crate) mod cues;
+use cues::Cue;
 
 /// Decides whether `text` is a question support does not handle.
 pub fn classify(text: &str) -> Option<OutOfScope> {
-    classify_folded(&fold(text))
+    let folded = fold(text);
+    classify_hits(&folded, &keywords::scan(&folded))
 }
 
-pub(crate) fn classify_folded(folded: &str) -> Option<OutOfScope> {
+/// The verdict from the cue words already found in the folded text.
+pub(crate) fn classify_hits(folded: &str, hits: &[Hit]) -> Option<OutOfScope> {
     let mut seen = 0u32;
-    for m in MATCHER.find_iter(folded) {
-        let (_, cue, whole) = CUES[m.pattern().as_usize()];
-        if starts_word(folded, m.start()) && (!whole || ends_word(folded, m.end())) {
+    for hit in hits {
+        if let Keyword::Scope(cue, whole) = hit.keyword
+            && (!whole || ends_word(folded, hit.span.end))
+        {
             seen |= 1 << cue as u32;
         }
     }

@@ -9,14 +9,14 @@
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::Regex;
 
-use crate::normalize::{after, before, starts_word};
+use crate::keywords::{Hit, Keyword};
+use crate::normalize::{after, before, ends_word};
 use crate::{SensitiveFinding, SensitiveKind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Cue {
+pub(crate) enum Cue {
     Cvv,
     Otp,
     /// "код" alone: a code only when the number follows it directly.
@@ -27,7 +27,7 @@ enum Cue {
     Credentials,
 }
 
-const CUES: &[(&str, Cue)] = &[
+pub(crate) const CUES: &[(&str, Cue)] = &[
     ("cvv", Cue::Cvv),
     ("cvv2", Cue::Cvv),
     ("cvc", Cue::Cvv),
@@ -115,14 +115,6 @@ const CUES: &[(&str, Cue)] = &[
     ("login/password", Cue::Credentials),
 ];
 
-static CUE_MATCHER: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    AhoCorasick::builder()
-        .match_kind(MatchKind::LeftmostLongest)
-        .kind(Some(AhoCorasickKind::DFA))
-        .build(CUES.iter().map(|(p, _)| p))
-        .expect("static patterns")
-});
-
 /// What, right before a number, says it is something else than a code.
 static NUMBER_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -173,20 +165,15 @@ const PASSWORD_STOPWORDS: &[&str] = &[
 
 /// Appends findings for CVVs, one-time codes, PINs and passwords. Spans
 /// already in `out` (card numbers) are not claimed twice.
-pub(crate) fn find(text: &str, folded: &str, out: &mut Vec<SensitiveFinding>) {
+pub(crate) fn find(text: &str, folded: &str, hits: &[Hit], out: &mut Vec<SensitiveFinding>) {
     let mut cues: Vec<(Range<usize>, Cue)> = Vec::new();
-    for m in CUE_MATCHER.find_iter(folded) {
-        if !starts_word(folded, m.start()) {
-            continue;
-        }
-        let cue = CUES[m.pattern().as_usize()].1;
+    for hit in hits {
+        let Keyword::Secret(cue) = hit.keyword else { continue };
         // "код"/"пин"/"pin" must be whole words ("кодовое", "pinned").
-        if matches!(cue, Cue::BareCode | Cue::Pin)
-            && !crate::normalize::ends_word(folded, m.end())
-        {
+        if matches!(cue, Cue::BareCode | Cue::Pin) && !ends_word(folded, hit.span.end) {
             continue;
         }
-        cues.push((m.start()..m.end(), cue));
+        cues.push((hit.span.clone(), cue));
     }
     if cues.is_empty() {
         return;

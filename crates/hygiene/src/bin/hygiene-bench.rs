@@ -60,13 +60,32 @@ fn corpus(bytes: usize) -> Vec<String> {
     messages
 }
 
-fn time<F: FnMut(&str) -> usize>(messages: &[String], mut f: F) -> (f64, usize) {
+/// Seconds this thread has spent on a CPU (Linux), to tell the work from the
+/// waiting when other builds share the machine.
+fn on_cpu() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let nanos: f64 = stat.split_whitespace().next()?.parse().ok()?;
+    Some(nanos / 1e9)
+}
+
+/// Wall-clock and on-CPU seconds for one pass of `f` over the messages.
+fn time<F: FnMut(&str) -> usize>(messages: &[String], mut f: F) -> (f64, Option<f64>) {
+    let cpu = on_cpu();
     let start = Instant::now();
     let mut sink = 0;
     for m in messages {
         sink += f(black_box(m));
     }
-    (start.elapsed().as_secs_f64(), black_box(sink))
+    black_box(sink);
+    let wall = start.elapsed().as_secs_f64();
+    (wall, cpu.zip(on_cpu()).map(|(a, b)| b - a))
+}
+
+fn rate(mb: f64, (wall, cpu): (f64, Option<f64>)) -> String {
+    match cpu {
+        Some(cpu) => format!("{:>7.1} MB/s wall, {:>7.1} MB/s on-CPU", mb / wall, mb / cpu),
+        None => format!("{:>7.1} MB/s wall", mb / wall),
+    }
 }
 
 fn main() {
@@ -80,10 +99,10 @@ fn main() {
     for m in messages.iter().take(1000) {
         black_box(inspect_customer_message(m));
     }
-    let (lower, _) = time(&messages, |m| m.to_lowercase().len());
-    let (scan, _) = time(&messages, |m| m.bytes().filter(u8::is_ascii_digit).count());
+    let lower = time(&messages, |m| m.to_lowercase().len());
+    let scan = time(&messages, |m| m.bytes().filter(u8::is_ascii_digit).count());
     let mut flagged = [0usize; 3];
-    let (pipeline, _) = time(&messages, |m| {
+    let pipeline = time(&messages, |m| {
         let report = inspect_customer_message(m);
         flagged[0] += usize::from(!report.findings.is_empty());
         flagged[1] += usize::from(!report.obscene.is_empty());
@@ -94,17 +113,21 @@ fn main() {
         "messages with secrets {}, with obscenity {}, out of scope {}",
         flagged[0], flagged[1], flagged[2]
     );
-    println!("baseline str::to_lowercase   {:>8.1} MB/s", mb / lower);
-    println!("baseline digit byte scan     {:>8.1} MB/s", mb / scan);
+    println!("baseline str::to_lowercase   {}", rate(mb, lower));
+    println!("baseline digit byte scan     {}", rate(mb, scan));
+    println!("inspect_customer_message     {}", rate(mb, pipeline));
+    // The ratio and the verdict use on-CPU time when the system reports it:
+    // on a machine shared with other builds, wall time measures the queue.
+    let seconds = |t: (f64, Option<f64>)| t.1.unwrap_or(t.0);
     println!(
-        "inspect_customer_message     {:>8.1} MB/s  ({:.2}x the to_lowercase time, {:.1} µs per message)",
-        mb / pipeline,
-        pipeline / lower,
-        pipeline * 1e6 / messages.len() as f64
+        "pipeline / to_lowercase time: {:.2}x; {:.1} µs per message",
+        seconds(pipeline) / seconds(lower),
+        seconds(pipeline) * 1e6 / messages.len() as f64
     );
     let target = 50.0;
+    let achieved = mb / seconds(pipeline);
     println!(
-        "target >= {target} MB/s on one core: {}",
-        if mb / pipeline >= target { "met" } else { "MISSED" }
+        "target >= {target} MB/s on one core: {} ({achieved:.1} MB/s)",
+        if achieved >= target { "met" } else { "MISSED" }
     );
 }

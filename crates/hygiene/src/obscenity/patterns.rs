@@ -121,9 +121,54 @@ pub(super) fn disguise(pattern: &str) -> String {
     out
 }
 
+/// Rewrites a plain pattern to find an undisguised word in running folded
+/// text, for a byte regex: letters may repeat, `^` becomes "start of text or
+/// after a character that is not a letter or digit", `$` is dropped. The
+/// result may match more than the word patterns do (it is a gate, not the
+/// judge) but never less. The edge is written over bytes because a Unicode
+/// class made the lazy DFA give up: a character that is not an ASCII letter
+/// or digit and not a folded Russian letter (D0 B0–BF, D1 80–8F).
+pub(super) fn in_running_text(pattern: &str) -> String {
+    const EDGE: &str = r"(?-u:[\x00-\x2F\x3A-\x60\x7B-\x7F]|[\x00-\xCF\xD2-\xFF][\x80-\xBF]|\xD0[\x80-\xAF]|\xD1[\x90-\xBF])";
+    let mut out = String::with_capacity(pattern.len() * 3);
+    let mut chars = pattern.chars().peekable();
+    let quantified = |next: Option<&char>| matches!(next, Some('?' | '*' | '+' | '{'));
+    while let Some(c) = chars.next() {
+        match c {
+            '^' => out.push_str(&format!("(?:^|{EDGE})")),
+            '$' => {}
+            '[' => {
+                out.push('[');
+                for inner in chars.by_ref() {
+                    out.push(inner);
+                    if inner == ']' {
+                        break;
+                    }
+                }
+                if !quantified(chars.peek()) {
+                    out.push('+');
+                }
+            }
+            c if c.is_alphabetic() => {
+                out.push(c);
+                if !quantified(chars.peek()) {
+                    out.push('+');
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::disguise;
+    use super::{disguise, in_running_text};
+
+    #[test]
+    fn running_text_form_has_word_edges() {
+        assert!(in_running_text("^ху[йи]$").ends_with(")х+у+[йи]+"));
+    }
 
     #[test]
     fn disguise_rewrites_letters_and_classes() {

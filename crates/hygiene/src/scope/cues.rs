@@ -4,7 +4,7 @@
 //! not "другой", "долг" is not "долго", "иск" is not "искать").
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Cue {
+pub(crate) enum Cue {
     /// A theft or fraud that happened: enough on its own.
     Theft,
     /// Who did it: "мошенники", "scammer"…
@@ -39,7 +39,7 @@ pub(super) enum Cue {
 use Cue::*;
 
 /// (folded text, cue, whole word only)
-pub(super) const CUES: &[(&str, Cue, bool)] = &[
+pub(crate) const CUES: &[(&str, Cue, bool)] = &[
     // Theft and fraud that happened.
     ("украл", Theft, false),
     ("украли", Theft, false),
