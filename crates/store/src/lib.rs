@@ -29,6 +29,7 @@ use switchboard_domain::notification::Notification;
 use switchboard_domain::ticket::{Actor, Priority, Status, Ticket, TicketEvent};
 use tokio::sync::mpsc;
 
+pub mod baseline;
 pub mod chat;
 mod codec;
 mod postgres;

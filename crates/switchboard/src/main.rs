@@ -6,6 +6,8 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use switchboard_server::{Application, Config};
 
+mod bench;
+
 #[derive(Parser)]
 #[command(name = "switchboard", version, about = "Omnichannel customer support")]
 struct Cli {
@@ -32,6 +34,9 @@ enum Command {
         #[arg(long, default_value_t = 3600)]
         ttl_secs: i64,
     },
+    /// Load-test the chat on loopback: throughput, latency, memory per connection, and a
+    /// naive-write baseline on the same database. Starts its own server unless given --url.
+    Bench(bench::BenchArgs),
 }
 
 #[tokio::main]
@@ -59,6 +64,7 @@ async fn main() -> anyhow::Result<()> {
             println!("{}", signer.sign(&id, expires));
             Ok(())
         }
+        Command::Bench(args) => bench::run(args).await,
         Command::Serve => {
             let config = load(cli.config)?;
             switchboard_server::telemetry::init(&config.log);

@@ -1,0 +1,614 @@
+//! `switchboard bench`: the chat load generator.
+//!
+//! Starts the server as a child process on a fresh database (SQLite in a
+//! temporary folder, or a fresh schema of the PostgreSQL database given), or
+//! uses a running one (`--url`). Then, all on loopback and bounded in count
+//! and time:
+//! 1. N customers open conversations and hand them to M operators;
+//! 2. throughput: every customer sends K messages, at most W unacknowledged;
+//!    the figure is messages stored *and* delivered to the operator per second;
+//! 3. latency: a paced load (`--rate` per second) for a few seconds, the
+//!    percentiles of customer send → operator receive;
+//! 4. memory: the server's RSS before and after opening `--idle` idle sockets;
+//! 5. baseline: the same rows written naively into the same database.
+
+use std::process::Stdio;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use futures_util::stream::{SplitSink, SplitStream};
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use switchboard_domain::identity::IdentitySigner;
+use switchboard_domain::ids::{CustomerId, TicketNumber};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::net::TcpStream;
+use tokio::sync::{Mutex, Semaphore};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct BenchArgs {
+    /// Database for a server the bench starts: `sqlite` (a temporary file) or a
+    /// `postgres://` URL (a fresh schema is made in it and dropped afterwards).
+    #[arg(long, default_value = "sqlite")]
+    pub database: String,
+    /// Use a running server instead (its identity secret is then required).
+    #[arg(long)]
+    pub url: Option<String>,
+    #[arg(long, requires = "url")]
+    pub secret: Option<String>,
+    /// The running server's process id, for its memory figures.
+    #[arg(long, requires = "url")]
+    pub server_pid: Option<u32>,
+    #[arg(long, default_value_t = 200)]
+    pub customers: usize,
+    #[arg(long, default_value_t = 10)]
+    pub operators: usize,
+    /// Messages each customer sends in the throughput phase.
+    #[arg(long, default_value_t = 100)]
+    pub messages: usize,
+    /// Unacknowledged messages a customer may have in flight.
+    #[arg(long, default_value_t = 8)]
+    pub window: usize,
+    /// Messages per second in the latency phase.
+    #[arg(long, default_value_t = 1000)]
+    pub rate: u64,
+    #[arg(long, default_value_t = 5)]
+    pub latency_secs: u64,
+    /// Idle sockets opened to measure memory per connection.
+    #[arg(long, default_value_t = 10_000)]
+    pub idle: usize,
+    /// Concurrent clients of the PostgreSQL baseline (SQLite has one writer).
+    #[arg(long, default_value_t = 32)]
+    pub baseline_clients: usize,
+    #[arg(long, default_value_t = 3)]
+    pub baseline_secs: u64,
+}
+
+const SECRET: &str = "bench-identity-secret-0123456789abcdef";
+const TIMEOUT: Duration = Duration::from_secs(120);
+
+struct Server {
+    base: String,
+    ws: String,
+    pid: Option<u32>,
+    secret: String,
+    database_url: Option<String>,
+    _child: Option<tokio::process::Child>,
+    cleanup: Option<Cleanup>,
+}
+
+enum Cleanup {
+    Dir(std::path::PathBuf),
+    Schema { admin_url: String, schema: String },
+}
+
+fn rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+async fn start_server(args: &BenchArgs) -> anyhow::Result<Server> {
+    if let Some(url) = &args.url {
+        let base = url.trim_end_matches('/').to_owned();
+        return Ok(Server {
+            ws: base.replacen("http", "ws", 1),
+            base,
+            pid: args.server_pid,
+            secret: args.secret.clone().unwrap_or_default(),
+            database_url: None,
+            _child: None,
+            cleanup: None,
+        });
+    }
+    let dir = std::env::temp_dir().join(format!(
+        "switchboard-bench-{}",
+        uuid::Uuid::now_v7().simple()
+    ));
+    std::fs::create_dir_all(&dir)?;
+    let (database_url, cleanup) = if args.database == "sqlite" {
+        (
+            format!("sqlite:{}", dir.join("switchboard.db").display()),
+            Cleanup::Dir(dir.clone()),
+        )
+    } else {
+        let schema = format!("sb_bench_{}", uuid::Uuid::now_v7().simple());
+        let mut admin = <sqlx::PgConnection as sqlx::Connection>::connect(&args.database)
+            .await
+            .context("connecting to the benchmark database")?;
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+            .execute(&mut admin)
+            .await?;
+        let sep = if args.database.contains('?') {
+            '&'
+        } else {
+            '?'
+        };
+        (
+            format!("{}{sep}options=-c%20search_path%3D{schema}", args.database),
+            Cleanup::Schema {
+                admin_url: args.database.clone(),
+                schema,
+            },
+        )
+    };
+    let exe = std::env::current_exe()?;
+    let mut child = tokio::process::Command::new(exe)
+        .arg("serve")
+        .env("SWITCHBOARD__SERVER__LISTEN", "127.0.0.1:0")
+        .env("SWITCHBOARD__STORAGE__DATA_DIR", dir.display().to_string())
+        .env("SWITCHBOARD__DATABASE__URL", &database_url)
+        .env("SWITCHBOARD__DATABASE__MAX_CONNECTIONS", "16")
+        .env("SWITCHBOARD__IDENTITY__SECRET", SECRET)
+        .env("SWITCHBOARD__CHAT__RATE_PER_SEC", "1000000.0")
+        .env("SWITCHBOARD__CHAT__RATE_BURST", "1000000")
+        .env("SWITCHBOARD__OUTBOX__RUN_WORKER", "false")
+        .env("SWITCHBOARD__LOG__FILTER", "warn")
+        .env_remove("RUST_LOG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .kill_on_drop(true)
+        .spawn()
+        .context("starting the server")?;
+    let stdout = child.stdout.take().context("server stdout")?;
+    let mut lines = BufReader::new(stdout).lines();
+    let line = tokio::time::timeout(TIMEOUT, lines.next_line())
+        .await
+        .context("the server did not start in time")??
+        .context("the server exited")?;
+    let base = line
+        .rsplit_once(' ')
+        .map(|(_, url)| url.to_owned())
+        .context("unexpected server output")?;
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    Ok(Server {
+        ws: base.replacen("http", "ws", 1),
+        base,
+        pid: child.id(),
+        secret: SECRET.to_owned(),
+        database_url: Some(database_url),
+        _child: Some(child),
+        cleanup: Some(cleanup),
+    })
+}
+
+impl Server {
+    async fn finish(mut self) {
+        drop(self._child.take());
+        match self.cleanup.take() {
+            Some(Cleanup::Dir(d)) => {
+                let _ = std::fs::remove_dir_all(d);
+            }
+            Some(Cleanup::Schema { admin_url, schema }) => {
+                if let Ok(mut c) =
+                    <sqlx::PgConnection as sqlx::Connection>::connect(&admin_url).await
+                {
+                    let _ =
+                        sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
+                            .execute(&mut c)
+                            .await;
+                }
+            }
+            None => {}
+        }
+    }
+
+    fn token(&self, customer: &str) -> String {
+        let signer = IdentitySigner::new(self.secret.as_bytes(), 86_400);
+        let id =
+            CustomerId::parse(customer).unwrap_or_else(|_| unreachable!("bench ids are valid"));
+        signer.sign(
+            &id,
+            jiff::Timestamp::now() + jiff::SignedDuration::from_hours(2),
+        )
+    }
+}
+
+async fn connect(url: &str) -> anyhow::Result<Socket> {
+    let (ws, _) = tokio::time::timeout(TIMEOUT, tokio_tungstenite::connect_async(url))
+        .await
+        .context("connecting timed out")??;
+    Ok(ws)
+}
+
+async fn next_json(ws: &mut SplitStream<Socket>) -> anyhow::Result<Value> {
+    loop {
+        match tokio::time::timeout(TIMEOUT, ws.next()).await? {
+            Some(Ok(Message::Text(t))) => return Ok(serde_json::from_str(t.as_str())?),
+            Some(Ok(Message::Close(_))) | None => bail!("the socket closed"),
+            Some(Ok(_)) => continue,
+            Some(Err(e)) => return Err(e.into()),
+        }
+    }
+}
+
+async fn wait_for(
+    ws: &mut SplitStream<Socket>,
+    pred: impl Fn(&Value) -> bool,
+) -> anyhow::Result<Value> {
+    loop {
+        let v = next_json(ws).await?;
+        if v["type"] == "error" {
+            bail!("server error: {v}");
+        }
+        if pred(&v) {
+            return Ok(v);
+        }
+    }
+}
+
+async fn send(sink: &mut SplitSink<Socket, Message>, v: Value) -> anyhow::Result<()> {
+    sink.send(Message::Text(v.to_string().into())).await?;
+    Ok(())
+}
+
+/// What the operators observe: bench messages received and their latencies.
+#[derive(Default)]
+struct Observed {
+    received: AtomicU64,
+    latencies_us: Mutex<Vec<u64>>,
+    record: std::sync::atomic::AtomicBool,
+}
+
+pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
+    switchboard_channels::install_crypto_provider();
+    let epoch = Instant::now();
+    let server = start_server(&args).await?;
+    let result = Box::pin(measure(&args, &server, epoch)).await;
+    server.finish().await;
+    result
+}
+
+async fn measure(args: &BenchArgs, server: &Server, epoch: Instant) -> anyhow::Result<()> {
+    let http = reqwest::Client::new();
+    let admin: Value = http
+        .post(format!("{}/api/v1/auth/login", server.base))
+        .json(&json!({"login": "admin", "password": "admin-demo"}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let admin = admin["token"]
+        .as_str()
+        .context("admin login (the demo profile)")?
+        .to_owned();
+    let run_id = uuid::Uuid::now_v7().simple().to_string()[20..].to_owned();
+    let capacity = args.customers.div_ceil(args.operators.max(1)) + 5;
+    println!(
+        "preparing {} operators and {} customers…",
+        args.operators, args.customers
+    );
+    let mut op_tokens = Vec::new();
+    for i in 0..args.operators {
+        let login = format!("bench-{run_id}-op{i}");
+        let r = http
+            .post(format!("{}/api/v1/staff", server.base))
+            .bearer_auth(&admin)
+            .json(&json!({"login": login, "name": format!("Bench {i}"), "role": "operator",
+                "password": "bench-operator-password", "skills": ["marketplace"], "capacity": capacity}))
+            .send()
+            .await?;
+        if !r.status().is_success() {
+            bail!("creating an operator: {}", r.text().await?);
+        }
+        let t: Value = http
+            .post(format!("{}/api/v1/auth/login", server.base))
+            .json(&json!({"login": login, "password": "bench-operator-password"}))
+            .send()
+            .await?
+            .json()
+            .await?;
+        op_tokens.push(t["token"].as_str().context("operator login")?.to_owned());
+    }
+    let customers: Vec<String> = (0..args.customers)
+        .map(|i| format!("bench-{run_id}-c{i}"))
+        .collect();
+    for c in &customers {
+        let r = http
+            .put(format!("{}/api/v1/customers/{c}", server.base))
+            .bearer_auth(&admin)
+            .json(&json!({"kind": "buyer", "name": "Bench"}))
+            .send()
+            .await?;
+        if !r.status().is_success() {
+            bail!("creating a customer: {}", r.text().await?);
+        }
+    }
+
+    // Operators: online, counting bench messages and their latencies.
+    let observed = Arc::new(Observed::default());
+    let assigned = Arc::new(AtomicU64::new(0));
+    for token in &op_tokens {
+        let ws = connect(&format!("{}/api/v1/chat/console?token={token}", server.ws)).await?;
+        let (mut sink, mut stream) = ws.split();
+        wait_for(&mut stream, |v| v["type"] == "hello").await?;
+        send(&mut sink, json!({"type": "presence", "status": "online"})).await?;
+        wait_for(&mut stream, |v| v["type"] == "presence").await?;
+        let (observed, assigned) = (observed.clone(), assigned.clone());
+        tokio::spawn(async move {
+            let _sink = sink;
+            while let Some(Ok(Message::Text(t))) = stream.next().await {
+                let Ok(v) = serde_json::from_str::<Value>(t.as_str()) else {
+                    continue;
+                };
+                match v["type"].as_str() {
+                    Some("assigned") => {
+                        assigned.fetch_add(1, Ordering::Relaxed);
+                    }
+                    Some("message") => {
+                        if let Some(sent) =
+                            v["body"].as_str().and_then(|b| b.strip_prefix("bench:"))
+                            && let Ok(sent) = sent.parse::<u64>()
+                        {
+                            let now = epoch.elapsed().as_micros() as u64;
+                            if observed.record.load(Ordering::Relaxed) {
+                                observed
+                                    .latencies_us
+                                    .lock()
+                                    .await
+                                    .push(now.saturating_sub(sent));
+                            }
+                            observed.received.fetch_add(1, Ordering::Relaxed);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        });
+    }
+
+    // Customers: open a conversation each and call an operator.
+    let mut conversations = Vec::new();
+    let mut opened = Vec::new();
+    for chunk in customers.chunks(50) {
+        let mut batch = Vec::new();
+        for c in chunk {
+            let url = format!(
+                "{}/api/v1/customer/chat?token={}",
+                server.ws,
+                server.token(c)
+            );
+            batch.push(tokio::spawn(async move {
+                let ws = connect(&url).await?;
+                let (mut sink, mut stream) = ws.split();
+                wait_for(&mut stream, |v| v["type"] == "hello").await?;
+                send(
+                    &mut sink,
+                    json!({"type": "topic", "line": "marketplace", "topic": "payment"}),
+                )
+                .await?;
+                wait_for(&mut stream, |v| v["type"] == "ready").await?;
+                send(
+                    &mut sink,
+                    json!({"type": "message", "client_id": "open", "body": "Бенчмарк"}),
+                )
+                .await?;
+                let ack = wait_for(&mut stream, |v| v["type"] == "ack").await?;
+                let number = ack["conversation"].as_str().context("ack")?.to_owned();
+                send(
+                    &mut sink,
+                    json!({"type": "call_operator", "conversation": number}),
+                )
+                .await?;
+                wait_for(&mut stream, |v| {
+                    v["type"] == "conversation" && v["status"] == "assigned"
+                })
+                .await?;
+                anyhow::Ok((number, sink, stream))
+            }));
+        }
+        for b in batch {
+            opened.push(b.await??);
+        }
+    }
+    let deadline = Instant::now() + TIMEOUT;
+    while (assigned.load(Ordering::Relaxed) as usize) < args.customers {
+        if Instant::now() > deadline {
+            bail!("not every conversation was assigned");
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+
+    // Each customer: a sender fed by a channel, a reader releasing window permits on acks.
+    let mut senders = Vec::new();
+    for (number, mut sink, mut stream) in opened {
+        conversations.push(number.clone());
+        let window = Arc::new(Semaphore::new(args.window.max(1)));
+        let w = window.clone();
+        tokio::spawn(async move {
+            while let Some(Ok(m)) = stream.next().await {
+                if let Message::Text(t) = m
+                    && t.as_str().contains("\"type\":\"ack\"")
+                {
+                    w.add_permits(1);
+                }
+            }
+        });
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<()>(1024);
+        tokio::spawn(async move {
+            let mut n = 0u64;
+            while rx.recv().await.is_some() {
+                let Ok(permit) = window.acquire().await else {
+                    break;
+                };
+                permit.forget();
+                n += 1;
+                let sent = epoch.elapsed().as_micros();
+                let frame = json!({"type": "message", "conversation": number,
+                    "client_id": format!("m{n}"), "body": format!("bench:{sent}")});
+                if sink
+                    .send(Message::Text(frame.to_string().into()))
+                    .await
+                    .is_err()
+                {
+                    break;
+                }
+            }
+        });
+        senders.push(tx);
+    }
+
+    // Throughput.
+    let total = (args.customers * args.messages) as u64;
+    let before = observed.received.load(Ordering::Relaxed);
+    let start = Instant::now();
+    for _ in 0..args.messages {
+        for s in &senders {
+            s.send(()).await?;
+        }
+    }
+    while observed.received.load(Ordering::Relaxed) - before < total {
+        if start.elapsed() > TIMEOUT {
+            bail!("throughput phase: messages did not all arrive");
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    let throughput = total as f64 / start.elapsed().as_secs_f64();
+
+    // Latency at a fixed rate.
+    observed.record.store(true, Ordering::Relaxed);
+    let count = args.rate * args.latency_secs;
+    let before = observed.received.load(Ordering::Relaxed);
+    let mut tick = tokio::time::interval(Duration::from_secs_f64(1.0 / args.rate.max(1) as f64));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
+    for i in 0..count {
+        tick.tick().await;
+        senders[i as usize % senders.len()].send(()).await?;
+    }
+    let waited = Instant::now();
+    while observed.received.load(Ordering::Relaxed) - before < count {
+        if waited.elapsed() > TIMEOUT {
+            bail!("latency phase: messages did not all arrive");
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    let mut lat = observed.latencies_us.lock().await.clone();
+    lat.sort_unstable();
+    let pct = |p: f64| -> f64 {
+        if lat.is_empty() {
+            return 0.0;
+        }
+        let i = ((lat.len() as f64 * p).ceil() as usize).clamp(1, lat.len()) - 1;
+        lat[i] as f64 / 1000.0
+    };
+
+    // Memory per idle connection.
+    let mut memory = None;
+    if let Some(pid) = server.pid
+        && args.idle > 0
+    {
+        let rss_before = rss_kib(pid).context("reading the server's RSS")?;
+        let mut idle = Vec::with_capacity(args.idle);
+        for chunk in (0..args.idle).collect::<Vec<_>>().chunks(250) {
+            let mut batch = Vec::new();
+            for i in chunk {
+                let url = format!(
+                    "{}/api/v1/customer/chat?token={}",
+                    server.ws,
+                    server.token(&customers[i % customers.len()])
+                );
+                batch.push(tokio::spawn(async move {
+                    let mut ws = connect(&url).await?;
+                    loop {
+                        match ws.next().await {
+                            Some(Ok(Message::Text(_))) => break,
+                            Some(Ok(_)) => continue,
+                            _ => bail!("an idle socket closed"),
+                        }
+                    }
+                    anyhow::Ok(ws)
+                }));
+            }
+            for b in batch {
+                idle.push(b.await??);
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let rss_after = rss_kib(pid).context("reading the server's RSS")?;
+        memory = Some((rss_before, rss_after, idle.len()));
+        drop(idle);
+    }
+
+    // Baseline: the same rows, the naive way, into the same database.
+    let baseline = match &server.database_url {
+        Some(url) => {
+            let tickets: Vec<_> = conversations
+                .iter()
+                .filter_map(|n| TicketNumber::parse(n).ok().map(|n| n.id()))
+                .collect();
+            let clients = if url.starts_with("sqlite:") {
+                1
+            } else {
+                args.baseline_clients
+            };
+            Some(
+                switchboard_store::baseline::naive_rates(
+                    url,
+                    &tickets,
+                    clients,
+                    Duration::from_secs(args.baseline_secs.max(1)),
+                )
+                .await?,
+            )
+        }
+        None => None,
+    };
+
+    let backend = match &server.database_url {
+        Some(u) if u.starts_with("sqlite:") => "SQLite".to_owned(),
+        Some(_) => "PostgreSQL".to_owned(),
+        None => server.base.clone(),
+    };
+    println!();
+    println!(
+        "Switchboard chat benchmark — {backend}, {} customers, {} operators",
+        args.customers, args.operators
+    );
+    println!(
+        "  stored and delivered:  {throughput:>9.0} messages/s  ({total} messages, window {})",
+        args.window
+    );
+    if let Some(b) = baseline {
+        println!(
+            "  baseline, same DB:     {:>9.0} 3-statement transactions/s (message + conversation update + outbox row)",
+            b.three_statement_tx_per_sec
+        );
+        println!(
+            "                         {:>9.0} single-row inserts/s",
+            b.single_row_inserts_per_sec
+        );
+        println!(
+            "  chat ÷ naive txn:      {:>9.2}×",
+            throughput / b.three_statement_tx_per_sec.max(1.0)
+        );
+    }
+    println!(
+        "  latency at {}/s:      p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms ({} messages)",
+        args.rate,
+        pct(0.50),
+        pct(0.90),
+        pct(0.99),
+        pct(1.0),
+        lat.len()
+    );
+    if let Some((before, after, n)) = memory {
+        println!(
+            "  memory:                server RSS {:.1} MiB → {:.1} MiB with {n} more idle sockets: {:.1} KiB per connection",
+            before as f64 / 1024.0,
+            after as f64 / 1024.0,
+            (after.saturating_sub(before)) as f64 / n.max(1) as f64
+        );
+    }
+    Ok(())
+}
