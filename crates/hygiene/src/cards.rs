@@ -99,6 +99,10 @@ pub(crate) fn find(text: &str, folded: &str, out: &mut Vec<SensitiveFinding>) {
             }
             i += sep;
         }
+        let digits: usize = groups.iter().map(Group::len).sum();
+        if digits < MIN_DIGITS {
+            continue;
+        }
         // Digits glued to Latin letters or behind '+' are identifiers or phones
         // ("RA123456789RU", "DE89…", "+7 916…"): the whole run is not a card.
         let first = groups[0];

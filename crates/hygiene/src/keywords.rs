@@ -4,9 +4,9 @@
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
 
-use crate::normalize::starts_word;
+use crate::normalize::is_letter_or_digit;
 use crate::{scope, secrets};
 
 /// Which detector a cue word belongs to, and what it means there.
@@ -35,27 +35,72 @@ static MATCHER: LazyLock<(AhoCorasick, Vec<Keyword>)> = LazyLock::new(|| {
         patterns.push(pattern);
         keywords.push(Keyword::Scope(cue, whole));
     }
+    // Cue words only count at the start of a word, so the automaton is run
+    // anchored at each word start instead of over every byte: the walk dies
+    // after a byte or two in most words. The contiguous NFA is smaller than
+    // the DFA and measured faster here: the walks stay in cache.
     let automaton = AhoCorasick::builder()
         .match_kind(MatchKind::LeftmostLongest)
-        // A DFA without prefilter: with hundreds of cue words the prefilter
-        // only restarts the search, and the DFA is a few times faster than the
-        // NFA on 100-byte messages.
-        .kind(Some(AhoCorasickKind::DFA))
-        .prefilter(false)
+        .kind(Some(AhoCorasickKind::ContiguousNFA))
+        .start_kind(StartKind::Anchored)
         .build(&patterns)
         .expect("static patterns");
     (automaton, keywords)
 });
 
-/// Every cue word of `folded` that starts a word, leftmost-longest.
+/// Every cue word of `folded` that starts a word: the longest at each word
+/// start, and none inside a cue already found ("код" in "пришел код").
 pub(crate) fn scan(folded: &str) -> Vec<Hit> {
     let (automaton, keywords) = &*MATCHER;
-    automaton
-        .find_iter(folded)
-        .filter(|m| starts_word(folded, m.start()))
-        .map(|m| Hit {
-            span: m.start()..m.end(),
-            keyword: keywords[m.pattern().as_usize()],
-        })
-        .collect()
+    let mut hits = Vec::new();
+    let mut covered = 0;
+    for start in word_starts(folded) {
+        if start < covered {
+            continue;
+        }
+        let input = Input::new(folded).range(start..).anchored(Anchored::Yes);
+        if let Ok(Some(m)) = automaton.try_find(input) {
+            covered = m.end();
+            hits.push(Hit {
+                span: m.start()..m.end(),
+                keyword: keywords[m.pattern().as_usize()],
+            });
+        }
+    }
+    hits
+}
+
+/// Byte offsets where a word (letters or digits) starts.
+fn word_starts(folded: &str) -> impl Iterator<Item = usize> + '_ {
+    let bytes = folded.as_bytes();
+    let mut i = 0;
+    let mut in_word = false;
+    std::iter::from_fn(move || {
+        while i < bytes.len() {
+            let at = i;
+            let b = bytes[i];
+            let word_char = match b {
+                0x00..=0x7F => {
+                    i += 1;
+                    b.is_ascii_alphanumeric()
+                }
+                // Folded Russian letters: а–п (D0 B0–BF), р–я (D1 80–8F).
+                0xD0 | 0xD1 => {
+                    i += 2;
+                    true
+                }
+                _ => {
+                    let c = folded[at..].chars().next().unwrap_or(' ');
+                    i += c.len_utf8();
+                    is_letter_or_digit(c)
+                }
+            };
+            let starts = word_char && !in_word;
+            in_word = word_char;
+            if starts {
+                return Some(at);
+            }
+        }
+        None
+    })
 }

@@ -32,48 +32,37 @@ pub fn fold_char(c: char) -> char {
 
 /// The folded copy of `text`; same byte length, same character boundaries.
 pub fn fold(text: &str) -> String {
-    let mut out = text.as_bytes().to_vec();
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
     let mut i = 0;
-    // In place, with byte-level fast paths for ASCII and the two-byte Russian
-    // alphabet, the bulk of every message; the rest goes through `fold_char`.
-    while i < out.len() {
-        let b = out[i];
-        if b < 0x80 {
-            out[i] = b.to_ascii_lowercase();
-            i += 1;
+    // Runs that need no change (lower-case ASCII and Russian, punctuation,
+    // digits) are copied whole; only the characters that change are pushed.
+    while i < bytes.len() {
+        let b = bytes[i];
+        let next = bytes.get(i + 1).copied().unwrap_or(0);
+        let unchanged = match b {
+            0x00..=0x7F => !b.is_ascii_uppercase(),
+            0xD0 => (0xB0..=0xBF).contains(&next),
+            0xD1 => (0x80..=0x8F).contains(&next),
+            0x80..=0xBF => true,
+            _ => false,
+        };
+        if unchanged {
+            i += if b < 0x80 { 1 } else { 2.min(bytes.len() - i) };
             continue;
         }
-        let next = out.get(i + 1).copied().unwrap_or(0);
-        match (b, next) {
-            // А–П → а–п
-            (0xD0, 0x90..=0x9F) => out[i + 1] = next + 0x20,
-            // Р–Я → р–я
-            (0xD0, 0xA0..=0xAF) => {
-                out[i] = 0xD1;
-                out[i + 1] = next - 0x20;
-            }
-            // Ё, ё → е
-            (0xD0, 0x81) | (0xD1, 0x91) => {
-                out[i] = 0xD0;
-                out[i + 1] = 0xB5;
-            }
-            // а–п, р–я are already folded
-            (0xD0, 0xB0..=0xBF) | (0xD1, 0x80..=0x8F) => {}
-            _ => {
-                let c = text[i..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
-                let folded = fold_char(c);
-                if folded != c {
-                    folded.encode_utf8(&mut out[i..i + c.len_utf8()]);
-                }
-                i += c.len_utf8();
-                continue;
-            }
+        let c = text[i..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
+        let folded = fold_char(c);
+        if folded != c {
+            out.push_str(&text[copied..i]);
+            out.push(folded);
+            copied = i + c.len_utf8();
         }
-        i += 2;
+        i += c.len_utf8();
     }
-    // Valid by construction: whole characters were kept or replaced by
-    // characters of the same length.
-    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    out.push_str(&text[copied..]);
+    out
 }
 
 /// True for the letters of the Russian alphabet (after folding).

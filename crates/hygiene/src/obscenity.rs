@@ -17,6 +17,7 @@ use regex::Regex;
 use crate::normalize::{fold, is_cyrillic, is_letter, is_letter_or_digit};
 
 mod patterns;
+mod scan;
 
 /// One obscene word: its byte span in the original text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,6 +48,7 @@ static MATCHERS: LazyLock<Matchers> = LazyLock::new(|| {
     let gate: Vec<String> = patterns::RUSSIAN
         .iter()
         .chain(patterns::ENGLISH)
+        .chain(patterns::LOOKALIKES_IN_LATIN)
         .map(|p| format!("(?:{})", patterns::in_running_text(p)))
         .collect();
     Matchers {
@@ -194,6 +196,9 @@ fn cyrillic_to_latin(c: char) -> Option<char> {
 pub(crate) fn find_folded(folded: &str) -> Vec<ObsceneFinding> {
     let mut found = Vec::new();
     let plain_may_match = MATCHERS.gate.is_match(folded.as_bytes());
+    if !plain_may_match && !scan::may_hide_a_word(folded.as_bytes()) {
+        return found;
+    }
     let mut forms = Forms::default();
     // Single letters in a row ("б л я т ь"): start of the first, end of the last.
     let mut spaced: Vec<(usize, usize)> = Vec::new();

@@ -86,6 +86,10 @@ pub(super) const ENGLISH: &[&str] = &[
     "^zalup",
 ];
 
+/// [`RUSSIAN_IN_LATIN_LOOKALIKES`] spelt with the Latin letters that imitate
+/// them, for the whole-text gate only ("xyu", "cyka").
+pub(super) const LOOKALIKES_IN_LATIN: &[&str] = &["xy[uie]", "^cyk[auiey]"];
+
 pub(super) const ENGLISH_EXCEPTIONS: &[&str] = &["^shiit", "^scunthorpe"];
 
 /// Rewrites a plain pattern so that each letter may repeat and may be typed
