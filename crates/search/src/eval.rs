@@ -110,13 +110,25 @@ fn share(n: usize, total: usize) -> f64 {
 /// Asks every question as the public help centre would (published articles,
 /// no topic filter) and scores the ranks.
 pub fn evaluate(index: &SearchIndex, cases: &[Case]) -> Result<Report> {
+    evaluate_with(index, cases, |case| {
+        SearchQuery::new(&case.question, case.locale).with_limit(10)
+    })
+}
+
+/// Asks every question as `query` builds it (e.g. within a topic, as the
+/// chat bot does) and scores the ranks.
+pub fn evaluate_with(
+    index: &SearchIndex,
+    cases: &[Case],
+    query: impl Fn(&Case) -> SearchQuery,
+) -> Result<Report> {
     let mut report = Report {
         total: cases.len(),
         ..Report::default()
     };
     let mut reciprocal = 0.0;
     for case in cases {
-        let hits = index.search(&SearchQuery::new(&case.question, case.locale).with_limit(10))?;
+        let hits = index.search(&query(case))?;
         let got: Vec<ArticleId> = hits.into_iter().map(|h| h.article_id).collect();
         let rank = got
             .iter()

@@ -7,7 +7,7 @@
 use std::process::ExitCode;
 
 use switchboard_search::eval::{self, Report};
-use switchboard_search::{KnowledgeBase, SearchConfig, SearchIndex};
+use switchboard_search::{KnowledgeBase, SearchConfig, SearchIndex, SearchQuery};
 
 fn main() -> ExitCode {
     match run() {
@@ -79,14 +79,14 @@ fn run() -> switchboard_search::Result<()> {
     ];
     let mut shipped_report = None;
     println!(
-        "\n{:<44} {:>8} {:>8} {:>6}",
+        "\n{:<46} {:>8} {:>8} {:>6}",
         "configuration", "top-1", "top-3", "MRR"
     );
     for (name, config) in variants {
         let index = SearchIndex::build(&kb, config)?;
         let report = eval::evaluate(&index, &cases)?;
         println!(
-            "{:<44} {:>7.1}% {:>7.1}% {:>6.3}",
+            "{:<46} {:>7.1}% {:>7.1}% {:>6.3}",
             name,
             100.0 * report.top1_share(),
             100.0 * report.top3_share(),
@@ -94,6 +94,28 @@ fn run() -> switchboard_search::Result<()> {
         );
         shipped_report.get_or_insert(report);
     }
+    // The chat bot searches within the topic the customer chose: ask each
+    // question within the first topic of the article that answers it.
+    let index = SearchIndex::build(&kb, shipped)?;
+    let in_topic = eval::evaluate_with(&index, &cases, |case| {
+        let query = SearchQuery::new(&case.question, case.locale).with_limit(10);
+        match kb
+            .articles
+            .iter()
+            .find(|a| a.id == case.expected)
+            .and_then(|a| a.topics.first())
+        {
+            Some(topic) => query.with_topic(topic.clone()),
+            None => query,
+        }
+    })?;
+    println!(
+        "{:<46} {:>7.1}% {:>7.1}% {:>6.3}",
+        "chat bot: shipped, within the article's topic",
+        100.0 * in_topic.top1_share(),
+        100.0 * in_topic.top3_share(),
+        in_topic.mrr
+    );
     if let Some(report) = shipped_report {
         print_misses(&kb, &report);
         println!(
