@@ -43,7 +43,10 @@ impl Fingerprint {
         let mut stems = Vec::new();
         let mut numbers = Vec::new();
         let mut negated = false;
-        for word in folded.split(|c: char| !crate::normalize::is_letter_or_digit(c)).filter(|w| !w.is_empty()) {
+        for word in folded
+            .split(|c: char| !crate::normalize::is_letter_or_digit(c))
+            .filter(|w| !w.is_empty())
+        {
             if word.bytes().any(|b| b.is_ascii_digit()) {
                 numbers.push(word.trim_start_matches('0').to_owned());
             } else if stem::is_negation(word) {
@@ -57,13 +60,22 @@ impl Fingerprint {
         numbers.sort();
         numbers.dedup();
         let bare = folded.split_whitespace().collect::<Vec<_>>().join(" ");
-        Fingerprint { stems, numbers, negated, bare }
+        Fingerprint {
+            stems,
+            numbers,
+            negated,
+            bare,
+        }
     }
 
     /// How alike two questions are, from 0 (unrelated) to 1 (the same).
     pub fn similarity(&self, other: &Fingerprint) -> f32 {
         if self.stems.is_empty() || other.stems.is_empty() {
-            return if self.bare == other.bare && self.numbers == other.numbers { 1.0 } else { 0.0 };
+            return if self.bare == other.bare && self.numbers == other.numbers {
+                1.0
+            } else {
+                0.0
+            };
         }
         let matched = matched_stems(&self.stems, &other.stems);
         let mut score = 2.0 * matched as f32 / (self.stems.len() + other.stems.len()) as f32;
@@ -88,7 +100,9 @@ fn matched_stems(a: &[String], b: &[String]) -> usize {
     for x in a {
         let exact = b.binary_search(x).ok().filter(|&i| !used[i]);
         let partner = exact.or_else(|| {
-            b.iter().enumerate().position(|(i, y)| !used[i] && stem::close(x, y))
+            b.iter()
+                .enumerate()
+                .position(|(i, y)| !used[i] && stem::close(x, y))
         });
         if let Some(i) = partner {
             used[i] = true;
@@ -170,7 +184,11 @@ mod tests {
     use rstest::rstest;
 
     #[rstest]
-    #[case("верните деньги за заказ 123", "хочу вернуть деньги за заказ 123, что делать?", true)]
+    #[case(
+        "верните деньги за заказ 123",
+        "хочу вернуть деньги за заказ 123, что делать?",
+        true
+    )]
     #[case("где мой заказ 123", "где мой заказ 456", false)]
     #[case("Где мой заказ?", "где МОЙ заказ", true)]
     #[case("не пришли деньги за возврат", "деньги за возврат не пришли", true)]
@@ -186,7 +204,12 @@ mod tests {
         let mut detector = DuplicateDetector::new();
         detector.add("T-1", "Где мой заказ MP-10001?");
         detector.add("T-2", "Как вернуть деньги за заказ MP-10002");
-        assert_eq!(detector.find("верните деньги за заказ MP-10002").map(|f| *f.0), Some("T-2"));
+        assert_eq!(
+            detector
+                .find("верните деньги за заказ MP-10002")
+                .map(|f| *f.0),
+            Some("T-2")
+        );
         assert_eq!(detector.find("где заказ MP-10003"), None);
     }
 }

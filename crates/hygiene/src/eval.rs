@@ -61,7 +61,10 @@ pub struct Report {
 
 impl Report {
     fn new(detector: &'static str) -> Self {
-        Report { detector, ..Default::default() }
+        Report {
+            detector,
+            ..Default::default()
+        }
     }
     pub fn measure(&self, label: &str) -> Counts {
         self.measures.get(label).copied().unwrap_or_default()
@@ -72,7 +75,11 @@ impl Report {
             .iter()
             .filter_map(|c| self.false_positive_rates.get(*c))
             .fold((0, 0), |(t, f), (a, b)| (t + a, f + b));
-        if total == 0 { 0.0 } else { flagged as f64 / total as f64 }
+        if total == 0 {
+            0.0
+        } else {
+            flagged as f64 / total as f64
+        }
     }
 }
 
@@ -84,7 +91,11 @@ fn rows(tsv: &str) -> impl Iterator<Item = Vec<&str>> {
 }
 
 fn items(field: &str) -> Vec<&str> {
-    if field.trim() == "-" { Vec::new() } else { field.split(" ;; ").map(str::trim).collect() }
+    if field.trim() == "-" {
+        Vec::new()
+    } else {
+        field.split(" ;; ").map(str::trim).collect()
+    }
 }
 
 /// Card numbers (`cards.tsv`) or the other secrets (`secrets.tsv`): a
@@ -92,12 +103,19 @@ fn items(field: &str) -> Vec<&str> {
 pub fn sensitive(tsv: &str, detector: &'static str, kinds: &[SensitiveKind]) -> Report {
     let mut report = Report::new(detector);
     for row in rows(tsv) {
-        let [category, expected, text] = row[..] else { continue };
+        let [category, expected, text] = row[..] else {
+            continue;
+        };
         report.examples += 1;
-        let findings: Vec<_> = find_sensitive(text).into_iter().filter(|f| kinds.contains(&f.kind)).collect();
+        let findings: Vec<_> = find_sensitive(text)
+            .into_iter()
+            .filter(|f| kinds.contains(&f.kind))
+            .collect();
         let mut claimed = vec![false; findings.len()];
         for item in items(expected) {
-            let Some((kind, value)) = item.split_once('=') else { continue };
+            let Some((kind, value)) = item.split_once('=') else {
+                continue;
+            };
             let counts = report.measures.entry(kind.to_owned()).or_default();
             let hit = findings.iter().enumerate().find(|(i, f)| {
                 !claimed[*i] && f.kind.as_str() == kind && text[f.span.clone()].contains(value)
@@ -109,17 +127,30 @@ pub fn sensitive(tsv: &str, detector: &'static str, kinds: &[SensitiveKind]) -> 
                 }
                 None => {
                     counts.fn_ += 1;
-                    report.mistakes.push(format!("missed {kind}={value}: {text}"));
+                    report
+                        .mistakes
+                        .push(format!("missed {kind}={value}: {text}"));
                 }
             }
         }
         let mut false_found = false;
         for (f, _) in findings.iter().zip(&claimed).filter(|(_, c)| !**c) {
             false_found = true;
-            report.measures.entry(f.kind.as_str().to_owned()).or_default().fp += 1;
-            report.mistakes.push(format!("false {}={}: {text}", f.kind.as_str(), &text[f.span.clone()]));
+            report
+                .measures
+                .entry(f.kind.as_str().to_owned())
+                .or_default()
+                .fp += 1;
+            report.mistakes.push(format!(
+                "false {}={}: {text}",
+                f.kind.as_str(),
+                &text[f.span.clone()]
+            ));
         }
-        let rate = report.false_positive_rates.entry(category.to_owned()).or_default();
+        let rate = report
+            .false_positive_rates
+            .entry(category.to_owned())
+            .or_default();
         rate.0 += 1;
         rate.1 += usize::from(false_found);
     }
@@ -134,11 +165,18 @@ pub fn obscenity(tsv: &str) -> Report {
     for row in rows(tsv) {
         let [expected, text] = row[..] else { continue };
         report.examples += 1;
-        let found: Vec<&str> = obscenity::find(text).into_iter().map(|f| &text[f.span]).collect();
+        let found: Vec<&str> = obscenity::find(text)
+            .into_iter()
+            .map(|f| &text[f.span])
+            .collect();
         let expected = items(expected);
         let mut claimed = vec![false; found.len()];
         for word in &expected {
-            match found.iter().enumerate().find(|(i, f)| !claimed[*i] && (f.contains(word) || word.contains(**f))) {
+            match found
+                .iter()
+                .enumerate()
+                .find(|(i, f)| !claimed[*i] && (f.contains(word) || word.contains(**f)))
+            {
                 Some((i, _)) => {
                     claimed[i] = true;
                     counts.tp += 1;
@@ -173,12 +211,18 @@ pub fn operator_requests(tsv: &str) -> Report {
         let [expected, text] = row[..] else { continue };
         report.examples += 1;
         let verdict = operator::check(text);
-        let expected: Vec<&str> = if expected.trim() == "-" { Vec::new() } else { expected.split(',').map(str::trim).collect() };
+        let expected: Vec<&str> = if expected.trim() == "-" {
+            Vec::new()
+        } else {
+            expected.split(',').map(str::trim).collect()
+        };
         match (expected.is_empty(), &verdict) {
             (false, Some(_)) => blocked.tp += 1,
             (true, Some(b)) => {
                 blocked.fp += 1;
-                report.mistakes.push(format!("false block {:?}: {text}", b.requested));
+                report
+                    .mistakes
+                    .push(format!("false block {:?}: {text}", b.requested));
             }
             (false, None) => {
                 blocked.fn_ += 1;
@@ -203,11 +247,17 @@ pub fn scope(tsv: &str) -> Report {
         let got = scope::classify(text).map(|o| o.category.as_str());
         let expected = (expected.trim() != "-").then_some(expected.trim());
         if got != expected {
-            report.mistakes.push(format!("expected {expected:?}, got {got:?}: {text}"));
+            report
+                .mistakes
+                .push(format!("expected {expected:?}, got {got:?}: {text}"));
         }
         if let Some(e) = expected {
             let c = report.measures.entry(e.to_owned()).or_default();
-            if got == Some(e) { c.tp += 1 } else { c.fn_ += 1 }
+            if got == Some(e) {
+                c.tp += 1
+            } else {
+                c.fn_ += 1
+            }
         }
         if let Some(g) = got.filter(|g| Some(*g) != expected) {
             report.measures.entry(g.to_owned()).or_default().fp += 1;
@@ -240,7 +290,9 @@ pub fn duplicates(tsv: &str) -> Report {
         }
         if same != judged {
             let score = crate::similarity(a, b);
-            report.mistakes.push(format!("{label} judged {judged} ({score:.2}): {a} | {b}"));
+            report
+                .mistakes
+                .push(format!("{label} judged {judged} ({score:.2}): {a} | {b}"));
         }
     }
     report.measures.insert("same".into(), counts);
@@ -252,7 +304,11 @@ pub fn all() -> Vec<Report> {
     use SensitiveKind::*;
     vec![
         sensitive(data::CARDS, "card numbers", &[CardNumber]),
-        sensitive(data::SECRETS, "cvv, codes, pins, passwords", &[Cvv, OneTimeCode, Pin, Password]),
+        sensitive(
+            data::SECRETS,
+            "cvv, codes, pins, passwords",
+            &[Cvv, OneTimeCode, Pin, Password],
+        ),
         obscenity(data::OBSCENITY),
         operator_requests(data::OPERATOR_REQUESTS),
         scope(data::SCOPE),

@@ -24,7 +24,23 @@ pub(crate) struct Hit {
     pub keyword: Keyword,
 }
 
-static MATCHER: LazyLock<(AhoCorasick, Vec<Keyword>)> = LazyLock::new(|| {
+/// The cue words and, sorted, the keys of their first two characters: a word
+/// whose start is not among them is skipped without entering the automaton.
+struct Matcher {
+    automaton: AhoCorasick,
+    keywords: Vec<Keyword>,
+    starts: Vec<u32>,
+}
+
+/// The first two characters of `s` as one number (0 for a missing second).
+fn start_key(s: &str) -> u32 {
+    let mut chars = s.chars();
+    let first = chars.next().map_or(0, u32::from);
+    let second = chars.next().map_or(0, u32::from);
+    (first << 21) | second
+}
+
+static MATCHER: LazyLock<Matcher> = LazyLock::new(|| {
     let mut patterns: Vec<&str> = Vec::new();
     let mut keywords = Vec::new();
     for &(pattern, cue) in secrets::CUES {
@@ -45,25 +61,37 @@ static MATCHER: LazyLock<(AhoCorasick, Vec<Keyword>)> = LazyLock::new(|| {
         .start_kind(StartKind::Anchored)
         .build(&patterns)
         .expect("static patterns");
-    (automaton, keywords)
+    let mut starts: Vec<u32> = patterns.iter().map(|p| start_key(p)).collect();
+    starts.sort_unstable();
+    starts.dedup();
+    Matcher {
+        automaton,
+        keywords,
+        starts,
+    }
 });
 
 /// Every cue word of `folded` that starts a word: the longest at each word
 /// start, and none inside a cue already found ("код" in "пришел код").
 pub(crate) fn scan(folded: &str) -> Vec<Hit> {
-    let (automaton, keywords) = &*MATCHER;
+    let matcher = &*MATCHER;
     let mut hits = Vec::new();
     let mut covered = 0;
     for start in word_starts(folded) {
-        if start < covered {
+        if start < covered
+            || matcher
+                .starts
+                .binary_search(&start_key(&folded[start..]))
+                .is_err()
+        {
             continue;
         }
         let input = Input::new(folded).range(start..).anchored(Anchored::Yes);
-        if let Ok(Some(m)) = automaton.try_find(input) {
+        if let Ok(Some(m)) = matcher.automaton.try_find(input) {
             covered = m.end();
             hits.push(Hit {
                 span: m.start()..m.end(),
-                keyword: keywords[m.pattern().as_usize()],
+                keyword: matcher.keywords[m.pattern().as_usize()],
             });
         }
     }

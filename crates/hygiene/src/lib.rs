@@ -107,7 +107,11 @@ pub fn find_sensitive(text: &str) -> Vec<SensitiveFinding> {
     find_sensitive_folded(text, &folded, &keywords::scan(&folded))
 }
 
-fn find_sensitive_folded(text: &str, folded: &str, hits: &[keywords::Hit]) -> Vec<SensitiveFinding> {
+fn find_sensitive_folded(
+    text: &str,
+    folded: &str,
+    hits: &[keywords::Hit],
+) -> Vec<SensitiveFinding> {
     let mut findings = Vec::new();
     cards::find(text, folded, &mut findings);
     secrets::find(text, folded, hits, &mut findings);
@@ -152,7 +156,12 @@ pub fn inspect_operator_message(text: &str) -> OperatorMessageReport {
 }
 
 /// The operator's copy: the stored copy when there is nothing obscene.
-fn display(text: &str, findings: &[SensitiveFinding], obscene: &[ObsceneFinding], masked: &str) -> String {
+fn display(
+    text: &str,
+    findings: &[SensitiveFinding],
+    obscene: &[ObsceneFinding],
+    masked: &str,
+) -> String {
     if obscene.is_empty() {
         return masked.to_owned();
     }

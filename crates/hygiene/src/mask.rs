@@ -2,6 +2,7 @@
 
 use std::ops::Range;
 
+use crate::normalize::{ceil_boundary, floor_boundary};
 use crate::{SensitiveFinding, SensitiveKind};
 
 /// Characters kept inside a masked span so the shape stays readable.
@@ -38,33 +39,50 @@ fn hidden_ranges(text: &str, findings: &[SensitiveFinding]) -> Vec<Range<usize>>
 }
 
 /// `text` with every hidden character replaced by `*` and, when `words` is
-/// given, each of those spans replaced by its first letter and `***`.
+/// given, each of those spans replaced by its first letter and `***`. Text
+/// between spans is copied in slices: most of a message is untouched.
 pub(crate) fn render(text: &str, sensitive: &[SensitiveFinding], words: &[Range<usize>]) -> String {
     if sensitive.is_empty() && words.is_empty() {
         return text.to_owned();
     }
-    let hidden = hidden_ranges(text, sensitive);
-    let mut words: Vec<&Range<usize>> = words.iter().collect();
+    let clamp = |r: &Range<usize>| floor_boundary(text, r.start)..ceil_boundary(text, r.end);
+    let hidden: Vec<Range<usize>> = hidden_ranges(text, sensitive).iter().map(clamp).collect();
+    let mut words: Vec<Range<usize>> = words.iter().map(clamp).collect();
     words.sort_by_key(|r| r.start);
     let is_hidden = |at: usize| hidden.iter().any(|r| r.contains(&at));
     let mut out = String::with_capacity(text.len());
-    let mut next_word = words.into_iter().peekable();
-    let mut chars = text.char_indices().peekable();
-    while let Some((at, c)) = chars.next() {
-        if let Some(word) = next_word.next_if(|w| w.start <= at) {
-            if word.end > at {
-                out.push(if is_hidden(at) { '*' } else { c });
-                out.push_str("***");
-                while chars.next_if(|(i, _)| *i < word.end).is_some() {}
-            }
-            continue;
+    let (mut cursor, mut h, mut w) = (0, 0, 0);
+    loop {
+        while hidden.get(h).is_some_and(|r| r.end <= cursor) {
+            h += 1;
         }
-        if is_hidden(at) && !keeps_shape(c) {
-            out.push('*');
+        while words.get(w).is_some_and(|r| r.end <= cursor) {
+            w += 1;
+        }
+        let next_hidden = hidden.get(h).map(|r| r.start.max(cursor));
+        let next_word = words.get(w).map(|r| r.start.max(cursor));
+        let Some(next) = next_hidden.into_iter().chain(next_word).min() else {
+            break;
+        };
+        out.push_str(&text[cursor..next]);
+        cursor = next;
+        if next_word == Some(next) {
+            let first = text[cursor..].chars().next().unwrap_or('*');
+            out.push(if is_hidden(cursor) { '*' } else { first });
+            out.push_str("***");
+            cursor = words[w].end;
+            w += 1;
         } else {
-            out.push(c);
+            let end = hidden[h].end.min(next_word.unwrap_or(usize::MAX));
+            out.extend(
+                text[cursor..end]
+                    .chars()
+                    .map(|c| if keeps_shape(c) { c } else { '*' }),
+            );
+            cursor = end;
         }
     }
+    out.push_str(&text[cursor..]);
     out
 }
 
@@ -85,6 +103,9 @@ mod tests {
     #[test]
     fn words_get_first_letter() {
         let text = "ну ты сука, а";
-        assert_eq!(render(text, &[], &[std::ops::Range { start: 10, end: 18 }]), "ну ты с***, а");
+        assert_eq!(
+            render(text, &[], &[std::ops::Range { start: 10, end: 18 }]),
+            "ну ты с***, а"
+        );
     }
 }

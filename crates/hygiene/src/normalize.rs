@@ -52,7 +52,10 @@ pub fn fold(text: &str) -> String {
             i += if b < 0x80 { 1 } else { 2.min(bytes.len() - i) };
             continue;
         }
-        let c = text[i..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
+        let c = text[i..]
+            .chars()
+            .next()
+            .unwrap_or(char::REPLACEMENT_CHARACTER);
         let folded = fold_char(c);
         if folded != c {
             out.push_str(&text[copied..i]);

@@ -40,7 +40,13 @@ static MATCHERS: LazyLock<Matchers> = LazyLock::new(|| {
     let any = |patterns: &[&str], disguised: bool| {
         let alternatives: Vec<String> = patterns
             .iter()
-            .map(|p| if disguised { patterns::disguise(p) } else { (*p).to_owned() })
+            .map(|p| {
+                if disguised {
+                    patterns::disguise(p)
+                } else {
+                    (*p).to_owned()
+                }
+            })
             .map(|p| format!("(?:{p})"))
             .collect();
         Regex::new(&alternatives.join("|")).expect("static patterns")
@@ -82,7 +88,8 @@ fn is_word_char(c: char) -> bool {
 fn is_joiner(c: char) -> bool {
     matches!(
         c,
-        '.' | '-' | '_' | '\'' | '`' | '"' | '|' | '~' | '^' | '+' | '\u{ad}' | '\u{200b}'..='\u{200d}' | '\u{2060}'
+        '.' | '-' | '_' | '\'' | '`' | '"' | '|' | '~' | '^' | '+' | '\u{ad}' | '\u{200b}'
+            ..='\u{200d}' | '\u{2060}'
     )
 }
 
@@ -131,7 +138,11 @@ impl Forms {
         };
         if let Some(russian) = russian {
             self.cyrillic.clear();
-            self.cyrillic.extend(self.chars.iter().map(|&c| latin_to_cyrillic(c).unwrap_or(c)));
+            self.cyrillic.extend(
+                self.chars
+                    .iter()
+                    .map(|&c| latin_to_cyrillic(c).unwrap_or(c)),
+            );
             if russian.is_match(&self.cyrillic) && !m.russian_exceptions.is_match(&self.cyrillic) {
                 return true;
             }
@@ -140,7 +151,11 @@ impl Forms {
             return false;
         }
         self.latin.clear();
-        self.latin.extend(self.chars.iter().map(|&c| cyrillic_to_latin(c).unwrap_or(c)));
+        self.latin.extend(
+            self.chars
+                .iter()
+                .map(|&c| cyrillic_to_latin(c).unwrap_or(c)),
+        );
         m.english.is_match(&self.latin) && !m.english_exceptions.is_match(&self.latin)
     }
 }
@@ -242,8 +257,8 @@ fn is_plain(word: &str) -> bool {
         Some(c) if is_cyrillic(c) => chars.all(is_cyrillic),
         Some(c) if c.is_ascii_alphabetic() => {
             let all_ascii = word.bytes().all(|b| b.is_ascii_alphabetic());
-            let lookalike = word.chars().all(|c| latin_to_cyrillic(c).is_some())
-                && word.contains(['x', 'y']);
+            let lookalike =
+                word.chars().all(|c| latin_to_cyrillic(c).is_some()) && word.contains(['x', 'y']);
             all_ascii && !lookalike
         }
         _ => false,
@@ -259,7 +274,13 @@ fn trim(folded: &str, start: usize, end: usize) -> (usize, usize) {
     (start + head, (end - tail).max(start + head))
 }
 
-fn check_word(folded: &str, start: usize, end: usize, forms: &mut Forms, found: &mut Vec<ObsceneFinding>) {
+fn check_word(
+    folded: &str,
+    start: usize,
+    end: usize,
+    forms: &mut Forms,
+    found: &mut Vec<ObsceneFinding>,
+) {
     let word = &folded[start..end];
     if word.len() < 3 || word.bytes().all(|b| b.is_ascii_digit()) {
         return;
@@ -273,19 +294,20 @@ fn check_word(folded: &str, start: usize, end: usize, forms: &mut Forms, found: 
     }
     // "ну.блять", "сука-бля": judge each part on its own as well.
     let mut part_start = start;
-    let mut boundaries = word.char_indices().filter(|&(_, c)| is_joiner(c)).map(|(i, c)| (start + i, c.len_utf8()));
+    let mut boundaries = word
+        .char_indices()
+        .filter(|&(_, c)| is_joiner(c))
+        .map(|(i, c)| (start + i, c.len_utf8()));
     loop {
         let (part_end, next_start) = match boundaries.next() {
             Some((at, len)) => (at, Some(at + len)),
             None => (end, None),
         };
         let part = &folded[part_start..part_end];
-        if part.chars().nth(1).is_some() {
-            if forms.is_obscene(part.chars()) {
-                found.push(ObsceneFinding {
-                    span: part_start..part_end,
-                });
-            }
+        if part.chars().nth(1).is_some() && forms.is_obscene(part.chars()) {
+            found.push(ObsceneFinding {
+                span: part_start..part_end,
+            });
         }
         match next_start {
             Some(s) => part_start = s,
@@ -294,7 +316,12 @@ fn check_word(folded: &str, start: usize, end: usize, forms: &mut Forms, found: 
     }
 }
 
-fn flush_spaced(folded: &str, spaced: &mut Vec<(usize, usize)>, forms: &mut Forms, found: &mut Vec<ObsceneFinding>) {
+fn flush_spaced(
+    folded: &str,
+    spaced: &mut Vec<(usize, usize)>,
+    forms: &mut Forms,
+    found: &mut Vec<ObsceneFinding>,
+) {
     if spaced.len() >= 3 {
         let letters = spaced.iter().flat_map(|&(s, e)| folded[s..e].chars());
         if forms.is_obscene(letters) {

@@ -69,7 +69,8 @@ static OBJECTS: LazyLock<Vec<Object>> = LazyLock::new(|| {
         .collect()
 });
 
-static VERB: LazyLock<Regex> = LazyLock::new(|| Regex::new(vocabulary::VERBS).expect("static regex"));
+static VERB: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(vocabulary::VERBS).expect("static regex"));
 static CARD_TAIL_ONLY: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(vocabulary::CARD_TAIL_ONLY).expect("static regex"));
 static NOT_THE_SECRET: LazyLock<Regex> =
@@ -80,9 +81,12 @@ static INTO_THE_CHAT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(vocabulary::INTO_THE_CHAT).expect("static regex"));
 static ENTER_IT_YOURSELF: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(vocabulary::ENTER_IT_YOURSELF).expect("static regex"));
-static NOT_HERE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(?:не|not)\s+(?:сюда|здесь|в\s+чат|here|in\s+(?:the\s+)?chat)\b").expect("static regex"));
-static PRONOUN: LazyLock<Regex> = LazyLock::new(|| Regex::new(vocabulary::PRONOUN).expect("static regex"));
+static NOT_HERE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:не|not)\s+(?:сюда|здесь|в\s+чат|here|in\s+(?:the\s+)?chat)\b")
+        .expect("static regex")
+});
+static PRONOUN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(vocabulary::PRONOUN).expect("static regex"));
 static NEGATION_ANYWHERE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(vocabulary::NEGATION_ANYWHERE).expect("static regex"));
 
@@ -98,19 +102,21 @@ pub(crate) fn check_folded(folded: &str) -> Option<OperatorBlock> {
         let objects = objects_in(sentence);
         let asks = VERB.find_iter(sentence).any(|v| {
             !negated(&sentence[..v.start()]) && !ENTER_IT_YOURSELF.is_match(&sentence[v.end()..])
-        }) || INTO_THE_CHAT.find_iter(sentence).any(|m| {
-            !negated(&sentence[..m.start()]) && !NOT_HERE.is_match(m.as_str())
-        });
-        let self_asking = objects.iter().any(|&(_, at, self_requesting)| {
-            self_requesting && !negated(&sentence[..at])
-        });
+        }) || INTO_THE_CHAT
+            .find_iter(sentence)
+            .any(|m| !negated(&sentence[..m.start()]) && !NOT_HERE.is_match(m.as_str()));
+        let self_asking = objects
+            .iter()
+            .any(|&(_, at, self_requesting)| self_requesting && !negated(&sentence[..at]));
         let arrival_only = ARRIVAL_QUESTION.is_match(sentence);
         if (asks || self_asking) && !arrival_only {
             for &(kind, _, _) in &objects {
                 push_unique(&mut requested, kind);
             }
             if objects.is_empty() && asks && PRONOUN.is_match(sentence) {
-                previous_objects.iter().for_each(|&k| push_unique(&mut requested, k));
+                previous_objects
+                    .iter()
+                    .for_each(|&k| push_unique(&mut requested, k));
             }
         }
         previous_objects = objects.iter().map(|o| o.0).collect();

@@ -11,7 +11,6 @@
 //! unambiguous ones ("украли карту", "развод", "коммерческая тайна"). The cues
 //! are found in one Aho–Corasick pass over the folded text.
 
-
 use crate::keywords::{self, Hit, Keyword};
 use crate::normalize::{ends_word, fold};
 use crate::texts::{self, Bilingual};
@@ -88,11 +87,12 @@ pub(crate) fn classify_hits(folded: &str, hits: &[Hit]) -> Option<OutOfScope> {
     }
     let has = |cue: Cue| seen & (1 << cue as u32) != 0;
     let fraud = has(Cue::Theft)
-        || (has(Cue::FraudActor) && (has(Cue::Happened) || has(Cue::Investigate) || has(Cue::Find)))
+        || (has(Cue::FraudActor)
+            && (has(Cue::Happened) || has(Cue::Investigate) || has(Cue::Find)))
         || (has(Cue::Investigate) && (has(Cue::Happened) || has(Cue::Stolen) || has(Cue::Victim)));
     let dispute = has(Cue::PersonalLegal) || (has(Cue::ThirdPerson) && has(Cue::LegalMatter));
-    let secret = !has(Cue::InScope)
-        && (has(Cue::Secret) || (has(Cue::Internal) && has(Cue::Asking)));
+    let secret =
+        !has(Cue::InScope) && (has(Cue::Secret) || (has(Cue::Internal) && has(Cue::Asking)));
     let category = if fraud {
         ScopeCategory::Fraud
     } else if dispute {
@@ -111,14 +111,26 @@ mod tests {
     use rstest::rstest;
 
     #[rstest]
-    #[case("Мошенники позвонили и списали все деньги с карты!", Some(ScopeCategory::Fraud))]
+    #[case(
+        "Мошенники позвонили и списали все деньги с карты!",
+        Some(ScopeCategory::Fraud)
+    )]
     #[case("Найдите, кто украл мой телефон", Some(ScopeCategory::Fraud))]
     #[case("Как защититься от мошенников?", None)]
-    #[case("Сосед затопил квартиру, помогите подать в суд", Some(ScopeCategory::ExternalDispute))]
+    #[case(
+        "Сосед затопил квартиру, помогите подать в суд",
+        Some(ScopeCategory::ExternalDispute)
+    )]
     #[case("Продавец не вернул деньги, подам в суд", None)]
-    #[case("Какая выручка у вашей компании за прошлый год?", Some(ScopeCategory::TradeSecret))]
+    #[case(
+        "Какая выручка у вашей компании за прошлый год?",
+        Some(ScopeCategory::TradeSecret)
+    )]
     #[case("Где посмотреть мою выручку за май?", None)]
-    #[case("My landlord won't return my deposit, can you help me sue him?", Some(ScopeCategory::ExternalDispute))]
+    #[case(
+        "My landlord won't return my deposit, can you help me sue him?",
+        Some(ScopeCategory::ExternalDispute)
+    )]
     #[case("Where is my order?", None)]
     fn classifies(#[case] text: &str, #[case] expected: Option<ScopeCategory>) {
         assert_eq!(classify(text).map(|o| o.category), expected);

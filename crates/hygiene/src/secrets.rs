@@ -146,21 +146,155 @@ static OTHER_CODE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 const PASSWORD_STOPWORDS: &[&str] = &[
-    "не", "нет", "неверный", "неверно", "неправильный", "неправильно", "правильный", "забыл",
-    "забыла", "сброшен", "сбросить", "восстановить", "поменять", "сменить", "изменить", "я",
-    "мне", "меня", "мой", "свой", "от", "для", "и", "а", "но", "уже", "все", "тоже", "точно",
-    "был", "была", "было", "будет", "стал", "слишком", "очень", "теперь", "сейчас", "снова",
-    "опять", "никто", "никому", "заблокирован", "устарел", "истек", "ввожу", "ввел", "который",
-    "что", "как", "где", "когда", "так", "не подходит", "приходит", "пришел", "подходит",
-    "верный", "новый", "старый", "с", "в", "на", "по", "к", "у", "из", "при", "через",
-    "not", "wrong", "incorrect", "invalid", "expired", "correct", "right", "too", "very", "the",
-    "a", "an", "my", "your", "being", "been", "no", "still", "now", "blocked", "locked",
-    "reset", "changed", "saved", "required", "lost", "forgotten", "forgot", "weak", "strong",
-    "ok", "okay", "fine", "same", "different", "case", "long", "short", "empty", "there",
-    "here", "in", "on", "at", "for", "from", "of", "and", "or", "that", "this", "it", "what",
-    "doesn't", "does", "isn't", "won't", "working", "new", "old", "to", "is", "with", "but",
-    "again", "always", "never", "also", "just", "only", "definitely", "probably", "же",
-    "тот", "та", "такой же", "прежний", "как", "sent", "needed",
+    "не",
+    "нет",
+    "неверный",
+    "неверно",
+    "неправильный",
+    "неправильно",
+    "правильный",
+    "забыл",
+    "забыла",
+    "сброшен",
+    "сбросить",
+    "восстановить",
+    "поменять",
+    "сменить",
+    "изменить",
+    "я",
+    "мне",
+    "меня",
+    "мой",
+    "свой",
+    "от",
+    "для",
+    "и",
+    "а",
+    "но",
+    "уже",
+    "все",
+    "тоже",
+    "точно",
+    "был",
+    "была",
+    "было",
+    "будет",
+    "стал",
+    "слишком",
+    "очень",
+    "теперь",
+    "сейчас",
+    "снова",
+    "опять",
+    "никто",
+    "никому",
+    "заблокирован",
+    "устарел",
+    "истек",
+    "ввожу",
+    "ввел",
+    "который",
+    "что",
+    "как",
+    "где",
+    "когда",
+    "так",
+    "не подходит",
+    "приходит",
+    "пришел",
+    "подходит",
+    "верный",
+    "новый",
+    "старый",
+    "с",
+    "в",
+    "на",
+    "по",
+    "к",
+    "у",
+    "из",
+    "при",
+    "через",
+    "not",
+    "wrong",
+    "incorrect",
+    "invalid",
+    "expired",
+    "correct",
+    "right",
+    "too",
+    "very",
+    "the",
+    "a",
+    "an",
+    "my",
+    "your",
+    "being",
+    "been",
+    "no",
+    "still",
+    "now",
+    "blocked",
+    "locked",
+    "reset",
+    "changed",
+    "saved",
+    "required",
+    "lost",
+    "forgotten",
+    "forgot",
+    "weak",
+    "strong",
+    "ok",
+    "okay",
+    "fine",
+    "same",
+    "different",
+    "case",
+    "long",
+    "short",
+    "empty",
+    "there",
+    "here",
+    "in",
+    "on",
+    "at",
+    "for",
+    "from",
+    "of",
+    "and",
+    "or",
+    "that",
+    "this",
+    "it",
+    "what",
+    "doesn't",
+    "does",
+    "isn't",
+    "won't",
+    "working",
+    "new",
+    "old",
+    "to",
+    "is",
+    "with",
+    "but",
+    "again",
+    "always",
+    "never",
+    "also",
+    "just",
+    "only",
+    "definitely",
+    "probably",
+    "же",
+    "тот",
+    "та",
+    "такой же",
+    "прежний",
+    "как",
+    "sent",
+    "needed",
 ];
 
 /// Appends findings for CVVs, one-time codes, PINs and passwords. Spans
@@ -168,7 +302,9 @@ const PASSWORD_STOPWORDS: &[&str] = &[
 pub(crate) fn find(text: &str, folded: &str, hits: &[Hit], out: &mut Vec<SensitiveFinding>) {
     let mut cues: Vec<(Range<usize>, Cue)> = Vec::new();
     for hit in hits {
-        let Keyword::Secret(cue) = hit.keyword else { continue };
+        let Keyword::Secret(cue) = hit.keyword else {
+            continue;
+        };
         // "код"/"пин"/"pin" must be whole words ("кодовое", "pinned").
         if matches!(cue, Cue::BareCode | Cue::Pin) && !ends_word(folded, hit.span.end) {
             continue;
@@ -181,7 +317,10 @@ pub(crate) fn find(text: &str, folded: &str, hits: &[Hit], out: &mut Vec<Sensiti
     let taken: Vec<Range<usize>> = out.iter().map(|f| f.span.clone()).collect();
     if folded.bytes().any(|b| b.is_ascii_digit()) {
         for token in digit_tokens(folded) {
-            if taken.iter().any(|t| t.start < token.end && token.start < t.end) {
+            if taken
+                .iter()
+                .any(|t| t.start < token.end && token.start < t.end)
+            {
                 continue;
             }
             if let Some(kind) = classify_number(folded, token.clone(), &cues) {
@@ -248,10 +387,16 @@ fn standalone(folded: &str, start: usize, end: usize) -> bool {
         && !joins(next(1), next(2))
 }
 
-fn classify_number(folded: &str, token: Range<usize>, cues: &[(Range<usize>, Cue)]) -> Option<SensitiveKind> {
+fn classify_number(
+    folded: &str,
+    token: Range<usize>,
+    cues: &[(Range<usize>, Cue)],
+) -> Option<SensitiveKind> {
     if UNIT_AFTER.is_match(after(folded, token.end, 12))
         || CARD_TAIL.is_match(before(folded, token.start, 48))
-        || after(folded, token.end, 16).trim_start().starts_with("на конце")
+        || after(folded, token.end, 16)
+            .trim_start()
+            .starts_with("на конце")
     {
         return None;
     }
@@ -268,7 +413,10 @@ fn classify_number(folded: &str, token: Range<usize>, cues: &[(Range<usize>, Cue
             {
                 continue;
             }
-            if gap.len() > 48 || has_break(gap) || (!direct.is_empty() && NUMBER_LABEL.is_match(head)) {
+            if gap.len() > 48
+                || has_break(gap)
+                || (!direct.is_empty() && NUMBER_LABEL.is_match(head))
+            {
                 continue;
             }
             gap.len()
@@ -277,7 +425,8 @@ fn classify_number(folded: &str, token: Range<usize>, cues: &[(Range<usize>, Cue
             // names it only when nothing but a dash or "это" stands between.
             let gap = folded.get(token.end..span.start).unwrap_or(".");
             let direct = gap.trim_matches(|c: char| c.is_whitespace() || "—–-:".contains(c));
-            if *cue == Cue::BareCode || !(direct.is_empty() || direct == "это" || direct == "is") {
+            if *cue == Cue::BareCode || !(direct.is_empty() || direct == "это" || direct == "is")
+            {
                 continue;
             }
             gap.len() + 8
@@ -307,7 +456,8 @@ fn fits(cue: Cue, len: usize) -> bool {
 
 /// A sentence break between a cue and a number cuts the link between them.
 fn has_break(gap: &str) -> bool {
-    gap.bytes().any(|b| matches!(b, b'.' | b'!' | b'?' | b'\n' | b';'))
+    gap.bytes()
+        .any(|b| matches!(b, b'.' | b'!' | b'?' | b'\n' | b';'))
 }
 
 mod password;

@@ -41,8 +41,28 @@ fn written(number: String, style: u8) -> String {
 /// masking ("заказ №", "трек", "IBAN"), which is what the property is about.
 fn filler() -> impl Strategy<Value = String> {
     let words = prop::sample::select(vec![
-        "карта", "оплатил", "списали", "верните", "деньги", "please", "refund", "my", "card", "—",
-        ",", ".", "!", "ok", "сегодня", "срок", "12/27", "500", "₽", "руб", "и", "на",
+        "карта",
+        "оплатил",
+        "списали",
+        "верните",
+        "деньги",
+        "please",
+        "refund",
+        "my",
+        "card",
+        "—",
+        ",",
+        ".",
+        "!",
+        "ok",
+        "сегодня",
+        "срок",
+        "12/27",
+        "500",
+        "₽",
+        "руб",
+        "и",
+        "на",
     ]);
     proptest::collection::vec(words, 0..6).prop_map(|w| w.join(" "))
 }

@@ -37,7 +37,11 @@ fn other_secrets_are_found() {
     let report = eval::sensitive(data::SECRETS, "secrets", &[Cvv, OneTimeCode, Pin, Password]);
     for kind in ["cvv", "otp", "pin", "password"] {
         let c = report.measure(kind);
-        assert!(c.recall() >= 0.95 && c.precision() >= 0.9, "{kind}: {c:?}\n{}", explain(&report));
+        assert!(
+            c.recall() >= 0.95 && c.precision() >= 0.9,
+            "{kind}: {c:?}\n{}",
+            explain(&report)
+        );
     }
 }
 
@@ -45,8 +49,16 @@ fn other_secrets_are_found() {
 fn obscenity_recall_and_precision_at_least_95_percent() {
     let report = eval::obscenity(data::OBSCENITY);
     let words = report.measure("words");
-    assert!(words.recall() >= 0.95, "recall {words:?}\n{}", explain(&report));
-    assert!(words.precision() >= 0.95, "precision {words:?}\n{}", explain(&report));
+    assert!(
+        words.recall() >= 0.95,
+        "recall {words:?}\n{}",
+        explain(&report)
+    );
+    assert!(
+        words.precision() >= 0.95,
+        "precision {words:?}\n{}",
+        explain(&report)
+    );
 }
 
 #[test]
@@ -60,12 +72,20 @@ fn duplicate_precision_at_least_95_percent() {
 fn operator_requests_are_blocked_and_warnings_pass() {
     let report = eval::operator_requests(data::OPERATOR_REQUESTS);
     let blocked = report.measure("blocked");
-    assert!(blocked.recall() >= 0.95 && blocked.precision() >= 0.95, "{blocked:?}\n{}", explain(&report));
+    assert!(
+        blocked.recall() >= 0.95 && blocked.precision() >= 0.95,
+        "{blocked:?}\n{}",
+        explain(&report)
+    );
 }
 
 #[test]
 fn out_of_scope_questions_are_recognised() {
     let report = eval::scope(data::SCOPE);
     let any = report.measure("any");
-    assert!(any.recall() >= 0.9 && any.precision() >= 0.95, "{any:?}\n{}", explain(&report));
+    assert!(
+        any.recall() >= 0.9 && any.precision() >= 0.95,
+        "{any:?}\n{}",
+        explain(&report)
+    );
 }

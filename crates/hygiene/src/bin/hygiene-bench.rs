@@ -30,7 +30,13 @@ impl XorShift {
 /// questions of a duplicate pair).
 fn labelled_texts() -> Vec<&'static str> {
     let mut texts = Vec::new();
-    for set in [data::CARDS, data::SECRETS, data::OBSCENITY, data::OPERATOR_REQUESTS, data::SCOPE] {
+    for set in [
+        data::CARDS,
+        data::SECRETS,
+        data::OBSCENITY,
+        data::OPERATOR_REQUESTS,
+        data::SCOPE,
+    ] {
         texts.extend(
             set.lines()
                 .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
@@ -83,17 +89,28 @@ fn time<F: FnMut(&str) -> usize>(messages: &[String], mut f: F) -> (f64, Option<
 
 fn rate(mb: f64, (wall, cpu): (f64, Option<f64>)) -> String {
     match cpu {
-        Some(cpu) => format!("{:>7.1} MB/s wall, {:>7.1} MB/s on-CPU", mb / wall, mb / cpu),
+        Some(cpu) => format!(
+            "{:>7.1} MB/s wall, {:>7.1} MB/s on-CPU",
+            mb / wall,
+            mb / cpu
+        ),
         None => format!("{:>7.1} MB/s wall", mb / wall),
     }
 }
 
 fn main() {
-    let megabytes: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(64);
+    let megabytes: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(64);
     let messages = corpus(megabytes * 1_000_000);
     let bytes: usize = messages.iter().map(String::len).sum();
     let mb = bytes as f64 / 1e6;
-    println!("corpus: {} messages, {mb:.1} MB, mean {} bytes", messages.len(), bytes / messages.len());
+    println!(
+        "corpus: {} messages, {mb:.1} MB, mean {} bytes",
+        messages.len(),
+        bytes / messages.len()
+    );
 
     // Warm up: compile the patterns and fault the pages in.
     for m in messages.iter().take(1000) {

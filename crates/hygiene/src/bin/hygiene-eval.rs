@@ -22,11 +22,31 @@ fn main() {
     let fp = cards.false_positive_rate(&["order", "phone", "amount"]);
     let obscenity = reports[2].measure("words");
     let duplicates = reports[5].measure("same");
-    target("card-number recall on Luhn-valid numbers = 100%", card.recall(), card.recall() >= 1.0);
-    target("card false positives on orders, phones, amounts < 1%", fp, fp < 0.01);
-    target("obscenity recall >= 95%", obscenity.recall(), obscenity.recall() >= 0.95);
-    target("obscenity precision >= 95%", obscenity.precision(), obscenity.precision() >= 0.95);
-    target("duplicate precision >= 95%", duplicates.precision(), duplicates.precision() >= 0.95);
+    target(
+        "card-number recall on Luhn-valid numbers = 100%",
+        card.recall(),
+        card.recall() >= 1.0,
+    );
+    target(
+        "card false positives on orders, phones, amounts < 1%",
+        fp,
+        fp < 0.01,
+    );
+    target(
+        "obscenity recall >= 95%",
+        obscenity.recall(),
+        obscenity.recall() >= 0.95,
+    );
+    target(
+        "obscenity precision >= 95%",
+        obscenity.precision(),
+        obscenity.precision() >= 0.95,
+    );
+    target(
+        "duplicate precision >= 95%",
+        duplicates.precision(),
+        duplicates.precision() >= 0.95,
+    );
 }
 
 fn print_report(report: &Report) {
@@ -35,8 +55,15 @@ fn print_report(report: &Report) {
         print_counts(label, counts);
     }
     for (category, (total, flagged)) in &report.false_positive_rates {
-        let share = if *total == 0 { 0.0 } else { *flagged as f64 / *total as f64 };
-        println!("  {category:<14} false findings in {flagged:>3} of {total:>3} messages ({:.1}%)", share * 100.0);
+        let share = if *total == 0 {
+            0.0
+        } else {
+            *flagged as f64 / *total as f64
+        };
+        println!(
+            "  {category:<14} false findings in {flagged:>3} of {total:>3} messages ({:.1}%)",
+            share * 100.0
+        );
     }
 }
 
@@ -52,5 +79,9 @@ fn print_counts(label: &str, c: &Counts) {
 }
 
 fn target(name: &str, value: f64, met: bool) {
-    println!("  [{}] {name}: {:.1}%", if met { "met" } else { "MISSED" }, value * 100.0);
+    println!(
+        "  [{}] {name}: {:.1}%",
+        if met { "met" } else { "MISSED" },
+        value * 100.0
+    );
 }

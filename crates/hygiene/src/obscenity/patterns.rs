@@ -46,7 +46,16 @@ pub(super) const RUSSIAN_IN_LATIN_LOOKALIKES: &[&str] = &["ху[йиеяю]", "^
 
 /// Ordinary words that contain a root: checked on the word's Cyrillic form.
 pub(super) const RUSSIAN_EXCEPTIONS: &[&str] = &[
-    "страху", "плоху", "тиху", "суху", "глуху", "лиху", "жуху", "ебург", "педикюр", "педикул",
+    "страху",
+    "плоху",
+    "тиху",
+    "суху",
+    "глуху",
+    "лиху",
+    "жуху",
+    "ебург",
+    "педикюр",
+    "педикул",
 ];
 
 /// English roots and Russian words spelt in Latin, matched against the
@@ -102,7 +111,10 @@ pub(super) fn disguise(pattern: &str) -> String {
         let c = chars[i];
         let quantified = |next: usize| matches!(chars.get(next), Some('?' | '*' | '+' | '{'));
         if c == '[' {
-            let close = chars[i..].iter().position(|&x| x == ']').map_or(chars.len(), |p| i + p);
+            let close = chars[i..]
+                .iter()
+                .position(|&x| x == ']')
+                .map_or(chars.len(), |p| i + p);
             out.extend(&chars[i..close]);
             out.push_str("*]");
             if !quantified(close + 1) {

@@ -52,7 +52,10 @@ pub(super) fn may_hide_a_word(bytes: &[u8]) -> bool {
             DISGUISE => return true,
             MAYBE_INVISIBLE => {
                 let tail = &bytes[i..bytes.len().min(i + 3)];
-                if matches!(tail, [0xC2, 0xAD, ..] | [0xE2, 0x80, 0x8B..=0x8D] | [0xE2, 0x81, 0xA0]) {
+                if matches!(
+                    tail,
+                    [0xC2, 0xAD, ..] | [0xE2, 0x80, 0x8B..=0x8D] | [0xE2, 0x81, 0xA0]
+                ) {
                     return true;
                 }
             }
@@ -93,10 +96,23 @@ mod tests {
 
     #[test]
     fn suspects_disguises_only() {
-        for text in ["х*й", "f.u.c.k", "xуй", "6лять", "б л я т ь", "sh!t", "ху\u{ad}й", "a b c"] {
+        for text in [
+            "х*й",
+            "f.u.c.k",
+            "xуй",
+            "6лять",
+            "б л я т ь",
+            "sh!t",
+            "ху\u{ad}й",
+            "a b c",
+        ] {
             assert!(may_hide_a_word(text.as_bytes()), "{text}");
         }
-        for text in ["где мой заказ?", "Where is my order? Thanks.", "я и ты, а не он"] {
+        for text in [
+            "где мой заказ?",
+            "Where is my order? Thanks.",
+            "я и ты, а не он",
+        ] {
             assert!(!may_hide_a_word(text.as_bytes()), "{text}");
         }
     }

@@ -9,7 +9,10 @@ use rstest::rstest;
 #[case("Не волнуйтесь, продиктуйте номер вашей карты", &[RequestedData::CardNumber])]
 #[case("Вам пришёл код? Назовите его.", &[RequestedData::SmsCode])]
 fn blocks_requests(#[case] text: &str, #[case] expected: &[RequestedData]) {
-    assert_eq!(check(text).map(|b| b.requested).unwrap_or_default(), expected);
+    assert_eq!(
+        check(text).map(|b| b.requested).unwrap_or_default(),
+        expected
+    );
 }
 
 #[rstest]

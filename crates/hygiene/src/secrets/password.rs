@@ -78,8 +78,15 @@ pub(super) fn password_after(
             return;
         }
         // Keep a trailing "!" or "." inside the mask: it may be part of it.
-        let end = end + folded[end..].len() - folded[end..].trim_start_matches(['!', '.', '?']).len();
-        let end = end.min(start + folded[start..].split_whitespace().next().map_or(0, str::len));
+        let end =
+            end + folded[end..].len() - folded[end..].trim_start_matches(['!', '.', '?']).len();
+        let end = end.min(
+            start
+                + folded[start..]
+                    .split_whitespace()
+                    .next()
+                    .map_or(0, str::len),
+        );
         out.push(SensitiveFinding {
             kind: SensitiveKind::Password,
             span: start..end,
@@ -103,7 +110,10 @@ fn tokens(folded: &str, from: usize) -> impl Iterator<Item = (usize, usize)> + '
 fn trim_punctuation(folded: &str, start: usize, end: usize) -> (usize, usize) {
     let tok = &folded[start..end];
     let head = tok.len() - tok.trim_start_matches(['«', '"', '\'', '(', '“']).len();
-    let tail = tok.len() - tok.trim_end_matches(['.', ',', ';', '!', '?', ')', '»', '"', '\'', '”', ':']).len();
+    let tail = tok.len()
+        - tok
+            .trim_end_matches(['.', ',', ';', '!', '?', ')', '»', '"', '\'', '”', ':'])
+            .len();
     (start + head, (end - tail).max(start + head))
 }
 
@@ -120,7 +130,10 @@ fn plain_word(word: &str, russian: bool) -> bool {
 fn looks_like_password(token: &str, russian: bool) -> bool {
     let letters = token.chars().filter(|c| c.is_alphabetic()).count();
     let digits = token.chars().filter(char::is_ascii_digit).count();
-    let symbols = token.chars().filter(|c| "!@#$%^&*_+=~?".contains(*c)).count();
+    let symbols = token
+        .chars()
+        .filter(|c| "!@#$%^&*_+=~?".contains(*c))
+        .count();
     let inner_upper = token.chars().skip(1).any(char::is_uppercase);
     let latin = token.chars().any(|c| c.is_ascii_alphabetic());
     let cyrillic = token.chars().any(is_cyrillic);
