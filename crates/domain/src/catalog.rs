@@ -246,7 +246,7 @@ name = { ru = "Заблокировать карту", en = "Block a card" }
 
     #[test]
     fn rejects_duplicates_bad_codes_and_unknown_keys() {
-        let dup = format!("{SMALL}\n{}", SMALL.replace("[[line]]\n", "[[line]]\n"));
+        let dup = format!("{SMALL}\n{SMALL}");
         assert!(matches!(
             Catalog::from_toml(&dup),
             Err(CatalogError::Invalid(_))

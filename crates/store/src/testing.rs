@@ -40,7 +40,7 @@ pub struct TestDb {
 
 enum Raw {
     Sqlite(sqlx::SqlitePool, String),
-    Postgres(sqlx::PgPool, PgConnectOptions),
+    Postgres(sqlx::PgPool, Box<PgConnectOptions>),
 }
 
 impl TestDb {
@@ -67,7 +67,7 @@ impl TestDb {
                     .unwrap_or_else(|e| panic!("cannot reopen {url}: {e}")),
             ),
             Raw::Postgres(_, connect) => Arc::new(
-                PgStore::connect_private_schema(connect.clone(), &options)
+                PgStore::connect_private_schema((**connect).clone(), &options)
                     .await
                     .unwrap_or_else(|e| panic!("cannot reopen the test schema: {e}")),
             ),
@@ -117,7 +117,7 @@ async fn fresh_postgres(url: &str) -> TestDb {
     let store = PgStore::connect_private_schema(connect.clone(), &options)
         .await
         .unwrap_or_else(|e| panic!("cannot open test schema {schema}: {e}"));
-    let raw = Raw::Postgres(store.pool().clone(), connect);
+    let raw = Raw::Postgres(store.pool().clone(), Box::new(connect));
     TestDb {
         store: Arc::new(store),
         raw,

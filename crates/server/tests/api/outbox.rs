@@ -54,9 +54,12 @@ impl SmtpSink {
     }
 }
 
+/// What the gateway received: the `Authorization` header and the JSON body.
+type Received = Vec<(Option<String>, Value)>;
+
 #[derive(Clone, Default)]
 struct Gateway {
-    received: Arc<Mutex<Vec<(Option<String>, Value)>>>,
+    received: Arc<Mutex<Received>>,
     /// Statuses to answer with, in order; 200 once they run out.
     script: Arc<Mutex<Vec<u16>>>,
 }

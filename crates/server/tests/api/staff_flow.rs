@@ -143,12 +143,12 @@ async fn an_operator_works_a_ticket_from_queue_to_resolution_and_every_step_is_a
         events
             .iter()
             .skip(1)
-            .all(|e| e["actor"]["kind"] == "operator" && e["actor"]["id"] == my_id.to_string())
+            .all(|e| e["actor"]["kind"] == "operator"
+                && e["actor"]["id"].as_str() == Some(my_id.to_string().as_str()))
     );
     let closed = events
         .iter()
-        .filter(|e| e["kind"] == "status_changed")
-        .last()
+        .rfind(|e| e["kind"] == "status_changed")
         .unwrap();
     assert_eq!(closed["data"]["to"], "closed");
 
