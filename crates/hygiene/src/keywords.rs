@@ -24,12 +24,21 @@ pub(crate) struct Hit {
     pub keyword: Keyword,
 }
 
-/// The cue words and, sorted, the keys of their first two characters: a word
-/// whose start is not among them is skipped without entering the automaton.
+/// The cue words and a bit set of the (hashed) keys of their first two
+/// characters: a word whose start is not in it is skipped without entering
+/// the automaton. A hash collision only costs one automaton walk.
 struct Matcher {
     automaton: AhoCorasick,
     keywords: Vec<Keyword>,
-    starts: Vec<u32>,
+    starts: [u64; START_WORDS],
+}
+
+const START_WORDS: usize = 64;
+
+/// The bit of `key` in the start set: a multiplicative hash to 12 bits.
+fn start_bit(key: u32) -> (usize, u64) {
+    let h = (key.wrapping_mul(0x9E37_79B1) >> 20) as usize;
+    (h / 64, 1 << (h % 64))
 }
 
 /// The first two characters of `s` as one number (0 for a missing second).
@@ -61,9 +70,11 @@ static MATCHER: LazyLock<Matcher> = LazyLock::new(|| {
         .start_kind(StartKind::Anchored)
         .build(&patterns)
         .expect("static patterns");
-    let mut starts: Vec<u32> = patterns.iter().map(|p| start_key(p)).collect();
-    starts.sort_unstable();
-    starts.dedup();
+    let mut starts = [0u64; START_WORDS];
+    for pattern in &patterns {
+        let (word, bit) = start_bit(start_key(pattern));
+        starts[word] |= bit;
+    }
     Matcher {
         automaton,
         keywords,
@@ -78,12 +89,8 @@ pub(crate) fn scan(folded: &str) -> Vec<Hit> {
     let mut hits = Vec::new();
     let mut covered = 0;
     for start in word_starts(folded) {
-        if start < covered
-            || matcher
-                .starts
-                .binary_search(&start_key(&folded[start..]))
-                .is_err()
-        {
+        let (word, bit) = start_bit(start_key(&folded[start..]));
+        if start < covered || matcher.starts[word] & bit == 0 {
             continue;
         }
         let input = Input::new(folded).range(start..).anchored(Anchored::Yes);

@@ -40,8 +40,35 @@ static CLASSES: [u8; 256] = {
     table
 };
 
+const CLASS_COUNT: usize = 9;
+
+const fn is_letter(c: u8) -> bool {
+    c == LATIN || c == CYRILLIC
+}
+
+/// Whether the classes of three characters in a row put a digit or symbol
+/// inside a word, or Latin next to Cyrillic: indexed by (before, current, next).
+static MIXED: [bool; CLASS_COUNT * CLASS_COUNT * CLASS_COUNT] = {
+    let mut table = [false; CLASS_COUNT * CLASS_COUNT * CLASS_COUNT];
+    let mut i = 0;
+    while i < table.len() {
+        let (before, current, next) = (
+            (i / (CLASS_COUNT * CLASS_COUNT)) as u8,
+            ((i / CLASS_COUNT) % CLASS_COUNT) as u8,
+            (i % CLASS_COUNT) as u8,
+        );
+        table[i] = (is_letter(current) && next == DIGIT)
+            || (current == DIGIT && is_letter(next))
+            || (is_letter(current) && is_letter(next) && current != next)
+            || (current == JOINER && (is_letter(before) || before == DIGIT) && is_letter(next))
+            || (current == JOINER && is_letter(before) && next == DIGIT);
+        i += 1;
+    }
+    table
+};
+
 pub(super) fn may_hide_a_word(bytes: &[u8]) -> bool {
-    let letter = |c: u8| c == LATIN || c == CYRILLIC;
+    let letter = is_letter;
     let (mut before, mut current) = (OTHER, OTHER);
     let mut word_letters = 0u32;
     let mut single_letter_words = 0u32;
@@ -62,12 +89,8 @@ pub(super) fn may_hide_a_word(bytes: &[u8]) -> bool {
             _ => {}
         }
         // letter–digit, Latin–Cyrillic, letter–symbol–letter inside a word.
-        let mixed = (letter(current) && next == DIGIT)
-            || (current == DIGIT && letter(next))
-            || (letter(current) && letter(next) && current != next)
-            || (current == JOINER && (letter(before) || before == DIGIT) && letter(next))
-            || (current == JOINER && letter(before) && next == DIGIT);
-        if mixed {
+        let at = (before as usize * CLASS_COUNT + current as usize) * CLASS_COUNT + next as usize;
+        if MIXED[at] {
             return true;
         }
         // Letters spaced out one by one: "б л я т ь".
