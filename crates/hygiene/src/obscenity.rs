@@ -51,14 +51,15 @@ static MATCHERS: LazyLock<Matchers> = LazyLock::new(|| {
             .collect();
         Regex::new(&alternatives.join("|")).expect("static patterns")
     };
-    let gate: Vec<String> = patterns::RUSSIAN
-        .iter()
-        .chain(patterns::ENGLISH)
-        .chain(patterns::LOOKALIKES_IN_LATIN)
-        .map(|p| format!("(?:{})", patterns::in_running_text(p)))
-        .collect();
+    let gate = patterns::gate(
+        patterns::RUSSIAN
+            .iter()
+            .chain(patterns::ENGLISH)
+            .chain(patterns::LOOKALIKES_IN_LATIN)
+            .copied(),
+    );
     Matchers {
-        gate: regex::bytes::Regex::new(&gate.join("|")).expect("static patterns"),
+        gate: regex::bytes::Regex::new(&gate).expect("static patterns"),
         russian: any(patterns::RUSSIAN, true),
         russian_exceptions: any(patterns::RUSSIAN_EXCEPTIONS, false),
         lookalikes: any(patterns::RUSSIAN_IN_LATIN_LOOKALIKES, true),

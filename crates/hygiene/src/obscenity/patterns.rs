@@ -137,21 +137,38 @@ pub(super) fn disguise(pattern: &str) -> String {
     out
 }
 
-/// Rewrites a plain pattern to find an undisguised word in running folded
-/// text, for a byte regex: letters may repeat, `^` becomes "start of text or
-/// after a character that is not a letter or digit", `$` is dropped. The
-/// result may match more than the word patterns do (it is a gate, not the
-/// judge) but never less. The edge is written over bytes because a Unicode
-/// class made the lazy DFA give up: a character that is not an ASCII letter
-/// or digit and not a folded Russian letter (D0 B0–BF, D1 80–8F).
-pub(super) fn in_running_text(pattern: &str) -> String {
+/// The whole-text gate, for a byte regex: every pattern rewritten to find an
+/// undisguised word in running folded text. Letters may repeat, `$` is
+/// dropped, and the patterns anchored with `^` are grouped behind one word
+/// edge — "start of text or a character that is not a letter or digit" —
+/// instead of one edge each, which keeps the automaton small. The gate may
+/// match more than the word patterns do (it is a gate, not the judge) but
+/// never less. The edge is written over bytes because a Unicode class made
+/// the lazy DFA give up: a character that is not an ASCII letter or digit and
+/// not a folded Russian letter (D0 B0–BF, D1 80–8F).
+pub(super) fn gate<'a>(patterns: impl Iterator<Item = &'a str>) -> String {
     const EDGE: &str = r"(?-u:[\x00-\x2F\x3A-\x60\x7B-\x7F]|[\x00-\xCF\xD2-\xFF][\x80-\xBF]|\xD0[\x80-\xAF]|\xD1[\x90-\xBF])";
+    let (mut anchored, mut anywhere) = (Vec::new(), Vec::new());
+    for pattern in patterns {
+        match pattern.strip_prefix('^') {
+            Some(rest) => anchored.push(format!("(?:{})", in_running_text(rest))),
+            None => anywhere.push(format!("(?:{})", in_running_text(pattern))),
+        }
+    }
+    format!(
+        "(?:^|{EDGE})(?:{})|{}",
+        anchored.join("|"),
+        anywhere.join("|")
+    )
+}
+
+/// Letters may repeat and `$` is dropped (see [`gate`]).
+fn in_running_text(pattern: &str) -> String {
     let mut out = String::with_capacity(pattern.len() * 3);
     let mut chars = pattern.chars().peekable();
     let quantified = |next: Option<&char>| matches!(next, Some('?' | '*' | '+' | '{'));
     while let Some(c) = chars.next() {
         match c {
-            '^' => out.push_str(&format!("(?:^|{EDGE})")),
             '$' => {}
             '[' => {
                 out.push('[');
@@ -183,7 +200,9 @@ mod tests {
 
     #[test]
     fn running_text_form_has_word_edges() {
-        assert!(in_running_text("^ху[йи]$").ends_with(")х+у+[йи]+"));
+        assert_eq!(in_running_text("ху[йи]$"), "х+у+[йи]+");
+        let gate = super::gate(["^бля", "ху"].into_iter());
+        assert!(gate.ends_with(")(?:(?:б+л+я+))|(?:х+у+)"), "{gate}");
     }
 
     #[test]
