@@ -16,7 +16,17 @@ fn main() {
         }
         println!();
     }
-    println!("targets");
+    println!("held-out sets (written after the rules were frozen; not used for tuning)");
+    for report in eval::heldout() {
+        print_report(&report);
+        if show_mistakes {
+            for m in &report.mistakes {
+                println!("    ! {m}");
+            }
+        }
+        println!();
+    }
+    println!("targets (on the development sets above)");
     let cards = &reports[0];
     let card = cards.measure("card");
     let fp = cards.false_positive_rate(&["order", "phone", "amount"]);
