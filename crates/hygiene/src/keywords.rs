@@ -85,10 +85,15 @@ static MATCHER: LazyLock<Matcher> = LazyLock::new(|| {
 /// Every cue word of `folded` that starts a word: the longest at each word
 /// start, and none inside a cue already found ("код" in "пришел код").
 pub(crate) fn scan(folded: &str) -> Vec<Hit> {
+    scan_at(folded, word_starts(folded))
+}
+
+/// As [`scan`], with the word starts already known (see `crate::lex`).
+pub(crate) fn scan_at(folded: &str, starts: impl IntoIterator<Item = usize>) -> Vec<Hit> {
     let matcher = &*MATCHER;
     let mut hits = Vec::new();
     let mut covered = 0;
-    for start in word_starts(folded) {
+    for start in starts {
         let (word, bit) = start_bit(start_key(&folded[start..]));
         if start < covered || matcher.starts[word] & bit == 0 {
             continue;

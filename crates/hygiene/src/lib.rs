@@ -25,6 +25,7 @@ pub mod texts;
 
 mod cards;
 mod keywords;
+mod lex;
 mod mask;
 mod secrets;
 
@@ -126,10 +127,14 @@ pub fn mask_sensitive(text: &str) -> String {
 
 /// The whole customer-message pipeline: secrets, obscenity, scope.
 pub fn inspect_customer_message(text: &str) -> CustomerMessageReport {
-    let folded = normalize::fold(text);
-    let hits = keywords::scan(&folded);
+    let lex::Lexed {
+        folded,
+        word_starts,
+        may_hide,
+    } = lex::lex(text);
+    let hits = keywords::scan_at(&folded, word_starts);
     let findings = find_sensitive_folded(text, &folded, &hits);
-    let obscene = obscenity::find_folded(&folded);
+    let obscene = obscenity::find_lexed(&folded, may_hide);
     let masked_text = mask::render(text, &findings, &[]);
     CustomerMessageReport {
         display_text: display(text, &findings, &obscene, &masked_text),

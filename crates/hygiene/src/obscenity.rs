@@ -17,7 +17,7 @@ use regex::Regex;
 use crate::normalize::{fold, is_cyrillic, is_letter, is_letter_or_digit};
 
 mod patterns;
-mod scan;
+pub(crate) mod scan;
 
 /// One obscene word: its byte span in the original text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -210,9 +210,14 @@ fn cyrillic_to_latin(c: char) -> Option<char> {
 
 /// Finds obscene words in already folded text (see [`crate::normalize::fold`]).
 pub(crate) fn find_folded(folded: &str) -> Vec<ObsceneFinding> {
+    find_lexed(folded, scan::may_hide_a_word(folded.as_bytes()))
+}
+
+/// As [`find_folded`], with the disguise scan already done (see `crate::lex`).
+pub(crate) fn find_lexed(folded: &str, may_hide: bool) -> Vec<ObsceneFinding> {
     let mut found = Vec::new();
     let plain_may_match = MATCHERS.gate.is_match(folded.as_bytes());
-    if !plain_may_match && !scan::may_hide_a_word(folded.as_bytes()) {
+    if !plain_may_match && !may_hide {
         return found;
     }
     let mut forms = Forms::default();

@@ -80,54 +80,108 @@ static MIXED: [bool; CLASS_COUNT * CLASS_COUNT * CLASS_COUNT] = {
     table
 };
 
-pub(super) fn may_hide_a_word(bytes: &[u8]) -> bool {
-    let (mut before, mut current) = (OTHER, OTHER);
-    let mut run = 0u32;
-    let mut ended_run = 0u32;
-    let mut single_letter_words = 0u32;
-    for (i, &b) in bytes.iter().enumerate() {
-        let next = CLASSES[b as usize];
-        match next {
-            CONTINUATION => continue,
-            DISGUISE => return true,
-            MAYBE_INVISIBLE => {
-                let tail = &bytes[i..bytes.len().min(i + 3)];
-                if matches!(
-                    tail,
-                    [0xC2, 0xAD, ..] | [0xE2, 0x80, 0x8B..=0x8D] | [0xE2, 0x81, 0xA0]
-                ) {
-                    return true;
-                }
-            }
-            _ => {}
+/// The class of the character starting at `bytes[i]` for the disguise scan,
+/// or `None` for an invisible joiner (soft hyphen, zero width), which is a
+/// disguise by itself.
+#[inline]
+pub(crate) fn class_at(bytes: &[u8], i: usize) -> Option<u8> {
+    let class = CLASSES[bytes[i] as usize];
+    if class == MAYBE_INVISIBLE {
+        let tail = &bytes[i..bytes.len().min(i + 3)];
+        if matches!(
+            tail,
+            [0xC2, 0xAD, ..] | [0xE2, 0x80, 0x8B..=0x8D] | [0xE2, 0x81, 0xA0]
+        ) {
+            return None;
         }
+    }
+    Some(class)
+}
+
+/// The scan fed one character class at a time, so that it can share a pass
+/// over the text with folding (see `crate::lex`).
+#[derive(Debug, Clone)]
+pub(crate) struct DisguiseScan {
+    before: u8,
+    current: u8,
+    run: u32,
+    ended_run: u32,
+    single_letter_words: u32,
+    found: bool,
+}
+
+impl Default for DisguiseScan {
+    fn default() -> Self {
+        DisguiseScan {
+            before: OTHER,
+            current: OTHER,
+            run: 0,
+            ended_run: 0,
+            single_letter_words: 0,
+            found: false,
+        }
+    }
+}
+
+impl DisguiseScan {
+    /// Feeds the class of the next character (`None`: an invisible joiner).
+    #[inline]
+    pub(crate) fn step(&mut self, class: Option<u8>) {
+        if self.found {
+            return;
+        }
+        let Some(next) = class else {
+            self.found = true;
+            return;
+        };
+        if next == DISGUISE {
+            self.found = true;
+            return;
+        }
+        let (before, current) = (self.before, self.current);
         let at = (before as usize * CLASS_COUNT + current as usize) * CLASS_COUNT + next as usize;
-        if MIXED[at] || (current == HYPHEN && is_letter(next) && ended_run == 1) {
-            return true;
+        if MIXED[at] || (current == HYPHEN && is_letter(next) && self.ended_run == 1) {
+            self.found = true;
+            return;
         }
         // Letters spaced out one by one: "б л я т ь".
         if is_letter(next) {
-            run += 1;
+            self.run += 1;
         } else {
-            if run == 1 {
-                single_letter_words += 1;
-                if single_letter_words >= 3 {
-                    return true;
+            if self.run == 1 {
+                self.single_letter_words += 1;
+                if self.single_letter_words >= 3 {
+                    self.found = true;
+                    return;
                 }
-            } else if run > 1 || next != SPACE {
-                single_letter_words = 0;
+            } else if self.run > 1 || next != SPACE {
+                self.single_letter_words = 0;
             }
-            if run > 0 {
-                ended_run = run;
+            if self.run > 0 {
+                self.ended_run = self.run;
             } else if next != HYPHEN {
-                ended_run = 0;
+                self.ended_run = 0;
             }
-            run = 0;
+            self.run = 0;
         }
-        before = current;
-        current = next;
+        self.before = current;
+        self.current = next;
     }
-    run == 1 && single_letter_words >= 2
+
+    /// Whether the text fed so far may hide a disguised word.
+    pub(crate) fn finish(&self) -> bool {
+        self.found || (self.run == 1 && self.single_letter_words >= 2)
+    }
+}
+
+pub(crate) fn may_hide_a_word(bytes: &[u8]) -> bool {
+    let mut scan = DisguiseScan::default();
+    for i in 0..bytes.len() {
+        if CLASSES[bytes[i] as usize] != CONTINUATION {
+            scan.step(class_at(bytes, i));
+        }
+    }
+    scan.finish()
 }
 
 #[cfg(test)]
