@@ -17,7 +17,7 @@ use crate::{SensitiveFinding, SensitiveKind};
 
 /// Longest run of digit groups examined at once; longer runs are split.
 const MAX_GROUPS: usize = 24;
-const MIN_DIGITS: usize = 13;
+pub(crate) const MIN_DIGITS: usize = 13;
 const MAX_DIGITS: usize = 19;
 /// How far back (bytes of folded text) a label may stand.
 const LABEL_WINDOW: usize = 48;

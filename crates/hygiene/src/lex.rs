@@ -10,6 +10,8 @@ pub(crate) struct Lexed {
     pub folded: String,
     pub word_starts: Vec<usize>,
     pub may_hide: bool,
+    /// ASCII digits in the text.
+    pub digits: usize,
 }
 
 pub(crate) fn lex(text: &str) -> Lexed {
@@ -19,11 +21,15 @@ pub(crate) fn lex(text: &str) -> Lexed {
     let mut disguise = DisguiseScan::default();
     let mut copied = 0;
     let mut in_word = false;
+    let mut digits = 0;
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
         let (width, word_char, changes) = match b {
-            0x00..=0x7F => (1, b.is_ascii_alphanumeric(), b.is_ascii_uppercase()),
+            0x00..=0x7F => {
+                digits += usize::from(b.is_ascii_digit());
+                (1, b.is_ascii_alphanumeric(), b.is_ascii_uppercase())
+            }
             // Russian letters; lower case а–п (D0 B0–BF) and р–я (D1 80–8F)
             // need no folding.
             0xD0 | 0xD1 => {
@@ -57,6 +63,7 @@ pub(crate) fn lex(text: &str) -> Lexed {
         folded,
         word_starts,
         may_hide: disguise.finish(),
+        digits,
     }
 }
 

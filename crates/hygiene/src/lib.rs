@@ -105,17 +105,22 @@ pub struct OperatorMessageReport {
 /// Finds the secrets in `text`, sorted by position.
 pub fn find_sensitive(text: &str) -> Vec<SensitiveFinding> {
     let folded = normalize::fold(text);
-    find_sensitive_folded(text, &folded, &keywords::scan(&folded))
+    let digits = count_digits(text);
+    find_sensitive_folded(text, &folded, &keywords::scan(&folded), digits)
 }
 
+/// `digits`: how many ASCII digits the text has (a card needs 13, a code 3).
 fn find_sensitive_folded(
     text: &str,
     folded: &str,
     hits: &[keywords::Hit],
+    digits: usize,
 ) -> Vec<SensitiveFinding> {
     let mut findings = Vec::new();
-    cards::find(text, folded, &mut findings);
-    secrets::find(text, folded, hits, &mut findings);
+    if digits >= cards::MIN_DIGITS {
+        cards::find(text, folded, &mut findings);
+    }
+    secrets::find(text, folded, hits, digits >= 3, &mut findings);
     findings.sort_by_key(|f| (f.span.start, f.span.end));
     findings
 }
@@ -131,9 +136,10 @@ pub fn inspect_customer_message(text: &str) -> CustomerMessageReport {
         folded,
         word_starts,
         may_hide,
+        digits,
     } = lex::lex(text);
     let hits = keywords::scan_at(&folded, word_starts);
-    let findings = find_sensitive_folded(text, &folded, &hits);
+    let findings = find_sensitive_folded(text, &folded, &hits, digits);
     let obscene = obscenity::find_lexed(&folded, may_hide);
     let masked_text = mask::render(text, &findings, &[]);
     CustomerMessageReport {
@@ -148,7 +154,8 @@ pub fn inspect_customer_message(text: &str) -> CustomerMessageReport {
 /// The whole operator-message pipeline: requests for secrets, obscenity.
 pub fn inspect_operator_message(text: &str) -> OperatorMessageReport {
     let folded = normalize::fold(text);
-    let findings = find_sensitive_folded(text, &folded, &keywords::scan(&folded));
+    let findings =
+        find_sensitive_folded(text, &folded, &keywords::scan(&folded), count_digits(text));
     let obscene = obscenity::find_folded(&folded);
     let masked_text = mask::render(text, &findings, &[]);
     OperatorMessageReport {
@@ -172,4 +179,8 @@ fn display(
     }
     let words: Vec<Range<usize>> = obscene.iter().map(|o| o.span.clone()).collect();
     mask::render(text, findings, &words)
+}
+
+fn count_digits(text: &str) -> usize {
+    text.bytes().filter(u8::is_ascii_digit).count()
 }

@@ -299,7 +299,13 @@ const PASSWORD_STOPWORDS: &[&str] = &[
 
 /// Appends findings for CVVs, one-time codes, PINs and passwords. Spans
 /// already in `out` (card numbers) are not claimed twice.
-pub(crate) fn find(text: &str, folded: &str, hits: &[Hit], out: &mut Vec<SensitiveFinding>) {
+pub(crate) fn find(
+    text: &str,
+    folded: &str,
+    hits: &[Hit],
+    has_digits: bool,
+    out: &mut Vec<SensitiveFinding>,
+) {
     let mut cues: Vec<(Range<usize>, Cue)> = Vec::new();
     for hit in hits {
         let Keyword::Secret(cue) = hit.keyword else {
@@ -315,7 +321,7 @@ pub(crate) fn find(text: &str, folded: &str, hits: &[Hit], out: &mut Vec<Sensiti
         return;
     }
     let taken: Vec<Range<usize>> = out.iter().map(|f| f.span.clone()).collect();
-    if folded.bytes().any(|b| b.is_ascii_digit()) {
+    if has_digits {
         for token in digit_tokens(folded) {
             if taken
                 .iter()
