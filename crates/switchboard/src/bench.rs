@@ -9,7 +9,8 @@
 //!    the figure is messages stored *and* delivered to the operator per second;
 //! 3. latency: a paced load (`--rate` per second) for a few seconds, the
 //!    percentiles of customer send → operator receive;
-//! 4. memory: the server's RSS before and after opening `--idle` idle sockets;
+//! 4. memory (measured between 1 and 2): the server's RSS before and after
+//!    opening `--idle` idle sockets;
 //! 5. baseline: the same rows written naively into the same database.
 
 use std::process::Stdio;
@@ -155,6 +156,9 @@ async fn start_server(args: &BenchArgs) -> anyhow::Result<Server> {
         .env("SWITCHBOARD__CHAT__RATE_BURST", "1000000")
         .env("SWITCHBOARD__OUTBOX__RUN_WORKER", "false")
         .env("SWITCHBOARD__LOG__FILTER", "warn")
+        // glibc gives every thread its own heap arena; with thousands of
+        // long-lived sockets that fragments badly. Two arenas suit two cores.
+        .env("MALLOC_ARENA_MAX", "2")
         .env_remove("RUST_LOG")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -420,6 +424,55 @@ async fn measure(args: &BenchArgs, server: &Server, epoch: Instant) -> anyhow::R
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 
+    // Memory per idle connection.
+    let mut memory = None;
+    if let Some(pid) = server.pid
+        && args.idle > 0
+    {
+        // Freed memory of the set-up (argon2 alone takes 19 MiB per login)
+        // would absorb the first sockets and flatter the figure, so the cost
+        // per socket is measured over the second half.
+        let rss_before = rss_kib(pid).context("reading the server's RSS")?;
+        let mut rss_half = rss_before;
+        let mut idle = Vec::with_capacity(args.idle);
+        for chunk in (0..args.idle).collect::<Vec<_>>().chunks(250) {
+            if idle.len() >= args.idle / 2 && rss_half == rss_before {
+                tokio::time::sleep(Duration::from_millis(300)).await;
+                rss_half = rss_kib(pid).context("reading the server's RSS")?;
+            }
+            let mut batch = Vec::new();
+            for i in chunk {
+                let url = format!(
+                    "{}/api/v1/customer/chat?token={}",
+                    server.ws,
+                    server.token(&customers[i % customers.len()])
+                );
+                // Each socket says hello and pings once, so its buffers are
+                // in use as a real client's would be, then stays idle.
+                batch.push(tokio::spawn(async move {
+                    let mut ws = connect(&url).await?;
+                    let mut frames = 0;
+                    ws.send(Message::Text(r#"{"type":"ping"}"#.into())).await?;
+                    while frames < 2 {
+                        match ws.next().await {
+                            Some(Ok(Message::Text(_))) => frames += 1,
+                            Some(Ok(_)) => continue,
+                            _ => bail!("an idle socket closed"),
+                        }
+                    }
+                    anyhow::Ok(ws)
+                }));
+            }
+            for b in batch {
+                idle.push(b.await??);
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let rss_after = rss_kib(pid).context("reading the server's RSS")?;
+        memory = Some((rss_before, rss_half, rss_after, idle.len()));
+        drop(idle);
+    }
+
     // Each customer: a sender fed by a channel, a reader releasing window permits on acks.
     let mut senders = Vec::new();
     for (number, mut sink, mut stream) in opened {
@@ -503,43 +556,6 @@ async fn measure(args: &BenchArgs, server: &Server, epoch: Instant) -> anyhow::R
         lat[i] as f64 / 1000.0
     };
 
-    // Memory per idle connection.
-    let mut memory = None;
-    if let Some(pid) = server.pid
-        && args.idle > 0
-    {
-        let rss_before = rss_kib(pid).context("reading the server's RSS")?;
-        let mut idle = Vec::with_capacity(args.idle);
-        for chunk in (0..args.idle).collect::<Vec<_>>().chunks(250) {
-            let mut batch = Vec::new();
-            for i in chunk {
-                let url = format!(
-                    "{}/api/v1/customer/chat?token={}",
-                    server.ws,
-                    server.token(&customers[i % customers.len()])
-                );
-                batch.push(tokio::spawn(async move {
-                    let mut ws = connect(&url).await?;
-                    loop {
-                        match ws.next().await {
-                            Some(Ok(Message::Text(_))) => break,
-                            Some(Ok(_)) => continue,
-                            _ => bail!("an idle socket closed"),
-                        }
-                    }
-                    anyhow::Ok(ws)
-                }));
-            }
-            for b in batch {
-                idle.push(b.await??);
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(500)).await;
-        let rss_after = rss_kib(pid).context("reading the server's RSS")?;
-        memory = Some((rss_before, rss_after, idle.len()));
-        drop(idle);
-    }
-
     // Baseline: the same rows, the naive way, into the same database.
     let baseline = match &server.database_url {
         Some(url) => {
@@ -602,12 +618,19 @@ async fn measure(args: &BenchArgs, server: &Server, epoch: Instant) -> anyhow::R
         pct(1.0),
         lat.len()
     );
-    if let Some((before, after, n)) = memory {
+    if let Some((before, half, after, n)) = memory {
+        let second = n - n / 2;
+        let per = after.saturating_sub(half) as f64 / second.max(1) as f64;
         println!(
-            "  memory:                server RSS {:.1} MiB → {:.1} MiB with {n} more idle sockets: {:.1} KiB per connection",
+            "  memory:                server RSS {:.1} MiB → {:.1} MiB → {:.1} MiB at 0 / {} / {n} more idle sockets",
             before as f64 / 1024.0,
+            half as f64 / 1024.0,
             after as f64 / 1024.0,
-            (after.saturating_sub(before)) as f64 / n.max(1) as f64
+            n / 2
+        );
+        println!(
+            "                         {per:.1} KiB per socket (second half): {:.1} MiB for 10,000 idle sockets",
+            per * 10_000.0 / 1024.0
         );
     }
     Ok(())

@@ -13,14 +13,15 @@
 //! (without `conversation` it opens one — only after the topic, and for
 //! purchase topics the order, were chosen); `resume {conversation, last_seq}`;
 //! `typing {conversation}`; `helped {conversation, answer?}`;
-//! `call_operator {conversation}`; `code {conversation, code}`; `ping`.
+//! `call_operator {conversation}`; `code {conversation, code}`; `topics`
+//! (the lines and topics to choose from); `ping`.
 //!
 //! Operator → server: `presence {status: online|away|offline}`,
 //! `resume {conversation, last_seq}`, `message {conversation, client_id, body}`,
 //! `typing {conversation}`, `ping`.
 //!
-//! Server → client: `hello` (who you are, the topics you may pick, your
-//! conversations with their `last_seq`, and for operators the queue),
+//! Server → client: `hello` (who you are, your conversations with their
+//! `last_seq`, and for operators the queue), `topics {lines}`,
 //! `order_required {orders}`, `ready`, `conversation` (state), `message`,
 //! `ack {client_id, conversation, seq, duplicate}`, `step_up {phone,
 //! expires_at}`, `typing`, `queued`, `assigned`, `unassigned`, `presence`,

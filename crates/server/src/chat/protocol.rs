@@ -56,6 +56,8 @@ pub enum ClientFrame {
     Presence {
         status: String,
     },
+    /// Customer: the lines and topics you may choose from.
+    Topics,
     Ping,
 }
 
@@ -173,14 +175,18 @@ impl MessageView {
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerFrame {
+    /// Kept small on purpose: a socket keeps a write buffer as large as the
+    /// largest frame it sent, and most sockets are idle after this one.
     Hello {
         role: &'static str,
         name: String,
-        #[serde(skip_serializing_if = "Vec::is_empty")]
-        lines: Vec<LineView>,
         conversations: Vec<ConversationView>,
         #[serde(skip_serializing_if = "Vec::is_empty")]
         queue: Vec<ConversationView>,
+    },
+    /// The lines and topics this customer may choose from.
+    Topics {
+        lines: Vec<LineView>,
     },
     /// The topic needs an order: pick one, or `{"type":"order","number":null}`.
     OrderRequired {

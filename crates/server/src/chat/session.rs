@@ -213,27 +213,6 @@ impl Session {
     async fn hello(&mut self) {
         let frame = match &self.who {
             Who::Customer(c, _) => {
-                let lines = self
-                    .chat
-                    .catalog
-                    .lines
-                    .iter()
-                    .filter(|l| l.serves(c.kind))
-                    .map(|l| LineView {
-                        code: l.code.clone(),
-                        name: Names::from(&l.name),
-                        topics: l
-                            .topics
-                            .iter()
-                            .map(|t| TopicView {
-                                code: t.code.clone(),
-                                name: Names::from(&t.name),
-                                order_expected: t.order_expected,
-                                step_up: t.step_up,
-                            })
-                            .collect(),
-                    })
-                    .collect();
                 let conversations = self
                     .chat
                     .store
@@ -246,7 +225,6 @@ impl Session {
                 ServerFrame::Hello {
                     role: "customer",
                     name: c.name.clone(),
-                    lines,
                     conversations,
                     queue: Vec::new(),
                 }
@@ -274,7 +252,6 @@ impl Session {
                 ServerFrame::Hello {
                     role: "operator",
                     name: o.name.clone(),
-                    lines: Vec::new(),
                     conversations,
                     queue,
                 }
@@ -364,6 +341,30 @@ impl Session {
         let chat = self.chat.clone();
         match frame {
             ClientFrame::Ping => self.send(&ServerFrame::Pong).await,
+            ClientFrame::Topics => {
+                let c = self.customer()?;
+                let lines = chat
+                    .catalog
+                    .lines
+                    .iter()
+                    .filter(|l| l.serves(c.kind))
+                    .map(|l| LineView {
+                        code: l.code.clone(),
+                        name: Names::from(&l.name),
+                        topics: l
+                            .topics
+                            .iter()
+                            .map(|t| TopicView {
+                                code: t.code.clone(),
+                                name: Names::from(&t.name),
+                                order_expected: t.order_expected,
+                                step_up: t.step_up,
+                            })
+                            .collect(),
+                    })
+                    .collect();
+                self.send(&ServerFrame::Topics { lines }).await;
+            }
             ClientFrame::Topic { line, topic } => {
                 let c = self.customer()?.clone();
                 let chosen = self

@@ -16,13 +16,11 @@ async fn bot_first_then_an_online_operator_with_the_skill() {
     let mut c = app.customer("buyer-1001").await;
     let hello = c.expect("hello").await;
     assert_eq!(hello["role"], "customer");
-    assert!(
-        hello["lines"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|l| l["code"] != "bank_retail")
-    );
+    c.send(json!({"type": "topics"})).await;
+    let topics = c.expect("topics").await;
+    let lines = topics["lines"].as_array().unwrap();
+    assert!(lines.iter().any(|l| l["code"] == "marketplace"));
+    assert!(lines.iter().all(|l| l["code"] != "bank_retail"));
     c.send(json!({"type": "topic", "line": "marketplace", "topic": "delivery"}))
         .await;
     let orders = c.expect("order_required").await;
