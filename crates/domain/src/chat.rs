@@ -234,6 +234,9 @@ pub fn open_conversation(
         priority: intake::initial_priority(topic, customer, false, now),
         reply_channel: ReplyChannel::Push,
         due_at: None,
+        at_risk_at: None,
+        priority_rule: None,
+        sla: None,
         description: question,
         created_at: now,
     })

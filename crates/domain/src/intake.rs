@@ -66,6 +66,12 @@ pub struct NewTicket {
     pub priority: Priority,
     pub reply_channel: ReplyChannel,
     pub due_at: Option<Timestamp>,
+    /// When `due_at` becomes at risk (set with the clock).
+    pub at_risk_at: Option<Timestamp>,
+    /// The priority rule that chose `priority` (see [`crate::priority`]).
+    pub priority_rule: Option<String>,
+    /// The SLA clock, started by [`crate::ticket::DeadlineRules::start_new`].
+    pub sla: Option<crate::deadline::TicketSla>,
     pub description: String,
     pub created_at: Timestamp,
 }
@@ -174,6 +180,9 @@ pub fn open_ticket(
         priority,
         reply_channel,
         due_at: Some(sla.reply_due(TicketKind::Request, topic.sla, priority, now)),
+        at_risk_at: None,
+        priority_rule: None,
+        sla: None,
         description: description.to_owned(),
         created_at: now,
     })

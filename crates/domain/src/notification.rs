@@ -130,3 +130,18 @@ pub fn reply_notice(
         body,
     })
 }
+
+/// What a line outside its working hours says at once (SPEC §3.5, issue 4):
+/// when a person will reply. `from` is the line calendar's next working start.
+pub fn off_hours_note(locale: Locale, from: Timestamp, tz: &TimeZone) -> String {
+    let at = local_time(from, tz);
+    let zone = tz.iana_name().unwrap_or("UTC");
+    match locale {
+        Locale::Ru => format!(
+            "Сейчас нерабочее время этой линии поддержки. Специалист ответит, когда начнётся рабочий день: с {at} ({zone})."
+        ),
+        Locale::En => format!(
+            "This support line is outside its working hours now. A person will reply when it opens: from {at} ({zone})."
+        ),
+    }
+}

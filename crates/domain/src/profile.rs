@@ -46,6 +46,12 @@ pub struct ProfileStaff {
     pub skills: Vec<String>,
     #[serde(default = "default_capacity")]
     pub capacity: u32,
+    /// Where staff notifications (SLA at risk, breached) are e-mailed, if anywhere.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// The shift calendar (a code from `calendars.toml`); none: always on shift.
+    #[serde(default)]
+    pub calendar: Option<String>,
 }
 
 fn default_capacity() -> u32 {

@@ -11,8 +11,12 @@
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
+use crate::deadline::{EscalationAction, TargetKind, TicketSla};
 use crate::ids::{CustomerId, OperatorId, OrderNumber, TicketId, TicketNumber};
-use crate::sla;
+
+mod deadlines;
+
+pub use deadlines::DeadlineRules;
 
 macro_rules! code_enum {
     ($(#[$m:meta])* $name:ident { $($variant:ident = $code:literal),+ $(,)? }) => {
@@ -159,8 +163,21 @@ pub struct Ticket {
     pub priority: Priority,
     pub reply_channel: ReplyChannel,
     pub assignee: Option<OperatorId>,
-    /// When the next reply from support is due; none while the customer has the ball.
+    /// When the next deadline of the SLA clock is due (`sla`'s earliest running
+    /// target); none while the customer has the ball or no clock runs.
     pub due_at: Option<Timestamp>,
+    /// When that deadline becomes at risk (kept next to `due_at` for the
+    /// supervisors' at-risk list).
+    #[serde(default)]
+    pub at_risk_at: Option<Timestamp>,
+    /// The priority rule that set the priority at intake (`None`: the default,
+    /// or set by hand).
+    #[serde(default)]
+    pub priority_rule: Option<String>,
+    /// The SLA clock: the policy's code and one pausable clock per target.
+    /// `None` while the bot has a chat (no person owes an answer yet).
+    #[serde(default)]
+    pub sla: Option<TicketSla>,
     pub first_response_at: Option<Timestamp>,
     pub resolved_at: Option<Timestamp>,
     pub created_at: Timestamp,
@@ -177,6 +194,12 @@ pub enum TicketEvent {
         status: Status,
         priority: Priority,
         due_at: Option<Timestamp>,
+        /// The priority rule that decided `priority`, if any.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        priority_rule: Option<String>,
+        /// The SLA policy the ticket started under, if its clock started.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sla_policy: Option<String>,
     },
     StatusChanged {
         from: Status,
@@ -210,6 +233,59 @@ pub enum TicketEvent {
     StepUp {
         outcome: crate::chat::StepUpOutcome,
     },
+    /// An SLA target used its at-risk share (raised once per run of its clock),
+    /// with the escalation actions the policy took.
+    SlaAtRisk {
+        target: TargetKind,
+        due_at: Timestamp,
+        actions: Vec<EscalationAction>,
+    },
+    /// An SLA target was missed.
+    SlaBreached {
+        target: TargetKind,
+        due_at: Timestamp,
+        actions: Vec<EscalationAction>,
+    },
+    /// The SLA clock switched to another policy (priority, topic or kind changed).
+    SlaPolicyChanged {
+        from: Option<String>,
+        to: Option<String>,
+    },
+    // --- message judgement, duplicates and merges (issue 5)
+    /// Card data, codes or passwords were masked in the message stored with
+    /// this event. Names the kinds only, never the values.
+    SensitiveDataMasked {
+        kinds: Vec<String>,
+    },
+    /// Obscene words were masked in the stored message; `original` is the
+    /// message as written with its secrets still masked. Staff-only: the
+    /// audit log is the one place the unmasked wording is kept.
+    ObscenityMasked {
+        original: String,
+    },
+    /// A question support does not handle (`trade_secret`, `fraud`, `dispute`).
+    OutOfScope {
+        category: String,
+    },
+    /// The customer accepted the bot's offer to block their `card` or `account`.
+    BlockRequested {
+        target: String,
+    },
+    /// The customer asked the same question again (through `channel`); it was
+    /// joined to this ticket instead of opening another.
+    DuplicateJoined {
+        channel: Channel,
+    },
+    /// `source` was closed as merged into `target` (recorded on both).
+    Merged {
+        source: TicketNumber,
+        target: TicketNumber,
+    },
+    /// The merge of `source` into `target` was undone (recorded on both).
+    Unmerged {
+        source: TicketNumber,
+        target: TicketNumber,
+    },
 }
 
 impl TicketEvent {
@@ -227,6 +303,16 @@ impl TicketEvent {
             TicketEvent::Reopened => "reopened",
             TicketEvent::ClaimFiled => "claim_filed",
             TicketEvent::StepUp { .. } => "step_up",
+            TicketEvent::SlaAtRisk { .. } => "sla_at_risk",
+            TicketEvent::SlaBreached { .. } => "sla_breached",
+            TicketEvent::SlaPolicyChanged { .. } => "sla_policy_changed",
+            TicketEvent::SensitiveDataMasked { .. } => "sensitive_data_masked",
+            TicketEvent::ObscenityMasked { .. } => "obscenity_masked",
+            TicketEvent::OutOfScope { .. } => "out_of_scope",
+            TicketEvent::BlockRequested { .. } => "block_requested",
+            TicketEvent::DuplicateJoined { .. } => "duplicate_joined",
+            TicketEvent::Merged { .. } => "merged",
+            TicketEvent::Unmerged { .. } => "unmerged",
         }
     }
 }
@@ -263,6 +349,28 @@ pub enum Action {
         /// Moving to another queue (transfer) also drops the current assignee.
         transfer: bool,
     },
+    /// A chat message from support, stored by the chat writer at `at`: it
+    /// answers the customer without changing the status.
+    ChatReplied {
+        at: Timestamp,
+    },
+    /// A chat message from the customer, stored at `at`.
+    ChatCustomerWrote {
+        at: Timestamp,
+    },
+    /// Raises the SLA escalations due by `now` (the deadline worker).
+    /// `Unchanged` when there is none.
+    Escalate,
+    // --- merges (issue 5)
+    /// Close as merged into `target`, whose dialogue then shows this one's.
+    MergeInto {
+        target: TicketNumber,
+    },
+    /// Undo a merge into `target`: back to `status`, the status it had before.
+    Unmerge {
+        target: TicketNumber,
+        status: Status,
+    },
 }
 
 impl Action {
@@ -281,6 +389,11 @@ impl Action {
             Action::ChangePriority(_) => "change priority",
             Action::ChangeTopic { transfer: true, .. } => "transfer",
             Action::ChangeTopic { .. } => "change topic",
+            Action::ChatReplied { .. } => "record a chat reply",
+            Action::ChatCustomerWrote { .. } => "record a chat message",
+            Action::Escalate => "escalate",
+            Action::MergeInto { .. } => "merge",
+            Action::Unmerge { .. } => "unmerge",
         }
     }
 }
@@ -314,13 +427,6 @@ impl TransitionError {
 pub struct Outcome {
     pub ticket: Ticket,
     pub events: Vec<TicketEvent>,
-}
-
-/// Deadline inputs the state machine needs when a deadline (re)starts.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DeadlineRules {
-    pub sla: sla::SlaPolicy,
-    pub topic_class: crate::catalog::SlaClass,
 }
 
 use Status::*;
@@ -384,7 +490,6 @@ impl Ticket {
                 }
                 t.status = WaitingForCustomer;
                 t.first_response_at.get_or_insert(now);
-                t.due_at = None;
                 events.push(TicketEvent::PublicReply);
             }
             Action::AddNote => {
@@ -404,9 +509,6 @@ impl Ticket {
                         Queued
                     };
                 }
-                if t.due_at.is_none() {
-                    t.due_at = Some(rules.sla.next_reply_due(self, rules.topic_class, now));
-                }
                 events.push(TicketEvent::CustomerMessage);
             }
             Action::Resolve => {
@@ -415,7 +517,6 @@ impl Ticket {
                 }
                 t.status = Resolved;
                 t.resolved_at = Some(now);
-                t.due_at = None;
             }
             Action::Reopen => {
                 if self.status != Resolved {
@@ -427,7 +528,6 @@ impl Ticket {
                     Queued
                 };
                 t.resolved_at = None;
-                t.due_at = Some(rules.sla.next_reply_due(&t, rules.topic_class, now));
                 events.push(TicketEvent::Reopened);
             }
             Action::Close => {
@@ -451,7 +551,6 @@ impl Ticket {
                 };
                 t.resolved_at = None;
                 t.priority = t.priority.max(Priority::High);
-                t.due_at = Some(rules.sla.claim_due(now));
                 events.push(TicketEvent::ClaimFiled);
             }
             Action::ChangePriority(p) => {
@@ -490,6 +589,50 @@ impl Ticket {
                     }
                 }
             }
+            Action::ChatReplied { at } => {
+                if !open || self.channel != Channel::Chat {
+                    return Err(self.illegal(action));
+                }
+                t.first_response_at.get_or_insert(*at);
+            }
+            Action::ChatCustomerWrote { .. } => {
+                if !open || self.channel != Channel::Chat {
+                    return Err(self.illegal(action));
+                }
+            }
+            Action::Escalate => {
+                if !open {
+                    return Err(self.illegal(action));
+                }
+            }
+            Action::MergeInto { target } => {
+                if self.status == Closed || *target == self.number {
+                    return Err(self.illegal(action));
+                }
+                t.status = Closed;
+                events.push(TicketEvent::Merged {
+                    source: self.number,
+                    target: *target,
+                });
+            }
+            Action::Unmerge { target, status } => {
+                if self.status != Closed || matches!(status, Closed) {
+                    return Err(self.illegal(action));
+                }
+                t.status = *status;
+                events.push(TicketEvent::Unmerged {
+                    source: self.number,
+                    target: *target,
+                });
+            }
+        }
+        rules.keep_clock(self, &mut t, action, now, &mut events);
+        if matches!(
+            action,
+            Action::ChatReplied { .. } | Action::ChatCustomerWrote { .. } | Action::Escalate
+        ) && t == *self
+        {
+            return Err(TransitionError::Unchanged);
         }
         t.updated_at = now;
         diff_events(self, &t, &mut events);
@@ -541,6 +684,13 @@ fn diff_events(before: &Ticket, after: &Ticket, events: &mut Vec<TicketEvent>) {
         events.push(TicketEvent::DeadlineChanged {
             from: before.due_at,
             to: after.due_at,
+        });
+    }
+    let policy = |t: &Ticket| t.sla.as_ref().map(|s| s.policy.clone());
+    if policy(before) != policy(after) {
+        events.push(TicketEvent::SlaPolicyChanged {
+            from: policy(before),
+            to: policy(after),
         });
     }
 }

@@ -219,3 +219,41 @@ fn changes_that_would_strand_conversations_are_refused() {
         Err(RoutingError::UnknownConversation(TicketId(9)))
     );
 }
+
+#[test]
+fn restoring_from_the_store_checks_skill_and_capacity_but_not_status() {
+    use switchboard_domain::routing::{OperatorSpec, Router, RouterConfig, RoutingError, Whereabouts};
+    let now = jiff::Timestamp::from_second(1_800_000_000).unwrap();
+    let mut r = Router::new(RouterConfig::default());
+    let op = switchboard_domain::ids::OperatorId(1);
+    r.upsert_operator(
+        OperatorSpec {
+            id: op,
+            skills: vec!["travel".into()],
+            capacity: 1,
+            schedule: None,
+        },
+        now,
+    )
+    .unwrap();
+    let t = |n| switchboard_domain::ids::TicketId(n);
+    let p = switchboard_domain::ticket::Priority::Normal;
+    assert!(matches!(
+        r.restore(t(1), "bank", p, op, true, now),
+        Err(RoutingError::MissingSkill(..))
+    ));
+    r.restore(t(1), "travel", p, op, false, now).unwrap();
+    assert_eq!(
+        r.whereabouts(t(1)),
+        Some(Whereabouts::With {
+            operator: op,
+            awaiting_reply: false
+        })
+    );
+    assert_eq!(r.load(op), Some((1, 1)));
+    assert!(matches!(
+        r.restore(t(2), "travel", p, op, true, now),
+        Err(RoutingError::NotAvailable(_))
+    ));
+    r.check_invariants().unwrap();
+}

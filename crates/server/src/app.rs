@@ -68,8 +68,9 @@ impl Application {
         let catalog = Arc::new(crate::demo::load_catalog(
             config.profile.catalog.as_deref(),
         )?);
+        let rules = crate::rules::Rules::load(&config.profile, catalog.clone())?;
         if config.profile.demo
-            && crate::demo::seed_if_empty(store.as_ref(), &catalog, clock.now()).await?
+            && crate::demo::seed_if_empty(store.as_ref(), &catalog, &rules, clock.now()).await?
         {
             tracing::info!("first start: demo profile loaded");
         }
@@ -80,6 +81,7 @@ impl Application {
             store: store.clone(),
             catalog: catalog.clone(),
             sla: sla.clone(),
+            rules: rules.clone(),
             clock: clock.clone(),
             metrics: metrics.clone(),
             config: config.chat.clone(),
@@ -91,6 +93,7 @@ impl Application {
             store: store.clone(),
             catalog,
             sla,
+            rules,
             identity: Arc::new(IdentitySigner::new(
                 &secret,
                 config.identity.max_token_lifetime_secs,

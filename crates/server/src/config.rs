@@ -202,6 +202,12 @@ impl Default for ChatConfig {
 pub struct ProfileConfig {
     /// A catalog TOML file; empty means the built-in demo catalog.
     pub catalog: Option<PathBuf>,
+    /// Business calendars (`calendars.toml`); empty means the demo's.
+    pub calendars: Option<PathBuf>,
+    /// SLA policies (`sla.toml`); empty means the demo's.
+    pub sla: Option<PathBuf>,
+    /// Priority rules (`priority.toml`); empty means the demo's.
+    pub priority: Option<PathBuf>,
     /// Load the demo customers, orders and staff into an empty database.
     pub demo: bool,
 }
@@ -210,6 +216,9 @@ impl Default for ProfileConfig {
     fn default() -> Self {
         ProfileConfig {
             catalog: None,
+            calendars: None,
+            sla: None,
+            priority: None,
             demo: true,
         }
     }

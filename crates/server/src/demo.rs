@@ -5,7 +5,7 @@ use std::path::Path;
 
 use anyhow::Context;
 use switchboard_domain::catalog::Catalog;
-use switchboard_domain::ids::Login;
+use switchboard_domain::ids::{EmailAddress, Login};
 use switchboard_domain::profile::Profile;
 use switchboard_store::{NewOperator, Role, Store, StoreError};
 
@@ -34,6 +34,7 @@ pub fn demo_profile() -> anyhow::Result<Profile> {
 pub async fn seed_if_empty(
     store: &dyn Store,
     catalog: &Catalog,
+    rules: &crate::rules::Rules,
     now: jiff::Timestamp,
 ) -> anyhow::Result<bool> {
     if !store.operators().await?.is_empty() {
@@ -53,6 +54,17 @@ pub async fn seed_if_empty(
         if let Some(bad) = s.skills.iter().find(|k| !skills.contains(k)) {
             anyhow::bail!("staff {}: skill {bad} is not in the catalog", s.login);
         }
+        if let Some(c) = s.calendar.as_deref()
+            && rules.calendars.get(c).is_none()
+        {
+            anyhow::bail!("staff {}: calendar {c} is not in calendars.toml", s.login);
+        }
+        let email = s
+            .email
+            .as_deref()
+            .map(EmailAddress::parse)
+            .transpose()
+            .map_err(|e| anyhow::anyhow!("staff {}: e-mail: {e}", s.login))?;
         let password = s.password.clone();
         let password_hash =
             tokio::task::spawn_blocking(move || auth::hash_password(&password)).await??;
@@ -68,9 +80,18 @@ pub async fn seed_if_empty(
                 password_hash,
             })
             .await;
-        match created {
-            Ok(_) | Err(StoreError::Conflict(_)) => {}
+        let id = match created {
+            Ok(op) => op.id,
+            Err(StoreError::Conflict(_)) => {
+                let login = Login::parse(&s.login).map_err(|e| anyhow::anyhow!("{e}"))?;
+                store.operator_credentials(&login).await?.0.id
+            }
             Err(e) => return Err(e.into()),
+        };
+        if email.is_some() || s.calendar.is_some() {
+            store
+                .set_operator_profile(id, email.as_ref(), s.calendar.as_deref())
+                .await?;
         }
     }
     tracing::info!(

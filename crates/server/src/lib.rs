@@ -17,6 +17,7 @@ pub mod files;
 pub mod http;
 pub mod metrics;
 pub mod outbox;
+pub mod rules;
 pub mod state;
 pub mod telemetry;
 pub mod tickets;

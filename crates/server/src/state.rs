@@ -18,7 +18,11 @@ use crate::metrics::Metrics;
 pub struct AppState {
     pub store: Arc<dyn Store>,
     pub catalog: Arc<Catalog>,
+    /// The legacy fixed deadlines the form's intake still computes; the
+    /// ticket's real deadlines come from `rules` (its SLA clock).
     pub sla: Arc<SlaPolicy>,
+    /// Calendars, SLA policies and priority rules (issue 4).
+    pub rules: crate::rules::Rules,
     pub identity: Arc<IdentitySigner>,
     pub files: FileStore,
     pub clock: Arc<dyn Clock>,

@@ -4,12 +4,11 @@
 
 use bytes::Bytes;
 use switchboard_domain::attachment::{self, CheckedFile};
-use switchboard_domain::catalog::SlaClass;
 use switchboard_domain::customer::Customer;
 use switchboard_domain::ids::TicketNumber;
 use switchboard_domain::intake::{self, FieldError, TicketForm};
 use switchboard_domain::notification;
-use switchboard_domain::ticket::{Action, Actor, DeadlineRules, Ticket};
+use switchboard_domain::ticket::{Action, Actor, Ticket};
 use switchboard_store::{AttachmentMeta, NewMessage, StoreError, TicketChange, Visibility};
 
 use crate::error::ApiError;
@@ -76,13 +75,6 @@ impl AppState {
         Ok(metas)
     }
 
-    fn topic_class(&self, line: &str, topic: &str) -> SlaClass {
-        self.catalog
-            .topic(line, topic)
-            .map(|(_, t)| t.sla)
-            .unwrap_or_default()
-    }
-
     /// "Contact us": validates the form and the files, stores the files, then
     /// the ticket with its first message and the confirmation notification.
     #[tracing::instrument(skip_all, fields(customer = %customer.id))]
@@ -96,7 +88,7 @@ impl AppState {
         let orders = self.store.customer_orders(&customer.id).await?;
         let opened = intake::open_ticket(&self.catalog, &self.sla, customer, &orders, form, now);
         let files = self.check_uploads(uploads);
-        let (new, checked) = match (opened, files) {
+        let (mut new, checked) = match (opened, files) {
             (Ok(n), Ok(c)) => (n, c),
             (opened, files) => {
                 let mut errors = opened.err().unwrap_or_default();
@@ -104,6 +96,19 @@ impl AppState {
                 return Err(ApiError::Validation(errors));
             }
         };
+        if let Some((_, topic)) = self.catalog.topic(&new.line, &new.topic) {
+            let decided = self.rules.decide_priority(
+                customer,
+                &new.line,
+                topic,
+                new.channel,
+                form.urgent,
+                now,
+            );
+            new.priority = decided.priority;
+            new.priority_rule = decided.rule;
+        }
+        self.rules.deadlines.start_new(&mut new);
         let attachments = self.save_files(&checked, uploads).await?;
         let first = NewMessage {
             author: Actor::Customer(customer.id.clone()),
@@ -112,16 +117,27 @@ impl AppState {
             attachments,
         };
         let who = customer.clone();
-        let tz = self.sla.calendar.time_zone.clone();
+        let tz = self.rules.calendars.for_line(&new.line).time_zone().clone();
+        let off_hours = self.rules.off_hours_until(&new.line, now);
+        // The earliest deadline of a new ticket is its first response.
+        let reply_due = new.due_at;
         let notify = Box::new(move |t: &Ticket| {
             notification::ticket_confirmation(
                 &who,
                 t.reply_channel,
                 t.number,
                 &t.subject,
-                t.due_at,
+                reply_due,
                 &tz,
             )
+            .map(|mut n| {
+                if let Some(from) = off_hours {
+                    n.body.push_str("\n");
+                    n.body
+                        .push_str(&notification::off_hours_note(who.locale, from, &tz));
+                }
+                n
+            })
             .into_iter()
             .collect()
         });
@@ -184,11 +200,7 @@ impl AppState {
         for attempt in 0..CONFLICT_RETRIES {
             let ticket = self.store.ticket(number.id()).await?;
             allow(&ticket)?;
-            let rules = DeadlineRules {
-                sla: (*self.sla).clone(),
-                topic_class: self.topic_class(&ticket.line, &ticket.topic),
-            };
-            let outcome = ticket.apply(action, actor, &rules, self.clock.now())?;
+            let outcome = ticket.apply(action, actor, &self.rules.deadlines, self.clock.now())?;
             let message = match (draft, &attachments) {
                 (Some(d), Some(checked)) => {
                     if saved_files.is_none() {

@@ -152,6 +152,8 @@ pub enum Notice {
         operator: OperatorId,
         status: PresenceStatus,
     },
+    /// A staff notification was stored (a deadline at risk or breached).
+    StaffAlert { alert: crate::StaffAlert },
     /// Someone is typing. Ephemeral: never stored.
     Typing {
         ticket: TicketId,

@@ -220,6 +220,12 @@ pub(crate) fn ticket(r: &impl Columns) -> Result<Ticket> {
         )?,
         assignee: r.opt_int("assignee_id")?.map(OperatorId),
         due_at: opt_time(r, place, "due_at")?,
+        at_risk_at: opt_time(r, place, "at_risk_at")?,
+        priority_rule: r.opt_text("priority_rule")?,
+        sla: r
+            .opt_text("sla")?
+            .map(|raw| from_json(place, "sla", raw))
+            .transpose()?,
         first_response_at: opt_time(r, place, "first_response_at")?,
         resolved_at: opt_time(r, place, "resolved_at")?,
         created_at: time(r, place, "created_at")?,
@@ -374,6 +380,11 @@ pub(crate) fn operator(r: &impl Columns) -> Result<Operator> {
         skills: from_json(place, "skills", r.text("skills")?)?,
         capacity: count(r, place, "capacity")?,
         active: r.flag("active")?,
+        email: r
+            .opt_text("email")?
+            .map(|e| parsed(place, "email", e, EmailAddress::parse))
+            .transpose()?,
+        calendar: r.opt_text("calendar")?,
     })
 }
 
@@ -395,6 +406,23 @@ pub(crate) fn outbox_item(r: &impl Columns) -> Result<OutboxItem> {
         notification: notification(r, place)?,
         attempts: count(r, place, "attempts")?,
     })
+}
+
+pub(crate) fn staff_alert(r: &impl Columns) -> Result<crate::StaffAlert> {
+    let id = r.int("id")?;
+    let place = &format!("staff_alerts #{id}");
+    Ok(crate::StaffAlert {
+        id,
+        operator: OperatorId(r.int("operator_id")?),
+        ticket: r.opt_int("ticket_id")?.map(TicketId),
+        event: from_json(place, "payload", r.text("payload")?)?,
+        created_at: time(r, place, "created_at")?,
+    })
+}
+
+/// The SLA clock as stored (JSON), or NULL.
+pub(crate) fn sla_json(t: &Option<switchboard_domain::deadline::TicketSla>) -> Result<Option<String>> {
+    t.as_ref().map(to_json).transpose()
 }
 
 pub(crate) fn outbox_record(r: &impl Columns) -> Result<OutboxRecord> {

@@ -23,7 +23,9 @@ use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 use switchboard_domain::chat::StepUp;
 use switchboard_domain::customer::{Customer, Order};
-use switchboard_domain::ids::{ContentHash, CustomerId, Login, OperatorId, TicketId};
+use switchboard_domain::ids::{
+    ContentHash, CustomerId, EmailAddress, Login, OperatorId, TicketId,
+};
 use switchboard_domain::intake::NewTicket;
 use switchboard_domain::notification::Notification;
 use switchboard_domain::ticket::{Actor, Priority, Status, Ticket, TicketEvent};
@@ -111,6 +113,10 @@ pub struct Operator {
     /// Concurrent chats.
     pub capacity: u32,
     pub active: bool,
+    /// Where staff notifications are e-mailed (none: not e-mailed).
+    pub email: Option<EmailAddress>,
+    /// The shift calendar's code (none: always on shift).
+    pub calendar: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -199,8 +205,31 @@ pub struct TicketFilter {
     pub status: Option<Status>,
     pub priority: Option<Priority>,
     pub assignee: Option<AssigneeFilter>,
+    /// Only tickets whose deadline is at risk or breached at a given instant.
+    pub sla: Option<SlaFilter>,
     pub before: Option<TicketId>,
     pub limit: u32,
+}
+
+/// The supervisors' deadline lists, as of `now`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlaFilter {
+    /// At risk, not yet breached.
+    AtRisk { now: Timestamp },
+    Breached { now: Timestamp },
+    /// At risk or breached.
+    Attention { now: Timestamp },
+}
+
+/// A notification for a member of staff (a deadline at risk or breached).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffAlert {
+    pub id: i64,
+    pub operator: OperatorId,
+    pub ticket: Option<TicketId>,
+    /// What happened (`SlaAtRisk`, `SlaBreached`).
+    pub event: TicketEvent,
+    pub created_at: Timestamp,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -389,6 +418,33 @@ pub trait Store: Send + Sync + 'static {
     async fn subscribe_feed(&self) -> Result<mpsc::Receiver<FeedEvent>>;
     /// Sends an ephemeral notice (typing) to every subscriber, storing nothing.
     async fn publish(&self, notice: &Notice) -> Result<()>;
+
+    // --- routing, priorities and deadlines (issue 4)
+
+    /// Sets a member of staff's notification e-mail and shift calendar.
+    async fn set_operator_profile(
+        &self,
+        operator: OperatorId,
+        email: Option<&EmailAddress>,
+        calendar: Option<&str>,
+    ) -> Result<()>;
+    /// Open tickets whose SLA clock runs or is paused (the deadline worker's
+    /// start-up), in id order, `limit` at a time after `after`.
+    async fn open_sla_tickets(&self, after: TicketId, limit: u32) -> Result<Vec<Ticket>>;
+    /// Chats a person owes or holds (queued, assigned, waiting for the
+    /// customer), oldest first: what the router is rebuilt from.
+    async fn routable_chats(&self) -> Result<Vec<Ticket>>;
+    /// `save_change` plus staff alerts (with a feed notice each, for live
+    /// consoles) and staff e-mails (outbox rows not tied to the ticket, so
+    /// they never show among what the customer was sent), in one transaction.
+    async fn save_escalation(
+        &self,
+        change: &TicketChange,
+        alerts: &[(OperatorId, TicketEvent)],
+        emails: &[Notification],
+    ) -> Result<Ticket>;
+    /// A member of staff's alerts, newest first.
+    async fn staff_alerts(&self, operator: OperatorId, limit: u32) -> Result<Vec<StaffAlert>>;
 }
 
 /// Options that apply to both backends.

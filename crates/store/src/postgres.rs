@@ -34,6 +34,12 @@ const MIGRATIONS: &[EmbeddedMigration] = &[
         "chat",
         include_str!("../migrations/postgres/0002_chat.sql"),
     ),
+    (
+        3,
+        "sla",
+        include_str!("../migrations/postgres/0003_sla.sql"),
+    ),
+    (4, "kb", include_str!("../migrations/postgres/0004_kb.sql")),
 ];
 
 pub struct PgStore {

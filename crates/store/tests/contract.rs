@@ -7,6 +7,8 @@ mod support;
 
 #[path = "contract/chat.rs"]
 mod chat;
+#[path = "contract/deadlines.rs"]
+mod deadlines;
 #[path = "contract/outbox.rs"]
 mod outbox;
 #[path = "contract/people.rs"]

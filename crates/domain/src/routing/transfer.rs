@@ -82,3 +82,47 @@ impl Router {
         Ok(out)
     }
 }
+
+impl Router {
+    /// Puts back a conversation an operator already holds, when the router is
+    /// rebuilt from the store: the skill and capacity are checked, the
+    /// operator's status is not (an operator who is away may still hold
+    /// conversations in which the customer is not waiting).
+    pub fn restore(
+        &mut self,
+        conversation: TicketId,
+        skill: &str,
+        class: Priority,
+        operator: OperatorId,
+        awaiting_reply: bool,
+        now: Timestamp,
+    ) -> Result<(), RoutingError> {
+        if self.s.convs.contains_key(&conversation) {
+            return Err(RoutingError::AlreadyRouted(conversation));
+        }
+        let ix = self.op(operator)?;
+        let skill_ix = self.s.skill(skill);
+        let o = &self.s.ops[ix as usize];
+        if !o.skills.contains(&skill_ix) {
+            return Err(RoutingError::MissingSkill(operator, skill.to_owned()));
+        }
+        if o.load >= o.capacity {
+            return Err(RoutingError::NotAvailable(operator));
+        }
+        self.s.convs.insert(
+            conversation,
+            super::Conv {
+                skill: skill_ix,
+                class,
+                enqueued_at: now,
+                place: Place::Assigned {
+                    op: ix,
+                    awaiting: awaiting_reply,
+                },
+            },
+        );
+        self.s.assign(conversation, ix, now);
+        self.set_awaiting(conversation, ix, awaiting_reply);
+        Ok(())
+    }
+}

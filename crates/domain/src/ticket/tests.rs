@@ -1,19 +1,45 @@
+use std::sync::{Arc, LazyLock};
+
 use super::*;
-use crate::catalog::SlaClass;
-use crate::sla::SlaPolicy;
+use crate::calendar::Calendars;
+use crate::catalog::Catalog;
+use crate::deadline::SlaPolicies;
 
 fn at(h: i64) -> Timestamp {
     Timestamp::from_second(1_800_000_000 + h * 3600).unwrap()
 }
 
+static RULES: LazyLock<DeadlineRules> = LazyLock::new(|| {
+    let catalog =
+        Catalog::from_toml(include_str!("../../../../profiles/demo/catalog.toml")).unwrap();
+    let calendars =
+        Calendars::from_toml(include_str!("../../../../profiles/demo/calendars.toml")).unwrap();
+    let policies = SlaPolicies::from_toml(
+        include_str!("../../../../profiles/demo/sla.toml"),
+        &calendars,
+        &catalog,
+    )
+    .unwrap();
+    DeadlineRules::new(Arc::new(catalog), Arc::new(policies))
+});
+
 fn rules() -> DeadlineRules {
-    DeadlineRules {
-        sla: SlaPolicy::spec_defaults(),
-        topic_class: SlaClass::Standard,
-    }
+    RULES.clone()
 }
 
+/// A form ticket on the demo's standard policy (24 hours), opened at `at(0)`.
 fn ticket(status: Status) -> Ticket {
+    let mut t = bare(status);
+    let p = rules().policy_for(&t).unwrap();
+    let sla = TicketSla::start(&p, at(0));
+    let next = sla.next_deadline(&p).unwrap();
+    t.due_at = Some(next.due_at);
+    t.at_risk_at = Some(next.at_risk_at);
+    t.sla = Some(sla);
+    t
+}
+
+fn bare(status: Status) -> Ticket {
     Ticket {
         id: TicketId(7),
         number: TicketNumber::from_id(TicketId(7)),
@@ -29,7 +55,10 @@ fn ticket(status: Status) -> Ticket {
         priority: Priority::Normal,
         reply_channel: ReplyChannel::Email,
         assignee: None,
-        due_at: Some(at(24)),
+        due_at: None,
+        at_risk_at: None,
+        priority_rule: None,
+        sla: None,
         first_response_at: None,
         resolved_at: None,
         created_at: at(0),
@@ -102,9 +131,14 @@ fn replying_to_an_unassigned_ticket_assigns_the_replier() {
 
 #[test]
 fn reopen_returns_to_the_same_operator_with_a_new_deadline() {
-    let mut t = ticket(Resolved);
-    t.assignee = Some(OperatorId(3));
-    t.due_at = None;
+    let t = ticket(Queued)
+        .apply(&Action::ReplyPublic, &OP, &rules(), at(1))
+        .unwrap()
+        .ticket
+        .apply(&Action::Resolve, &OP, &rules(), at(2))
+        .unwrap()
+        .ticket;
+    assert_eq!(t.due_at, None);
     let out = t
         .apply(&Action::Reopen, &customer(), &rules(), at(10))
         .unwrap();
@@ -214,4 +248,88 @@ fn status_codes_round_trip() {
     }
     assert_eq!(Status::parse("done"), None);
     assert!(Priority::Urgent > Priority::High && Priority::High > Priority::Normal);
+}
+
+#[test]
+fn the_deadline_starts_at_the_hand_over_of_a_chat_and_follows_chat_messages() {
+    let mut chat = bare(WithBot);
+    chat.channel = Channel::Chat;
+    let queued = chat
+        .apply(&Action::HandToPerson, &customer(), &rules(), at(1))
+        .unwrap();
+    let sla = queued.ticket.sla.as_ref().unwrap();
+    assert_eq!(sla.policy, "chat");
+    assert_eq!(
+        queued.ticket.due_at,
+        Some(at(1) + SignedDuration::from_mins(10))
+    );
+    let replied = queued
+        .ticket
+        .apply(&Action::ChatReplied { at: at(1) }, &OP, &rules(), at(1))
+        .unwrap();
+    assert_eq!(replied.ticket.first_response_at, Some(at(1)));
+    // The resolution target (24 h) is the only one left.
+    assert_eq!(replied.ticket.due_at, Some(at(25)));
+    // A message written before that reply owes nothing…
+    let early = at(1) - SignedDuration::from_secs(1);
+    assert_eq!(
+        replied.ticket.apply(
+            &Action::ChatCustomerWrote { at: early },
+            &customer(),
+            &rules(),
+            at(1)
+        ),
+        Err(TransitionError::Unchanged)
+    );
+    // …a later one owes a next response within 10 minutes.
+    let later = at(1) + SignedDuration::from_mins(5);
+    let owed = replied
+        .ticket
+        .apply(
+            &Action::ChatCustomerWrote { at: later },
+            &customer(),
+            &rules(),
+            later,
+        )
+        .unwrap();
+    assert_eq!(
+        owed.ticket.due_at,
+        Some(later + SignedDuration::from_mins(10))
+    );
+}
+
+#[test]
+fn escalations_fire_once_with_their_actions() {
+    let mut t = ticket(Assigned);
+    t.assignee = Some(OperatorId(3));
+    assert_eq!(
+        t.apply(&Action::Escalate, &Actor::System, &rules(), at(19)),
+        Err(TransitionError::Unchanged),
+        "nothing is due before 80% of 24 hours"
+    );
+    let warned = t
+        .apply(&Action::Escalate, &Actor::System, &rules(), at(20))
+        .unwrap();
+    assert!(warned.events.iter().any(|e| matches!(
+        e,
+        TicketEvent::SlaAtRisk { target: crate::deadline::TargetKind::FirstResponse, due_at, .. }
+            if *due_at == at(24)
+    )));
+    assert_eq!(
+        warned
+            .ticket
+            .apply(&Action::Escalate, &Actor::System, &rules(), at(21)),
+        Err(TransitionError::Unchanged),
+        "raised once"
+    );
+    let breached = warned
+        .ticket
+        .apply(&Action::Escalate, &Actor::System, &rules(), at(24))
+        .unwrap();
+    assert!(breached.events.iter().any(|e| matches!(
+        e,
+        TicketEvent::SlaBreached { actions, .. }
+            if actions.contains(&crate::deadline::EscalationAction::RaisePriority)
+    )));
+    assert_eq!(breached.ticket.priority, Priority::High);
 }

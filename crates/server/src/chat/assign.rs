@@ -1,40 +1,19 @@
-//! Who gets a queued conversation, behind a small interface so the routing
-//! engine (priorities, schedules, queues) can replace the interim rule.
-//!
-//! Every node runs a dispatcher. It wakes when a conversation is queued, a
-//! place frees up or an operator comes online (seen on the feed, from any
-//! node), and every few seconds anyway; it offers the waiting conversations,
-//! highest priority and oldest first, to the assigner. The store re-checks
-//! presence and capacity under a lock when it commits, so two nodes
-//! dispatching at once cannot overfill an operator.
+//! The routing task: runs this node's router ([`super::route`]) when the hub
+//! hands it a notice, and every `dispatch_interval_secs` anyway (shift starts
+//! and ends, presence leases). The store re-checks presence and capacity under
+//! a lock when it commits an assignment, so two nodes routing at once cannot
+//! overfill an operator.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use switchboard_domain::catalog::Catalog;
-use switchboard_domain::chat::{Candidate, least_loaded};
-use switchboard_domain::ids::OperatorId;
 use switchboard_domain::ticket::Ticket;
-use switchboard_store::{ChatScope, StoreError};
+use switchboard_store::StoreError;
 
 use super::Chat;
 
-/// Picks an operator for a waiting conversation, or none.
-pub trait Assigner: Send + Sync {
-    fn pick(&self, ticket: &Ticket, skill: &str, candidates: &[Candidate]) -> Option<OperatorId>;
-}
-
-/// Until the routing engine lands: the least-loaded online operator with the
-/// topic's skill and a free place.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct LeastLoaded;
-
-impl Assigner for LeastLoaded {
-    fn pick(&self, _ticket: &Ticket, skill: &str, candidates: &[Candidate]) -> Option<OperatorId> {
-        least_loaded(skill, candidates)
-    }
-}
-
+/// The routing skill of a ticket's topic (its line, for an unknown topic).
 pub fn topic_skill(catalog: &Catalog, t: &Ticket) -> String {
     catalog
         .topic(&t.line, &t.topic)
@@ -43,62 +22,28 @@ pub fn topic_skill(catalog: &Catalog, t: &Ticket) -> String {
 }
 
 impl Chat {
-    async fn candidates(&self) -> Result<Vec<Candidate>, StoreError> {
-        Ok(self
-            .store
-            .online_operators(self.clock.now())
-            .await?
-            .into_iter()
-            .map(|l| Candidate {
-                operator: l.operator.id,
-                skills: l.operator.skills,
-                capacity: l.operator.capacity,
-                load: l.load,
-            })
-            .collect())
+    /// One routing step (see [`super::route::NodeRouter::step`]); returns how
+    /// many conversations were assigned. Tests call it to drive shifts with
+    /// their clock.
+    pub async fn route_once(&self) -> Result<usize, StoreError> {
+        self.router.step(self).await
     }
 
-    /// One pass over the queue; returns how many conversations were assigned.
-    pub async fn dispatch_once(&self) -> Result<usize, StoreError> {
-        let queued = self.store.conversations(&ChatScope::Queued, 50).await?;
-        if queued.is_empty() {
-            return Ok(0);
-        }
-        let mut candidates = self.candidates().await?;
-        let mut assigned = 0;
-        for conv in queued {
-            let skill = topic_skill(&self.catalog, &conv.ticket);
-            let Some(op) = self.assigner.pick(&conv.ticket, &skill, &candidates) else {
-                continue;
-            };
-            match self.assign(conv.ticket.id, op).await {
-                Ok(true) => {
-                    assigned += 1;
-                    if let Some(c) = candidates.iter_mut().find(|c| c.operator == op) {
-                        c.load += 1;
-                    }
-                }
-                Ok(false) => {}
-                Err(StoreError::Conflict(_)) => candidates = self.candidates().await?,
-                Err(e) => return Err(e),
-            }
-        }
-        Ok(assigned)
-    }
-
-    /// Runs the dispatcher until the process ends.
-    pub async fn run_dispatcher(self: Arc<Self>) {
+    /// Runs the router until the process ends.
+    pub async fn run_router(self: Arc<Self>) {
         let every = Duration::from_secs(self.config.dispatch_interval_secs.max(1));
+        let wake = self.router.inbox().wake.clone();
         loop {
-            tokio::select! {
-                _ = self.hub.dispatch.notified() => {}
-                _ = tokio::time::sleep(every) => {}
-            }
-            if let Err(e) = self.dispatch_once().await {
-                tracing::warn!(error = %e, "chat dispatch failed");
+            if let Err(e) = self.route_once().await {
+                tracing::warn!(error = %e, "chat routing failed");
+                self.router.inbox().mark_stale();
             }
             if let Err(e) = self.renew_presence().await {
                 tracing::warn!(error = %e, "renewing operator presence failed");
+            }
+            tokio::select! {
+                _ = wake.notified() => {}
+                _ = tokio::time::sleep(every) => {}
             }
         }
     }

@@ -14,8 +14,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use switchboard_domain::ids::{CustomerId, OperatorId};
-use switchboard_domain::ticket::{Actor, Channel, Status};
-use switchboard_store::{FeedEvent, Notice, PresenceStatus};
+use switchboard_domain::ticket::{Actor, Channel};
+use switchboard_store::{FeedEvent, Notice};
 use tokio::sync::{Notify, mpsc};
 
 use crate::metrics::Metrics;
@@ -54,18 +54,25 @@ pub struct Hub {
     next_id: AtomicU64,
     queue_size: usize,
     metrics: Arc<Metrics>,
-    /// Wakes this node's dispatcher: a conversation was queued or a place freed.
+    /// Wakes this node's router.
     pub dispatch: Arc<Notify>,
+    /// Where chat ticket changes, presence and messages go for routing.
+    router: super::route::RouterInbox,
 }
 
 impl Hub {
-    pub fn new(queue_size: usize, metrics: Arc<Metrics>) -> Arc<Hub> {
+    pub fn new(
+        queue_size: usize,
+        metrics: Arc<Metrics>,
+        router: super::route::RouterInbox,
+    ) -> Arc<Hub> {
         Arc::new(Hub {
             registry: Mutex::new(Registry::default()),
             next_id: AtomicU64::new(1),
             queue_size: queue_size.max(1),
             metrics,
-            dispatch: Arc::new(Notify::new()),
+            dispatch: router.wake.clone(),
+            router,
         })
     }
 
@@ -164,6 +171,7 @@ impl Hub {
 
     fn route(&self, notice: Notice) {
         let notice = Arc::new(notice);
+        self.router.observe(&notice);
         let r = self.registry();
         match &*notice {
             Notice::Message {
@@ -188,13 +196,6 @@ impl Hub {
                 if ticket.channel != Channel::Chat {
                     return;
                 }
-                if matches!(
-                    ticket.status,
-                    Status::Queued | Status::Resolved | Status::Closed
-                ) || ticket.assignee.is_none()
-                {
-                    self.dispatch.notify_one();
-                }
                 for h in r.customers.get(&ticket.customer_id).into_iter().flatten() {
                     self.deliver(h, &notice);
                 }
@@ -203,11 +204,12 @@ impl Hub {
                     self.deliver(h, &notice);
                 }
             }
-            Notice::Presence { status, .. } => {
-                if *status == PresenceStatus::Online {
-                    self.dispatch.notify_one();
+            Notice::StaffAlert { alert } => {
+                for h in r.operators.get(&alert.operator).into_iter().flatten() {
+                    self.deliver(h, &notice);
                 }
             }
+            Notice::Presence { .. } => {}
             Notice::Typing {
                 customer,
                 assignee,
@@ -237,7 +239,7 @@ impl Hub {
             h.wake.notify_one();
         }
         self.metrics.chat_resyncs.inc();
-        self.dispatch.notify_one();
+        self.router.mark_stale();
     }
 
     /// Runs until the feed ends (the store is gone).

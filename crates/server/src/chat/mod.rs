@@ -48,6 +48,7 @@
 pub mod assign;
 pub mod hub;
 pub mod protocol;
+pub mod route;
 pub mod session;
 pub mod writer;
 
@@ -77,7 +78,6 @@ use crate::clock::Clock;
 use crate::config::ChatConfig;
 use crate::error::ApiError;
 use crate::metrics::Metrics;
-use assign::Assigner;
 use hub::Hub;
 use writer::Writer;
 
@@ -224,12 +224,15 @@ pub struct Chat {
     pub store: Arc<dyn Store>,
     pub catalog: Arc<Catalog>,
     pub sla: Arc<SlaPolicy>,
+    /// Priority rules, SLA policies and calendars.
+    pub rules: crate::rules::Rules,
     pub clock: Arc<dyn Clock>,
     pub metrics: Arc<Metrics>,
     pub writer: Writer,
     pub hub: Arc<Hub>,
     pub bot: Arc<dyn BotAnswers>,
-    pub assigner: Arc<dyn Assigner>,
+    /// This node's router (see [`route`]).
+    pub router: Arc<route::NodeRouter>,
     pub config: ChatConfig,
     step_up_key: Vec<u8>,
     step_up: StepUpPolicy,
@@ -241,6 +244,7 @@ pub struct ChatParts {
     pub store: Arc<dyn Store>,
     pub catalog: Arc<Catalog>,
     pub sla: Arc<SlaPolicy>,
+    pub rules: crate::rules::Rules,
     pub clock: Arc<dyn Clock>,
     pub metrics: Arc<Metrics>,
     pub config: ChatConfig,
@@ -252,7 +256,8 @@ impl Chat {
     /// Subscribes to the store's feed and starts this node's writer, hub and dispatcher.
     pub async fn start(parts: ChatParts) -> anyhow::Result<Arc<Chat>> {
         let feed = parts.store.subscribe_feed().await?;
-        let hub = Hub::new(parts.config.connection_queue, parts.metrics.clone());
+        let (router, inbox) = route::NodeRouter::new();
+        let hub = Hub::new(parts.config.connection_queue, parts.metrics.clone(), inbox);
         tokio::spawn(hub.clone().run(feed));
         let writer = Writer::start(
             parts.store.clone(),
@@ -265,18 +270,19 @@ impl Chat {
             store: parts.store,
             catalog: parts.catalog,
             sla: parts.sla,
+            rules: parts.rules,
             clock: parts.clock,
             metrics: parts.metrics,
             writer,
             hub,
             bot: Arc::new(rules::TopicAnswers),
-            assigner: Arc::new(assign::LeastLoaded),
+            router,
             config: parts.config,
             step_up_key: parts.secret,
             step_up: StepUpPolicy::default(),
             presence: Mutex::new(HashMap::new()),
         });
-        tokio::spawn(chat.clone().run_dispatcher());
+        tokio::spawn(chat.clone().run_router());
         Ok(chat)
     }
 
@@ -314,8 +320,16 @@ impl Chat {
         client_id: &str,
     ) -> Result<(Ticket, ChatMessage, bool), ChatError> {
         check_client_id(client_id)?;
-        let new = rules::open_conversation(&self.catalog, customer, intake, body, self.clock.now())
+        let now = self.clock.now();
+        let mut new = rules::open_conversation(&self.catalog, customer, intake, body, now)
             .map_err(|r| ChatError::refused(StatusCode::UNPROCESSABLE_ENTITY, r))?;
+        if let Some((_, topic)) = self.catalog.topic(&new.line, &new.topic) {
+            let decided =
+                self.rules
+                    .decide_priority(customer, &new.line, topic, Channel::Chat, false, now);
+            new.priority = decided.priority;
+            new.priority_rule = decided.rule;
+        }
         let (ticket, first, created) = self.store.open_chat(&new, client_id).await?;
         if created {
             self.metrics
@@ -429,15 +443,8 @@ impl Chat {
         }
     }
 
-    fn rules(&self, t: &Ticket) -> DeadlineRules {
-        DeadlineRules {
-            sla: (*self.sla).clone(),
-            topic_class: self
-                .catalog
-                .topic(&t.line, &t.topic)
-                .map(|(_, topic)| topic.sla)
-                .unwrap_or_default(),
-        }
+    fn rules(&self, _t: &Ticket) -> DeadlineRules {
+        self.rules.deadlines.clone()
     }
 
     /// Applies an action through the ticket state machine, recomputing on a lost race.
@@ -477,11 +484,12 @@ impl Chat {
         Err(StoreError::Conflict("the conversation keeps changing".into()).into())
     }
 
-    /// Assigns a queued conversation; `Ok(false)` when it is no longer queued.
-    pub async fn assign(&self, id: TicketId, op: OperatorId) -> Result<bool, StoreError> {
+    /// Assigns a queued conversation (the store re-checks presence and
+    /// capacity); `Ok(None)` when it is no longer queued.
+    pub async fn assign(&self, id: TicketId, op: OperatorId) -> Result<Option<Ticket>, StoreError> {
         let t = self.store.ticket(id).await?;
         if t.status != Status::Queued {
-            return Ok(false);
+            return Ok(None);
         }
         let Ok(outcome) = t.apply(
             &Action::Assign(op),
@@ -489,7 +497,7 @@ impl Chat {
             &self.rules(&t),
             self.clock.now(),
         ) else {
-            return Ok(false);
+            return Ok(None);
         };
         let change = TicketChange {
             ticket: outcome.ticket,
@@ -498,7 +506,8 @@ impl Chat {
             message: None,
             notifications: Vec::new(),
         };
-        self.store
+        let stored = self
+            .store
             .assign_chat(&change, op, self.clock.now())
             .await?;
         self.metrics.chat_assigned.inc();
@@ -519,7 +528,7 @@ impl Chat {
             )
             .await;
         }
-        Ok(true)
+        Ok(Some(stored))
     }
 
     /// "This answer helped": the bot resolved the conversation.
@@ -568,6 +577,11 @@ impl Chat {
     async fn hand_over(&self, customer: &Customer, t: &Ticket) -> Result<(), ChatError> {
         self.bot_says(t.id, bot_text::handed_over(customer.locale), None)
             .await;
+        if let Some(from) = self.rules.off_hours_until(&t.line, self.clock.now()) {
+            let tz = self.rules.calendars.for_line(&t.line).time_zone().clone();
+            let note = switchboard_domain::notification::off_hours_note(customer.locale, from, &tz);
+            self.bot_says(t.id, note, None).await;
+        }
         self.apply(
             t.id,
             &Actor::Customer(customer.id.clone()),

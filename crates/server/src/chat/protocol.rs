@@ -228,6 +228,8 @@ pub enum ServerFrame {
     Presence {
         status: &'static str,
     },
+    /// Staff: a notification, e.g. a deadline at risk or breached (supervisors).
+    Alert(switchboard_store::StaffAlert),
     Error {
         code: &'static str,
         message: Text,

@@ -705,6 +705,11 @@ impl Session {
                 }
             }
             Notice::Presence { .. } => {}
+            Notice::StaffAlert { alert } => {
+                if self.staff() {
+                    self.send(&ServerFrame::Alert(alert.clone())).await;
+                }
+            }
         }
     }
 

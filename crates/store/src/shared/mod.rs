@@ -35,14 +35,15 @@ macro_rules! ticket_columns {
     () => {
         "id, customer_id, kind, channel, line, topic, problem_kind, problem_text, \
          order_number, subject, status, priority, reply_channel, assignee_id, due_at, \
-         first_response_at, resolved_at, created_at, updated_at, version"
+         first_response_at, resolved_at, created_at, updated_at, version, at_risk_at, \
+         priority_rule, sla"
     };
 }
 pub(crate) use ticket_columns;
 
 macro_rules! operator_columns {
     () => {
-        "id, login, name, role, skills, capacity, active"
+        "id, login, name, role, skills, capacity, active, email, calendar"
     };
 }
 pub(crate) use operator_columns;

@@ -38,6 +38,24 @@ macro_rules! read_steps {
                     q.push(" AND assignee_id = ").push_bind(op.0);
                 }
             }
+            match filter.sla {
+                None => {}
+                Some(SlaFilter::AtRisk { now }) => {
+                    q.push(" AND at_risk_at <= ")
+                        .push_bind(codec::millis(now))
+                        .push(" AND due_at > ")
+                        .push_bind(codec::millis(now));
+                }
+                Some(SlaFilter::Breached { now }) => {
+                    q.push(" AND due_at <= ").push_bind(codec::millis(now));
+                }
+                Some(SlaFilter::Attention { now }) => {
+                    q.push(" AND at_risk_at <= ").push_bind(codec::millis(now));
+                }
+            }
+            if filter.sla.is_some() {
+                q.push(" AND status NOT IN ('resolved', 'closed')");
+            }
             if let Some(before) = filter.before {
                 q.push(" AND id < ").push_bind(before.0);
             }

@@ -26,9 +26,11 @@ macro_rules! impl_store {
             use $crate::{
                 AppendOutcome, AssigneeFilter, AttachmentMeta, Backend, ChatAppend, ChatMessage,
                 ChatScope, Conversation, FeedEvent, NewMessage, NewOperator, Notice, NotifyNew,
-                Operator, OperatorLoad, OutboxItem, OutboxRecord, PresenceStatus, Result, Store,
-                StoreError, StoredEvent, StoredMessage, TicketChange, TicketFilter, Visibility,
+                Operator, OperatorLoad, OutboxItem, OutboxRecord, PresenceStatus, Result, SlaFilter,
+                StaffAlert, Store, StoreError, StoredEvent, StoredMessage, TicketChange,
+                TicketFilter, Visibility,
             };
+            use switchboard_domain::ids::EmailAddress;
 
             type Db = $db;
             type Conn = <Db as sqlx::Database>::Connection;
@@ -201,7 +203,8 @@ macro_rules! impl_store {
                 #[tracing::instrument(skip_all)]
                 async fn session_operator(&self, token_hash: &str, now: Timestamp) -> Result<Operator> {
                     let row = sqlx::query(
-                        "SELECT o.id, o.login, o.name, o.role, o.skills, o.capacity, o.active \
+                        "SELECT o.id, o.login, o.name, o.role, o.skills, o.capacity, o.active, \
+                         o.email, o.calendar \
                          FROM sessions s JOIN operators o ON o.id = s.operator_id \
                          WHERE s.token_hash = $1 AND s.expires_at > $2 AND o.active",
                     )
@@ -244,6 +247,8 @@ macro_rules! impl_store {
                         status: stored.status,
                         priority: stored.priority,
                         due_at: stored.due_at,
+                        priority_rule: stored.priority_rule.clone(),
+                        sla_policy: stored.sla.as_ref().map(|s| s.policy.clone()),
                     };
                     insert_events(&mut tx, stored.id, actor, &[created], at).await?;
                     insert_notifications(&mut tx, Some(stored.id), &notify(&stored), at).await?;
@@ -466,6 +471,8 @@ macro_rules! impl_store {
                         status: stored.status,
                         priority: stored.priority,
                         due_at: stored.due_at,
+                        priority_rule: stored.priority_rule.clone(),
+                        sla_policy: stored.sla.as_ref().map(|s| s.policy.clone()),
                     };
                     insert_events(&mut tx, stored.id, &first.author, &[created], at).await?;
                     let notices = vec![
@@ -586,7 +593,7 @@ macro_rules! impl_store {
                 async fn online_operators(&self, now: Timestamp) -> Result<Vec<OperatorLoad>> {
                     sqlx::query(
                         "SELECT o.id, o.login, o.name, o.role, o.skills, o.capacity, o.active, \
-                         (SELECT COUNT(*) FROM tickets t WHERE t.assignee_id = o.id \
+                         o.email, o.calendar, (SELECT COUNT(*) FROM tickets t WHERE t.assignee_id = o.id \
                           AND t.channel = 'chat' AND t.status IN ('assigned', 'waiting_for_customer')) \
                           AS load \
                          FROM operators o JOIN operator_presence p ON p.operator_id = o.id \
@@ -715,6 +722,112 @@ macro_rules! impl_store {
 
                 async fn publish(&self, notice: &Notice) -> Result<()> {
                     self.publish_now(notice).await
+                }
+
+                // --- routing, priorities and deadlines (issue 4)
+
+                #[tracing::instrument(skip_all, fields(operator_id = operator.0))]
+                async fn set_operator_profile(
+                    &self,
+                    operator: OperatorId,
+                    email: Option<&EmailAddress>,
+                    calendar: Option<&str>,
+                ) -> Result<()> {
+                    let done = sqlx::query("UPDATE operators SET email = $2, calendar = $3 WHERE id = $1")
+                        .bind(operator.0)
+                        .bind(email.map(|e| e.as_str()))
+                        .bind(calendar)
+                        .execute(self.writer())
+                        .await?;
+                    if done.rows_affected() == 0 {
+                        return Err(StoreError::NotFound);
+                    }
+                    Ok(())
+                }
+
+                #[tracing::instrument(skip_all, fields(after = after.0, limit))]
+                async fn open_sla_tickets(&self, after: TicketId, limit: u32) -> Result<Vec<Ticket>> {
+                    sqlx::query(concat!(
+                        "SELECT ", ticket_columns!(), " FROM tickets WHERE id > $1 AND sla IS NOT NULL \
+                         AND status NOT IN ('resolved', 'closed') ORDER BY id LIMIT $2"
+                    ))
+                    .bind(after.0)
+                    .bind(i64::from(limit.clamp(1, 10_000)))
+                    .fetch_all(self.reader())
+                    .await?
+                    .iter()
+                    .map(codec::ticket)
+                    .collect()
+                }
+
+                #[tracing::instrument(skip_all)]
+                async fn routable_chats(&self) -> Result<Vec<Ticket>> {
+                    sqlx::query(concat!(
+                        "SELECT ", ticket_columns!(), " FROM tickets WHERE channel = 'chat' \
+                         AND status IN ('queued', 'assigned', 'waiting_for_customer') ORDER BY id"
+                    ))
+                    .fetch_all(self.reader())
+                    .await?
+                    .iter()
+                    .map(codec::ticket)
+                    .collect()
+                }
+
+                #[tracing::instrument(
+                    skip_all,
+                    fields(ticket_id = change.ticket.id.0, alerts = alerts.len())
+                )]
+                async fn save_escalation(
+                    &self,
+                    change: &TicketChange,
+                    alerts: &[(OperatorId, TicketEvent)],
+                    emails: &[Notification],
+                ) -> Result<Ticket> {
+                    let mut tx = self.writer().begin().await?;
+                    let (stored, mut notices) = write_change(&mut tx, change).await?;
+                    let at = stored.updated_at;
+                    for (operator, event) in alerts {
+                        let row = sqlx::query(
+                            "INSERT INTO staff_alerts (operator_id, ticket_id, kind, payload, created_at) \
+                             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                        )
+                        .bind(operator.0)
+                        .bind(stored.id.0)
+                        .bind(event.code())
+                        .bind(codec::to_json(event)?)
+                        .bind(codec::millis(at))
+                        .fetch_one(&mut *tx)
+                        .await?;
+                        notices.push(Notice::StaffAlert {
+                            alert: StaffAlert {
+                                id: row.int("id")?,
+                                operator: *operator,
+                                ticket: Some(stored.id),
+                                event: event.clone(),
+                                created_at: at,
+                            },
+                        });
+                    }
+                    insert_notifications(&mut tx, None, emails, at).await?;
+                    self.announce_in_tx(&mut tx, &notices).await?;
+                    tx.commit().await?;
+                    self.announce_committed(notices);
+                    Ok(stored)
+                }
+
+                #[tracing::instrument(skip_all, fields(operator_id = operator.0))]
+                async fn staff_alerts(&self, operator: OperatorId, limit: u32) -> Result<Vec<StaffAlert>> {
+                    sqlx::query(
+                        "SELECT id, operator_id, ticket_id, payload, created_at FROM staff_alerts \
+                         WHERE operator_id = $1 ORDER BY id DESC LIMIT $2",
+                    )
+                    .bind(operator.0)
+                    .bind(page_size(limit))
+                    .fetch_all(self.reader())
+                    .await?
+                    .iter()
+                    .map(codec::staff_alert)
+                    .collect()
                 }
             }
         }

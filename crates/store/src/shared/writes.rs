@@ -95,7 +95,8 @@ macro_rules! write_steps {
                  problem_text = $7, order_number = $8, subject = $9, status = $10, \
                  priority = $11, reply_channel = $12, assignee_id = $13, due_at = $14, \
                  first_response_at = COALESCE(first_response_at, $15), resolved_at = $16, \
-                 updated_at = $17, version = version + 1 \
+                 updated_at = $17, at_risk_at = $18, priority_rule = $19, sla = $20, \
+                 version = version + 1 \
                  WHERE id = $1 AND version = $2 RETURNING ",
                 ticket_columns!()
             ))
@@ -116,6 +117,9 @@ macro_rules! write_steps {
             .bind(codec::opt_millis(t.first_response_at))
             .bind(codec::opt_millis(t.resolved_at))
             .bind(codec::millis(t.updated_at))
+            .bind(codec::opt_millis(t.at_risk_at))
+            .bind(t.priority_rule.as_deref())
+            .bind(codec::sla_json(&t.sla)?)
             .fetch_optional(&mut *conn)
             .await?;
             let Some(row) = row else {
@@ -153,8 +157,9 @@ macro_rules! write_steps {
             let row = sqlx::query(concat!(
                 "INSERT INTO tickets (customer_id, kind, channel, line, topic, problem_kind, \
                  problem_text, order_number, subject, status, priority, reply_channel, due_at, \
-                 created_at, updated_at, version, client_ref) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, 1, $15) \
+                 created_at, updated_at, version, client_ref, at_risk_at, priority_rule, sla) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, 1, $15, \
+                 $16, $17, $18) \
                  ON CONFLICT (customer_id, client_ref) WHERE client_ref IS NOT NULL DO NOTHING \
                  RETURNING ",
                 ticket_columns!()
@@ -174,6 +179,9 @@ macro_rules! write_steps {
             .bind(codec::opt_millis(ticket.due_at))
             .bind(codec::millis(ticket.created_at))
             .bind(client_ref)
+            .bind(codec::opt_millis(ticket.at_risk_at))
+            .bind(ticket.priority_rule.as_deref())
+            .bind(codec::sla_json(&ticket.sla)?)
             .fetch_optional(&mut *conn)
             .await?;
             // Built from the stored row, so timestamps carry the stored precision.

@@ -5,6 +5,7 @@ use jiff::{SignedDuration, Timestamp};
 use switchboard_domain::customer::{
     Booking, BookingKind, Customer, CustomerFlags, CustomerKind, TravelPackage,
 };
+use switchboard_domain::deadline::{Clock, TicketSla};
 use switchboard_domain::i18n::Locale;
 use switchboard_domain::ids::{
     ContentHash, CustomerId, EmailAddress, OperatorId, OrderNumber, PhoneNumber,
@@ -68,8 +69,37 @@ pub fn new_ticket(customer: &str, created_at: Timestamp) -> NewTicket {
         priority: Priority::High,
         reply_channel: ReplyChannel::Sms,
         due_at: Some(created_at + secs(3_600)),
+        at_risk_at: Some(created_at + secs(2_880)),
+        priority_rule: Some("travel_hotel".into()),
+        sla: Some(sla_clock(created_at)),
         description: "В номере жарко".into(),
         created_at,
+    }
+}
+
+/// An SLA clock with every kind of field set.
+pub fn sla_clock(started: Timestamp) -> TicketSla {
+    TicketSla {
+        policy: "claim".into(),
+        clocks: [
+            Clock {
+                used: secs(61),
+                running_since: Some(started),
+                active: true,
+                met_at: None,
+                warned: true,
+                breached: false,
+            },
+            Clock::default(),
+            Clock {
+                used: secs(7),
+                running_since: None,
+                active: false,
+                met_at: Some(started + secs(9)),
+                warned: false,
+                breached: true,
+            },
+        ],
     }
 }
 

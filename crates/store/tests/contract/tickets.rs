@@ -46,6 +46,9 @@ async fn a_new_ticket_keeps_every_field() {
     assert_eq!(created.reply_channel, input.reply_channel);
     assert_eq!(created.assignee, None);
     assert_eq!(created.due_at, input.due_at);
+    assert_eq!(created.at_risk_at, input.at_risk_at);
+    assert_eq!(created.priority_rule, input.priority_rule);
+    assert_eq!(created.sla, input.sla);
     assert_eq!(created.first_response_at, None);
     assert_eq!(created.resolved_at, None);
     assert_eq!(created.created_at, input.created_at);
@@ -73,6 +76,9 @@ async fn a_saved_change_keeps_every_field_and_bumps_the_version() {
     next.first_response_at = Some(at(5_000));
     next.resolved_at = Some(at(6_000));
     next.updated_at = at(6_000);
+    next.at_risk_at = Some(at(6_500));
+    next.priority_rule = Some("urgent_topic".into());
+    next.sla = Some(sla_clock(at(4_000)));
     let saved = store
         .save_change(&touch_with(&next, Actor::Operator(OperatorId(42))))
         .await
@@ -92,6 +98,9 @@ async fn a_saved_change_keeps_every_field_and_bumps_the_version() {
     cleared.due_at = None;
     cleared.first_response_at = None;
     cleared.resolved_at = None;
+    cleared.at_risk_at = None;
+    cleared.priority_rule = None;
+    cleared.sla = None;
     let saved = store
         .save_change(&touch_with(&cleared, Actor::System))
         .await
@@ -177,6 +186,8 @@ async fn creating_a_ticket_logs_it_and_queues_its_notifications() {
             status: input.status,
             priority: input.priority,
             due_at: input.due_at,
+            priority_rule: input.priority_rule.clone(),
+            sla_policy: Some("claim".into()),
         }
     );
 
