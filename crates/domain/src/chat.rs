@@ -253,11 +253,13 @@ pub struct Suggestion {
     pub body: String,
 }
 
-/// Where the bot's ready answers come from: the topic's configured answers
-/// today, knowledge-base search later. Implementations are pure lookups.
+/// Where the bot's ready answers come from: knowledge-base search filtered by
+/// the topic (the server's), or the topic's configured answers. `line` is the
+/// code of the topic's line. Implementations are lookups with no side effects.
 pub trait BotAnswers: Send + Sync {
     fn suggest(
         &self,
+        line: &str,
         topic: &Topic,
         question: &str,
         locale: Locale,
@@ -284,6 +286,7 @@ fn stem(w: &str) -> String {
 impl BotAnswers for TopicAnswers {
     fn suggest(
         &self,
+        _line: &str,
         topic: &Topic,
         question: &str,
         locale: Locale,

@@ -74,6 +74,22 @@ impl Application {
         {
             tracing::info!("first start: demo profile loaded");
         }
+        let profile_kb = crate::kb::load_profile_kb(config.kb.dir.as_deref())?;
+        let kb = crate::kb::Knowledge::start(
+            store.clone(),
+            config.kb.search.clone(),
+            &profile_kb,
+            config.kb.dir.is_some() || config.profile.demo,
+            clock.now(),
+        )
+        .await
+        .context("loading the knowledge base")?;
+        if store.backend() == switchboard_store::Backend::Postgres {
+            // Other nodes may edit it; SQLite runs as one node.
+            tokio::spawn(kb.clone().run_refresh(std::time::Duration::from_millis(
+                config.kb.refresh_interval_ms,
+            )));
+        }
         let secret = identity_secret(&config, data_dir)?;
         let metrics = Arc::new(Metrics::new());
         let sla = Arc::new(SlaPolicy::spec_defaults());
@@ -86,6 +102,7 @@ impl Application {
             metrics: metrics.clone(),
             config: config.chat.clone(),
             secret: secret.clone(),
+            knowledge: kb.clone(),
         })
         .await
         .context("starting the chat")?;
@@ -108,6 +125,7 @@ impl Application {
             body_limit: config.server.body_limit_bytes,
             metrics: metrics.clone(),
             chat,
+            kb,
         };
         let senders = Arc::new(senders(&config)?);
         let outbox = OutboxWorker::new(store, senders, clock, config.outbox.clone(), metrics);

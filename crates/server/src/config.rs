@@ -20,6 +20,7 @@ pub struct Config {
     pub attachments: AttachmentsConfig,
     pub outbox: OutboxConfig,
     pub chat: ChatConfig,
+    pub kb: KbConfig,
     pub profile: ProfileConfig,
     pub log: LogConfig,
     pub smtp: SmtpConfig,
@@ -193,6 +194,30 @@ impl Default for ChatConfig {
             presence_lease_secs: 60,
             dispatch_interval_secs: 5,
             bot_answers: 3,
+        }
+    }
+}
+
+/// The knowledge base: where it is seeded from, how nodes stay in step, how it searches.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct KbConfig {
+    /// A folder of knowledge-base TOML files (sections, articles, synonyms):
+    /// seeded into an empty database, and the synonyms used. Empty means the
+    /// demo's, seeded only with the demo profile.
+    pub dir: Option<PathBuf>,
+    /// How often a node checks the database for edits made on other nodes.
+    pub refresh_interval_ms: u64,
+    /// Search tuning (the defaults are what `kb-eval` measures).
+    pub search: switchboard_search::SearchConfig,
+}
+
+impl Default for KbConfig {
+    fn default() -> Self {
+        KbConfig {
+            dir: None,
+            refresh_interval_ms: 2_000,
+            search: switchboard_search::SearchConfig::default(),
         }
     }
 }

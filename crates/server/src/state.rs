@@ -33,4 +33,6 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// The chat: its writer, fan-out hub and dispatcher.
     pub chat: Arc<Chat>,
+    /// The knowledge base: this node's copy and search index.
+    pub kb: Arc<crate::kb::Knowledge>,
 }

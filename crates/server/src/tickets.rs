@@ -25,8 +25,11 @@ pub struct Upload {
 #[derive(Debug, Clone)]
 pub struct MessageDraft {
     pub visibility: Visibility,
+    /// Already judged (see [`crate::judgement`]): what may be stored.
     pub body: String,
     pub uploads: Vec<Upload>,
+    /// Audit events the judgement of the body produced, written with the change.
+    pub events: Vec<switchboard_domain::ticket::TicketEvent>,
 }
 
 pub const MAX_MESSAGE_CHARS: usize = 10_000;
@@ -83,6 +86,7 @@ impl AppState {
         customer: &Customer,
         form: &TicketForm,
         uploads: &[Upload],
+        judged: &crate::contact::FormJudgement,
     ) -> Result<Ticket, ApiError> {
         let now = self.clock.now();
         let orders = self.store.customer_orders(&customer.id).await?;
@@ -107,6 +111,10 @@ impl AppState {
             );
             new.priority = decided.priority;
             new.priority_rule = decided.rule;
+        }
+        if judged.urgent {
+            new.priority = switchboard_domain::ticket::Priority::Urgent;
+            new.priority_rule = Some(crate::contact::FRAUD_RULE.into());
         }
         self.rules.deadlines.start_new(&mut new);
         let attachments = self.save_files(&checked, uploads).await?;
@@ -143,7 +151,13 @@ impl AppState {
         });
         let ticket = self
             .store
-            .create_ticket(&new, &Actor::Customer(customer.id.clone()), &first, notify)
+            .create_ticket_with_events(
+                &new,
+                &Actor::Customer(customer.id.clone()),
+                &first,
+                &judged.events,
+                notify,
+            )
             .await?;
         self.metrics
             .tickets_created
@@ -230,10 +244,14 @@ impl AppState {
                 }
                 _ => Vec::new(),
             };
+            let mut events = outcome.events;
+            if let Some(d) = draft {
+                events.extend(d.events.iter().cloned());
+            }
             let change = TicketChange {
                 ticket: outcome.ticket,
                 actor: actor.clone(),
-                events: outcome.events,
+                events,
                 message,
                 notifications,
             };

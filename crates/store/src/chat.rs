@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use switchboard_domain::ids::{CustomerId, OperatorId, TicketId};
-use switchboard_domain::ticket::{Actor, Channel, Status, Ticket};
+use switchboard_domain::ticket::{Actor, Channel, Status, Ticket, TicketEvent};
 use tokio::sync::mpsc;
 
 use crate::{AttachmentMeta, Operator, Visibility};
@@ -36,6 +36,10 @@ pub struct ChatAppend {
     pub meta: Option<String>,
     /// An operator who may write to any conversation (a supervisor), not only their own.
     pub supervisor: bool,
+    /// Audit events by the author that come with the message (what the
+    /// judgement of its text found), written in the same transaction; none
+    /// for a refused or duplicate item.
+    pub events: Vec<TicketEvent>,
 }
 
 /// A stored message of a conversation, with its sequence number.

@@ -440,6 +440,84 @@ pub(crate) fn outbox_record(r: &impl Columns) -> Result<OutboxRecord> {
     })
 }
 
+// --- knowledge base, bot feedback, merges (issue 5)
+
+pub(crate) fn kb_section(r: &impl Columns) -> Result<crate::KbSection> {
+    let code = r.text("code")?;
+    Ok(crate::KbSection {
+        line: r.text("line")?,
+        name: switchboard_domain::i18n::Text::new(r.text("name_ru")?, r.text("name_en")?),
+        position: r.int("position")?,
+        deleted: r.flag("deleted")?,
+        revision: r.int("revision")?,
+        updated_at: time(r, &format!("kb_sections {code:?}"), "updated_at")?,
+        code,
+    })
+}
+
+pub(crate) fn kb_article(r: &impl Columns) -> Result<crate::KbArticle> {
+    let id = r.text("id")?;
+    let place = &format!("kb_articles {id:?}");
+    Ok(crate::KbArticle {
+        section: r.text("section")?,
+        topics: from_json(place, "topics", r.text("topics")?)?,
+        title: switchboard_domain::i18n::Text::new(r.text("title_ru")?, r.text("title_en")?),
+        body: switchboard_domain::i18n::Text::new(r.text("body_ru")?, r.text("body_en")?),
+        keywords: from_json(place, "keywords", r.text("keywords")?)?,
+        published: r.flag("published")?,
+        deleted: r.flag("deleted")?,
+        revision: r.int("revision")?,
+        updated_at: time(r, place, "updated_at")?,
+        id,
+    })
+}
+
+pub(crate) fn kb_event(r: &impl Columns) -> Result<crate::KbEvent> {
+    let id = r.int("id")?;
+    let place = &format!("kb_events #{id}");
+    Ok(crate::KbEvent {
+        id,
+        actor: actor(place, r.text("actor_kind")?, r.opt_text("actor_id")?)?,
+        action: code(place, "action", r.text("action")?, crate::KbAction::parse)?,
+        target_kind: r.text("target_kind")?,
+        target: r.text("target")?,
+        revision: r.int("revision")?,
+        payload: from_json(place, "payload", r.text("payload")?)?,
+        at: time(r, place, "at")?,
+    })
+}
+
+pub(crate) fn kb_suggestion(r: &impl Columns) -> Result<crate::KbSuggestion> {
+    let ticket_id = TicketId(r.int("ticket_id")?);
+    let place = &format!("kb_suggestions of ticket #{}", ticket_id.0);
+    Ok(crate::KbSuggestion {
+        ticket_id,
+        article_id: r.text("article_id")?,
+        shown_at: time(r, place, "shown_at")?,
+        feedback: r
+            .opt_text("feedback")?
+            .map(|f| code(place, "feedback", f, crate::Feedback::parse))
+            .transpose()?,
+        feedback_at: opt_time(r, place, "feedback_at")?,
+    })
+}
+
+pub(crate) fn ticket_merge(r: &impl Columns) -> Result<crate::TicketMerge> {
+    let source = TicketId(r.int("source_id")?);
+    let place = &format!("ticket_merges #{}", source.0);
+    Ok(crate::TicketMerge {
+        source,
+        target: TicketId(r.int("target_id")?),
+        previous_status: code(
+            place,
+            "previous_status",
+            r.text("previous_status")?,
+            Status::parse,
+        )?,
+        merged_at: time(r, place, "merged_at")?,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -34,6 +34,7 @@ use tokio::sync::mpsc;
 pub mod baseline;
 pub mod chat;
 mod codec;
+pub mod knowledge;
 mod postgres;
 mod shared;
 mod sqlite;
@@ -42,6 +43,10 @@ pub mod testing;
 pub use chat::{
     AppendOutcome, AppendRefusal, ChatAppend, ChatMessage, ChatScope, Conversation, FeedEvent,
     Notice, OperatorLoad, PresenceStatus,
+};
+pub use knowledge::{
+    Feedback, KbAction, KbArticle, KbArticleStats, KbEvent, KbSection, KbSnapshot, KbSuggestion,
+    TicketMerge,
 };
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
@@ -445,6 +450,119 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Ticket>;
     /// A member of staff's alerts, newest first.
     async fn staff_alerts(&self, operator: OperatorId, limit: u32) -> Result<Vec<StaffAlert>>;
+
+    // --- knowledge base, bot feedback, message judgement, merges (issue 5; see [`knowledge`])
+
+    /// The knowledge base's revision: 0 until the first edit.
+    async fn kb_revision(&self) -> Result<i64>;
+    /// Every live section and article, as of the revision it reports.
+    async fn kb_snapshot(&self) -> Result<KbSnapshot>;
+    /// Sections and articles written after `revision`, deleted ones included
+    /// (flagged), as of the revision it reports.
+    async fn kb_changes_since(&self, revision: i64) -> Result<KbSnapshot>;
+    /// Loads a whole knowledge base into an empty one, as one revision with
+    /// one `seed` audit entry. `false` (writing nothing) when it was not empty.
+    async fn kb_seed(
+        &self,
+        sections: &[KbSection],
+        articles: &[KbArticle],
+        actor: &Actor,
+        at: Timestamp,
+    ) -> Result<bool>;
+    /// Creates or updates a section (`action` says which; `revision`,
+    /// `deleted` and `updated_at` are set here), with its audit entry.
+    /// Creating an existing section is `Conflict`, updating a missing one `NotFound`.
+    async fn kb_save_section(
+        &self,
+        section: &KbSection,
+        action: KbAction,
+        actor: &Actor,
+        at: Timestamp,
+    ) -> Result<KbSection>;
+    /// Deletes a section; `Conflict` while it still has articles.
+    async fn kb_delete_section(&self, code: &str, actor: &Actor, at: Timestamp) -> Result<i64>;
+    /// Creates, updates, publishes or unpublishes an article, with its audit
+    /// entry. `Conflict` for a new id that exists or a section that does not.
+    async fn kb_save_article(
+        &self,
+        article: &KbArticle,
+        action: KbAction,
+        actor: &Actor,
+        at: Timestamp,
+    ) -> Result<KbArticle>;
+    async fn kb_delete_article(&self, id: &str, actor: &Actor, at: Timestamp) -> Result<i64>;
+    /// A live section or article; `NotFound` for a missing or deleted one.
+    async fn kb_section(&self, code: &str) -> Result<KbSection>;
+    async fn kb_article(&self, id: &str) -> Result<KbArticle>;
+    /// The edit log, newest first.
+    async fn kb_events(&self, limit: u32) -> Result<Vec<KbEvent>>;
+    /// Remembers that the bot showed these articles in a conversation (once each).
+    async fn kb_record_shown(
+        &self,
+        ticket: TicketId,
+        articles: &[String],
+        at: Timestamp,
+    ) -> Result<()>;
+    /// The customer's verdict on an article shown in the conversation; a later
+    /// verdict replaces an earlier one. `NotFound` if it was not shown there.
+    async fn kb_record_feedback(
+        &self,
+        ticket: TicketId,
+        article: &str,
+        feedback: Feedback,
+        at: Timestamp,
+    ) -> Result<()>;
+    /// What the bot showed in a conversation and the verdicts, in showing order.
+    async fn kb_conversation_suggestions(&self, ticket: TicketId) -> Result<Vec<KbSuggestion>>;
+    /// Per article ever shown: conversations shown in, helped, did not help.
+    async fn kb_feedback_report(&self) -> Result<Vec<KbArticleStats>>;
+
+    /// `create_ticket` with more audit events by the same actor (what the
+    /// judgement of the first message found), in the same transaction.
+    async fn create_ticket_with_events(
+        &self,
+        ticket: &NewTicket,
+        actor: &Actor,
+        first_message: &NewMessage,
+        events: &[TicketEvent],
+        notify: NotifyNew,
+    ) -> Result<Ticket>;
+    /// `open_chat` with more audit events by the customer, in the same
+    /// transaction; none are written when the conversation was opened before.
+    async fn open_chat_with_events(
+        &self,
+        ticket: &NewTicket,
+        client_id: &str,
+        events: &[TicketEvent],
+    ) -> Result<(Ticket, ChatMessage, bool)>;
+    /// Appends audit events to a ticket without changing it.
+    async fn record_events(
+        &self,
+        ticket: TicketId,
+        actor: &Actor,
+        events: &[TicketEvent],
+        at: Timestamp,
+    ) -> Result<()>;
+    /// Closes `source` as merged into `target`: both changes (each checked
+    /// against its version) and the merge row, in one transaction. `Conflict`
+    /// if the source is merged already.
+    async fn merge_tickets(
+        &self,
+        source: &TicketChange,
+        target: &TicketChange,
+        previous_status: Status,
+    ) -> Result<(Ticket, Ticket)>;
+    /// Undoes a merge: both changes and the removal of the merge row, in one
+    /// transaction. `NotFound` if the source is not merged.
+    async fn unmerge_tickets(
+        &self,
+        source: &TicketChange,
+        target: &TicketChange,
+    ) -> Result<(Ticket, Ticket)>;
+    /// The merge `source` is part of, if any.
+    async fn ticket_merge(&self, source: TicketId) -> Result<Option<TicketMerge>>;
+    /// The tickets merged into `target`, oldest merge first.
+    async fn merged_into(&self, target: TicketId) -> Result<Vec<TicketMerge>>;
 }
 
 /// Options that apply to both backends.

@@ -265,6 +265,20 @@ impl SqliteStore {
                 .execute(&mut *tx)
                 .await?;
             }
+            for event in &item.events {
+                sqlx::query(
+                    "INSERT INTO ticket_events (ticket_id, actor_kind, actor_id, kind, payload, at) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(item.ticket.0)
+                .bind(item.author.kind())
+                .bind(item.author.id_text())
+                .bind(event.code())
+                .bind(codec::to_json(event)?)
+                .bind(codec::millis(at))
+                .execute(&mut *tx)
+                .await?;
+            }
             row_ids.push(id);
         }
         let (outcomes, notices) = plan.finish(items, &tickets, &row_ids, at);

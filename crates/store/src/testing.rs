@@ -54,6 +54,62 @@ impl TestDb {
         Ok(done)
     }
 
+    /// Every `table.column` holding text that contains `needle`, across the
+    /// whole database: how tests prove a secret was never stored anywhere.
+    pub async fn find_text(&self, needle: &str) -> Result<Vec<String>> {
+        let mut found = Vec::new();
+        match &self.raw {
+            Raw::Sqlite(pool, _) => {
+                let columns: Vec<(String, String)> = sqlx::query_as(
+                    "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p \
+                     WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND p.type = 'TEXT'",
+                )
+                .fetch_all(pool)
+                .await?;
+                for (table, column) in columns {
+                    // Names come from the schema itself; quoted all the same.
+                    let sql = format!(
+                        "SELECT COUNT(*) FROM \"{}\" WHERE instr(\"{}\", $1) > 0",
+                        table.replace('"', "\"\""),
+                        column.replace('"', "\"\"")
+                    );
+                    let n: i64 = sqlx::query_scalar(AssertSqlSafe(sql))
+                        .bind(needle)
+                        .fetch_one(pool)
+                        .await?;
+                    if n > 0 {
+                        found.push(format!("{table}.{column}"));
+                    }
+                }
+            }
+            Raw::Postgres(pool, _) => {
+                let columns: Vec<(String, String)> = sqlx::query_as(
+                    "SELECT table_name::text, column_name::text FROM information_schema.columns \
+                     WHERE table_schema = current_schema() \
+                     AND data_type IN ('text', 'character varying', 'json', 'jsonb')",
+                )
+                .fetch_all(pool)
+                .await?;
+                for (table, column) in columns {
+                    let sql = format!(
+                        "SELECT COUNT(*) FROM \"{}\" WHERE strpos(\"{}\"::text, $1) > 0",
+                        table.replace('"', "\"\""),
+                        column.replace('"', "\"\"")
+                    );
+                    let n: i64 = sqlx::query_scalar(AssertSqlSafe(sql))
+                        .bind(needle)
+                        .fetch_one(pool)
+                        .await?;
+                    if n > 0 {
+                        found.push(format!("{table}.{column}"));
+                    }
+                }
+            }
+        }
+        found.sort();
+        Ok(found)
+    }
+
     /// A second, independent store on the same database, as another server
     /// node would open it: its own pools and its own chat feed. Only
     /// PostgreSQL shares a feed between stores; two SQLite stores each see

@@ -9,6 +9,8 @@ mod support;
 mod chat;
 #[path = "contract/deadlines.rs"]
 mod deadlines;
+#[path = "contract/knowledge.rs"]
+mod knowledge;
 #[path = "contract/outbox.rs"]
 mod outbox;
 #[path = "contract/people.rs"]

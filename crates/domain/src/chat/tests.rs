@@ -96,10 +96,16 @@ fn free_text_needs_a_topic_and_for_purchases_an_order_decision() {
 fn the_bot_ranks_answers_by_shared_words() {
     let c = catalog();
     let (_, topic) = c.topic("marketplace", "delivery").unwrap();
-    let all = TopicAnswers.suggest(topic, "", Locale::Ru, 10);
+    let all = TopicAnswers.suggest("marketplace", topic, "", Locale::Ru, 10);
     assert_eq!(all.len(), topic.answers.len());
     assert_eq!(all[0].id, "delivery#0");
-    let late = TopicAnswers.suggest(topic, "заказ задерживается уже неделю", Locale::Ru, 1);
+    let late = TopicAnswers.suggest(
+        "marketplace",
+        topic,
+        "заказ задерживается уже неделю",
+        Locale::Ru,
+        1,
+    );
     assert_eq!(late[0].title, "Заказ задерживается");
     let text = bot_text::suggestions(Locale::En, &late);
     assert!(text.contains("1. "), "{text}");

@@ -46,6 +46,7 @@
 //! size limit closes it (1009), an expired customer token closes it (4001).
 
 pub mod assign;
+pub mod conduct;
 pub mod hub;
 pub mod protocol;
 pub mod route;
@@ -231,6 +232,8 @@ pub struct Chat {
     pub writer: Writer,
     pub hub: Arc<Hub>,
     pub bot: Arc<dyn BotAnswers>,
+    /// The knowledge base the bot searches (and whose suggestions it counts).
+    pub kb: Arc<crate::kb::Knowledge>,
     /// This node's router (see [`route`]).
     pub router: Arc<route::NodeRouter>,
     pub config: ChatConfig,
@@ -250,6 +253,8 @@ pub struct ChatParts {
     pub config: ChatConfig,
     /// Keys the step-up code hashes.
     pub secret: Vec<u8>,
+    /// The knowledge base: the bot's suggestions come from its search.
+    pub knowledge: Arc<crate::kb::Knowledge>,
 }
 
 impl Chat {
@@ -275,7 +280,10 @@ impl Chat {
             metrics: parts.metrics,
             writer,
             hub,
-            bot: Arc::new(rules::TopicAnswers),
+            bot: Arc::new(crate::kb::KbAnswers {
+                kb: parts.knowledge.clone(),
+            }),
+            kb: parts.knowledge,
             router,
             config: parts.config,
             step_up_key: parts.secret,
@@ -318,6 +326,7 @@ impl Chat {
         intake: &Intake,
         body: &str,
         client_id: &str,
+        events: &[TicketEvent],
     ) -> Result<(Ticket, ChatMessage, bool), ChatError> {
         check_client_id(client_id)?;
         let now = self.clock.now();
@@ -330,7 +339,10 @@ impl Chat {
             new.priority = decided.priority;
             new.priority_rule = decided.rule;
         }
-        let (ticket, first, created) = self.store.open_chat(&new, client_id).await?;
+        let (ticket, first, created) = self
+            .store
+            .open_chat_with_events(&new, client_id, events)
+            .await?;
         if created {
             self.metrics
                 .tickets_created
@@ -401,6 +413,9 @@ impl Chat {
                 && let Ok(c) = chat.store.customer(&t.customer_id).await
             {
                 chat.bot_reply(&t, &question, c.locale).await;
+            } else if switchboard_hygiene::scope::classify(&question).is_some_and(|s| s.urgent) {
+                // A person has the conversation: no bot answer, but fraud is urgent.
+                chat.make_urgent(&t).await;
             }
         });
     }
@@ -414,14 +429,27 @@ impl Chat {
         });
     }
 
-    /// The bot's answer: ready answers for the topic and the question.
+    /// The bot's answer: the polite answer to an out-of-scope question, else
+    /// knowledge-base articles for the topic and the question (the topic's
+    /// ready answers when the search finds nothing).
     pub async fn bot_reply(&self, t: &Ticket, question: &str, locale: Locale) {
+        if let Some(scope) = switchboard_hygiene::scope::classify(question) {
+            self.out_of_scope(t, &scope, locale).await;
+            return;
+        }
         let Some((_, topic)) = self.catalog.topic(&t.line, &t.topic) else {
             return;
         };
-        let answers = self
-            .bot
-            .suggest(topic, question, locale, self.config.bot_answers.max(1));
+        let answers = self.bot.suggest(
+            &t.line,
+            topic,
+            question,
+            locale,
+            self.config.bot_answers.max(1),
+        );
+        // Recorded first, so feedback on what the customer sees always finds it.
+        let ids: Vec<String> = answers.iter().map(|a| a.id.clone()).collect();
+        self.record_shown(t, &ids).await;
         let meta = serde_json::json!({ "suggestions": answers }).to_string();
         let text = bot_text::suggestions(locale, &answers);
         self.bot_says(t.id, text, Some(meta)).await;
@@ -437,6 +465,7 @@ impl Chat {
             client_id: None,
             meta,
             supervisor: false,
+            events: Vec::new(),
         };
         if let Err(e) = self.writer.append(item).await {
             tracing::error!(error = %e, ticket = ticket.0, "the bot's message was not stored");

@@ -47,6 +47,18 @@ pub enum ClientFrame {
     CallOperator {
         conversation: String,
     },
+    /// Customer: whether an article the bot suggested helped.
+    Feedback {
+        conversation: String,
+        article: String,
+        helped: bool,
+    },
+    /// Customer: accept the bot's offer (after a fraud report) to block the
+    /// `card` or the `account`.
+    Block {
+        conversation: String,
+        target: String,
+    },
     /// Customer: the one-time SMS code.
     Code {
         conversation: String,
@@ -128,6 +140,9 @@ pub struct MessageView {
     /// The bot's ready answers, when this is a bot message offering them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suggestions: Option<serde_json::Value>,
+    /// A follow-up the customer can accept (`{"action":"block","targets":["card","account"]}`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offer: Option<serde_json::Value>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub internal: bool,
     pub at: String,
@@ -142,11 +157,12 @@ impl MessageView {
         } else {
             format!("/api/v1/customer/tickets/{number}")
         };
-        let suggestions = m
+        let meta = m
             .meta
             .as_deref()
-            .and_then(|raw| serde_json::from_str::<serde_json::Value>(raw).ok())
-            .and_then(|v| v.get("suggestions").cloned());
+            .and_then(|raw| serde_json::from_str::<serde_json::Value>(raw).ok());
+        let suggestions = meta.as_ref().and_then(|v| v.get("suggestions").cloned());
+        let offer = meta.as_ref().and_then(|v| v.get("offer").cloned());
         MessageView {
             conversation: number.to_string(),
             seq: m.seq,
@@ -165,6 +181,7 @@ impl MessageView {
                 .collect(),
             client_id: (m.author == *viewer).then(|| m.client_id.clone()).flatten(),
             suggestions,
+            offer,
             internal: m.visibility == switchboard_store::Visibility::Internal,
             at: m.created_at.to_string(),
         }
@@ -206,6 +223,32 @@ pub enum ServerFrame {
         conversation: String,
         seq: i64,
         duplicate: bool,
+    },
+    /// Your message carried card data, codes or passwords: they were masked
+    /// before it was stored. Support never asks for them.
+    Warning {
+        conversation: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        client_id: Option<String>,
+        code: &'static str,
+        message: Text,
+    },
+    /// Your question repeats your open request `ticket` (a conversation, or a
+    /// request from another channel) and was added to it; no new one was opened.
+    Joined {
+        client_id: String,
+        ticket: String,
+        /// The request's channel: `chat` (you are attached to it now), `form`, …
+        channel: &'static str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        seq: Option<i64>,
+        message: Text,
+    },
+    /// Your verdict on a suggested article is recorded.
+    FeedbackRecorded {
+        conversation: String,
+        article: String,
+        helped: bool,
     },
     /// A one-time code was sent by SMS to `phone` (masked).
     StepUp {

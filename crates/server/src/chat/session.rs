@@ -21,11 +21,12 @@ use switchboard_domain::chat::{self as rules, Intake, TopicChosen};
 use switchboard_domain::customer::Customer;
 use switchboard_domain::i18n::Text;
 use switchboard_domain::ids::{CustomerId, OperatorId, TicketId};
-use switchboard_domain::ticket::{Actor, Status, Ticket};
+use switchboard_domain::ticket::{Actor, Channel, Status, Ticket};
 use switchboard_store::{
     ChatAppend, ChatScope, Notice, Operator, PresenceStatus, Role, Visibility,
 };
 
+use super::conduct::Opened;
 use super::hub::ConnInbox;
 use super::protocol::{
     ClientFrame, ConversationView, LineView, MessageView, OrderView, ServerFrame, TopicView,
@@ -57,7 +58,9 @@ struct Attached {
     customer: CustomerId,
 }
 
-type Pending = Pin<Box<dyn Future<Output = ServerFrame> + Send>>;
+/// The frames that answer one sent message once it is stored (the ack, and a
+/// warning when secrets were masked), in order.
+type Pending = Pin<Box<dyn Future<Output = Vec<ServerFrame>> + Send>>;
 
 /// A token bucket: `burst` frames at once, `rate` per second sustained.
 struct Bucket {
@@ -199,8 +202,10 @@ impl Session {
                 Some(notice) = inbox.rx.recv() => {
                     Box::pin(self.on_notice(&notice)).await;
                 }
-                Some(frame) = self.pending.next(), if has_pending => {
-                    self.send(&frame).await;
+                Some(frames) = self.pending.next(), if has_pending => {
+                    for frame in &frames {
+                        self.send(frame).await;
+                    }
                 }
                 _ = inbox.wake.notified() => {}
             }
@@ -451,9 +456,46 @@ impl Session {
                     })
                     .await?;
             }
-            ClientFrame::Helped { conversation, .. } => {
+            ClientFrame::Helped {
+                conversation,
+                answer,
+            } => {
                 let c = self.customer()?.clone();
+                // A knowledge-base article that helped is counted as such.
+                if let Some(article) = answer.filter(|a| chat.kb.is_published(a)) {
+                    let _ = chat.feedback(&c, &conversation, &article, true).await;
+                }
                 chat.helped(&c, &conversation).await?;
+            }
+            ClientFrame::Feedback {
+                conversation,
+                article,
+                helped,
+            } => {
+                let c = self.customer()?.clone();
+                chat.feedback(&c, &conversation, &article, helped).await?;
+                self.send(&ServerFrame::FeedbackRecorded {
+                    conversation,
+                    article,
+                    helped,
+                })
+                .await;
+            }
+            ClientFrame::Block {
+                conversation,
+                target,
+            } => {
+                let c = self.customer()?.clone();
+                if let Some(CallOutcome::CodeSent { phone, expires_at }) =
+                    chat.accept_block(&c, &conversation, &target).await?
+                {
+                    self.send(&ServerFrame::StepUp {
+                        conversation,
+                        phone,
+                        expires_at: expires_at.to_string(),
+                    })
+                    .await;
+                }
             }
             ClientFrame::CallOperator { conversation } => {
                 let c = self.customer()?.clone();
@@ -536,17 +578,52 @@ impl Session {
     async fn open_conversation(&mut self, body: &str, client_id: &str) -> Result<(), ChatError> {
         let c = self.customer()?.clone();
         // The intake stays as it is: resending this frame answers with the same conversation.
-        let (t, first, created) = self.chat.open(&c, &self.intake, body, client_id).await?;
-        if !self.attached.contains_key(&t.id) {
-            self.attach(&t, 0).await;
+        let (opened, judged) = self
+            .chat
+            .open_judged(&c, &self.intake, body, client_id)
+            .await?;
+        let t = match opened {
+            Opened::Conversation {
+                ticket: t,
+                first,
+                created,
+            } => {
+                if !self.attached.contains_key(&t.id) {
+                    self.attach(&t, 0).await;
+                }
+                self.send(&ServerFrame::Ack {
+                    client_id: client_id.to_owned(),
+                    conversation: t.number.to_string(),
+                    seq: first.seq,
+                    duplicate: !created,
+                })
+                .await;
+                t
+            }
+            Opened::Joined { ticket: t, seq } => {
+                if t.channel == Channel::Chat && !self.attached.contains_key(&t.id) {
+                    self.attach(&t, 0).await;
+                }
+                self.send(&ServerFrame::Joined {
+                    client_id: client_id.to_owned(),
+                    ticket: t.number.to_string(),
+                    channel: t.channel.as_str(),
+                    seq,
+                    message: crate::merges::joined_notice(t.number),
+                })
+                .await;
+                t
+            }
+        };
+        if let Some(w) = judged.warning {
+            self.send(&ServerFrame::Warning {
+                conversation: t.number.to_string(),
+                client_id: Some(client_id.to_owned()),
+                code: w.code,
+                message: w.message,
+            })
+            .await;
         }
-        self.send(&ServerFrame::Ack {
-            client_id: client_id.to_owned(),
-            conversation: t.number.to_string(),
-            seq: first.seq,
-            duplicate: !created,
-        })
-        .await;
         Ok(())
     }
 
@@ -556,6 +633,10 @@ impl Session {
         body: String,
         client_id: String,
     ) -> Result<(), ChatError> {
+        // Judged before anything else: an operator's request for secrets is
+        // refused here and nothing is stored.
+        let judged = self.chat.judge(&self.actor, &body)?;
+        let body = judged.text;
         let ticket = match self.attached_id(number) {
             Ok(id) => id,
             Err(_) => {
@@ -575,13 +656,17 @@ impl Session {
             client_id: Some(client_id.clone()),
             meta: None,
             supervisor,
+            events: judged.events,
         };
         let rx = self.chat.submit(item).await?;
         let conversation = switchboard_domain::ids::TicketNumber::from_id(ticket).to_string();
         let follow_up = match (&self.actor, self.attached.get(&ticket)) {
             (Actor::Customer(_), Some(a)) if a.status == Status::WithBot => Some(self.chat.clone()),
+            // Out of scope while a person has it: fraud still makes it urgent.
+            (Actor::Customer(_), Some(_)) if judged.scope.is_some() => Some(self.chat.clone()),
             _ => None,
         };
+        let warning = judged.warning;
         self.pending.push_back(Box::pin(async move {
             let result = rx
                 .await
@@ -591,14 +676,23 @@ impl Session {
                     if let (Some(chat), false) = (follow_up, ack.duplicate) {
                         chat.bot_follow_up(ticket, body);
                     }
-                    ServerFrame::Ack {
-                        client_id,
-                        conversation,
+                    let mut frames = vec![ServerFrame::Ack {
+                        client_id: client_id.clone(),
+                        conversation: conversation.clone(),
                         seq: ack.seq,
                         duplicate: ack.duplicate,
+                    }];
+                    if let Some(w) = warning {
+                        frames.push(ServerFrame::Warning {
+                            conversation,
+                            client_id: Some(client_id),
+                            code: w.code,
+                            message: w.message,
+                        });
                     }
+                    frames
                 }
-                Err(e) => e.frame(Some(client_id)),
+                Err(e) => vec![e.frame(Some(client_id))],
             }
         }));
         Ok(())

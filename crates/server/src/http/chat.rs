@@ -21,6 +21,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::auth::{
     CustomerAuth, StaffAuth, bearer_token, customer_by_token, staff_by_token, token_expiry,
 };
+use crate::chat::conduct::Opened;
 use crate::chat::protocol::{ConversationView, MessageView};
 use crate::chat::session::{self, Who};
 use crate::chat::{CallOutcome, ChatError, check_client_id};
@@ -124,6 +125,16 @@ pub struct AckView {
     pub seq: i64,
     /// True when this client id was stored before.
     pub duplicate: bool,
+    /// Set when the question repeated this open request of yours and was
+    /// added to it (then `conversation` is that request when it is a chat).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duplicate_of: Option<String>,
+    /// E.g. `sensitive_data_masked`: support never asks for card data, codes or passwords.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<crate::judgement::Advice>,
+    /// E.g. `joined_open_request`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notices: Vec<crate::judgement::Advice>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -189,23 +200,46 @@ pub async fn open(
     intake
         .choose_order(&customer, &orders, r.order_number.as_deref())
         .map_err(refused)?;
-    let (t, first, created) = state
+    let (opened, judged) = state
         .chat
-        .open(&customer, &intake, &r.body, &r.client_id)
+        .open_judged(&customer, &intake, &r.body, &r.client_id)
         .await?;
-    let status = if created {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
-    Ok((
-        status,
-        Json(AckView {
-            conversation: t.number.to_string(),
-            seq: first.seq,
-            duplicate: !created,
-        }),
-    ))
+    let warnings: Vec<_> = judged.warning.into_iter().collect();
+    Ok(match opened {
+        Opened::Conversation {
+            ticket: t,
+            first,
+            created,
+        } => (
+            if created {
+                StatusCode::CREATED
+            } else {
+                StatusCode::OK
+            },
+            Json(AckView {
+                conversation: t.number.to_string(),
+                seq: first.seq,
+                duplicate: !created,
+                duplicate_of: None,
+                warnings,
+                notices: Vec::new(),
+            }),
+        ),
+        Opened::Joined { ticket: t, seq } => (
+            StatusCode::OK,
+            Json(AckView {
+                conversation: t.number.to_string(),
+                seq: seq.unwrap_or(0),
+                duplicate: false,
+                duplicate_of: Some(t.number.to_string()),
+                warnings,
+                notices: vec![crate::judgement::Advice {
+                    code: "joined_open_request",
+                    message: crate::merges::joined_notice(t.number),
+                }],
+            }),
+        ),
+    })
 }
 
 async fn history(
@@ -253,11 +287,13 @@ async fn send(
 ) -> Result<Json<AckView>, ApiError> {
     let r = submission.data;
     check_client_id(&r.client_id)?;
+    // An operator's request for secrets is refused before the files are even looked at.
+    let judged = state.chat.judge(&author, &r.body)?;
     let body = if submission.files.is_empty() {
-        rules::check_text(&r.body)
+        rules::check_text(&judged.text)
             .map_err(|e| ChatError::refused(StatusCode::UNPROCESSABLE_ENTITY, e))?
     } else {
-        r.body.trim().to_owned()
+        judged.text.trim().to_owned()
     };
     if body.chars().count() > rules::MAX_MESSAGE_CHARS {
         return Err(ChatError::refused(
@@ -283,12 +319,16 @@ async fn send(
             client_id: Some(r.client_id),
             meta: None,
             supervisor,
+            events: judged.events,
         })
         .await?;
     Ok(Json(AckView {
         conversation: switchboard_domain::ids::TicketNumber::from_id(ack.ticket).to_string(),
         seq: ack.seq,
         duplicate: ack.duplicate,
+        duplicate_of: None,
+        warnings: judged.warning.into_iter().collect(),
+        notices: Vec::new(),
     }))
 }
 
@@ -357,6 +397,72 @@ pub async fn code(
 ) -> Result<StatusCode, ApiError> {
     state.chat.enter_code(&customer.0, &number, &r.code).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FeedbackRequest {
+    /// The id of an article the bot suggested in this conversation.
+    pub article: String,
+    pub helped: bool,
+}
+
+/// Whether an article the bot suggested helped ("helped / did not help").
+#[utoipa::path(post, path = "/api/v1/customer/chats/{number}/feedback", tag = "chat", security(("customer" = [])),
+    params(("number" = String, Path)), request_body = FeedbackRequest,
+    responses((status = 204), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn feedback(
+    State(state): State<AppState>,
+    customer: CustomerAuth,
+    Path(number): Path<String>,
+    ApiJson(r): ApiJson<FeedbackRequest>,
+) -> Result<StatusCode, ApiError> {
+    state
+        .chat
+        .feedback(&customer.0, &number, r.article.trim(), r.helped)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BlockRequest {
+    /// `card` or `account`.
+    pub target: String,
+}
+
+/// Accept the bot's offer, made after a fraud report, to block the card or
+/// the account. Bank topics answer `code_sent` first: enter the SMS code.
+#[utoipa::path(post, path = "/api/v1/customer/chats/{number}/block", tag = "chat", security(("customer" = [])),
+    params(("number" = String, Path)), request_body = BlockRequest,
+    responses((status = 200, body = CallView), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn block(
+    State(state): State<AppState>,
+    customer: CustomerAuth,
+    Path(number): Path<String>,
+    ApiJson(r): ApiJson<BlockRequest>,
+) -> Result<Json<CallView>, ApiError> {
+    let outcome = state
+        .chat
+        .accept_block(&customer.0, &number, r.target.trim())
+        .await?;
+    Ok(Json(match outcome {
+        Some(CallOutcome::CodeSent { phone, expires_at }) => CallView {
+            outcome: "code_sent".into(),
+            phone: Some(phone),
+            expires_at: Some(expires_at.to_string()),
+        },
+        Some(CallOutcome::Queued) => CallView {
+            outcome: "queued".into(),
+            phone: None,
+            expires_at: None,
+        },
+        None => CallView {
+            outcome: "recorded".into(),
+            phone: None,
+            expires_at: None,
+        },
+    }))
 }
 
 fn may_write(staff: &StaffAuth, t: &switchboard_domain::ticket::Ticket) -> Result<(), ApiError> {

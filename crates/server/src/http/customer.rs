@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use switchboard_domain::ids::TicketNumber;
 use switchboard_domain::intake::TicketForm;
-use switchboard_domain::ticket::{Action, Ticket};
+use switchboard_domain::ticket::{Action, Actor, Priority, Ticket};
 use switchboard_store::{TicketFilter, Visibility};
 use utoipa::ToSchema;
 
@@ -77,7 +77,7 @@ async fn owned_ticket(
 }
 
 async fn full_view(state: &AppState, ticket: &Ticket) -> Result<CustomerTicketView, ApiError> {
-    let messages = state.store.messages(ticket.id, false).await?;
+    let messages = state.dialogue(ticket, false).await?;
     Ok(CustomerTicketView::new(
         &state.catalog,
         ticket,
@@ -97,9 +97,13 @@ pub async fn me(
 }
 
 /// "Contact us": open a ticket. The answer carries the number and the reply deadline.
+/// Card data, codes and passwords are masked before anything is stored (`warnings`
+/// says so); a question that repeats one of your open tickets is added to it instead
+/// (200, `duplicate_of`); an out-of-scope question gets its answer in `notices`.
 #[utoipa::path(post, path = "/api/v1/customer/tickets", tag = "customer", security(("customer" = [])),
     request_body(content = TicketRequest, content_type = "application/json"),
-    responses((status = 201, body = CustomerTicketView), (status = 400, body = Problem), (status = 401, body = Problem),
+    responses((status = 201, body = CustomerTicketView), (status = 200, body = CustomerTicketView, description = "joined to an open ticket"),
+        (status = 400, body = Problem), (status = 401, body = Problem),
         (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -117,10 +121,19 @@ pub async fn create(
         urgent: r.urgent,
         reply_channel: r.reply_channel,
     };
-    let ticket = state
-        .open_ticket(&customer.0, &form, &submission.files)
+    let done = state
+        .contact_us(&customer.0, form, &submission.files)
         .await?;
-    Ok((StatusCode::CREATED, Json(full_view(&state, &ticket).await?)))
+    let mut view = full_view(&state, &done.ticket).await?;
+    view.duplicate_of = done.duplicate_of.map(|n| n.to_string());
+    view.warnings = done.warnings;
+    view.notices = done.notices;
+    let status = if view.duplicate_of.is_some() {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((status, Json(view)))
 }
 
 /// "My requests": my tickets, newest first.
@@ -165,10 +178,12 @@ async fn customer_act(
     submission: Submission<MessageRequest>,
 ) -> Result<Json<CustomerTicketView>, ApiError> {
     let number = parse_number(number)?;
+    let judged = crate::judgement::customer_message(&submission.data.body);
     let draft = MessageDraft {
         visibility: Visibility::Public,
-        body: submission.data.body,
+        body: judged.text,
         uploads: submission.files,
+        events: judged.events,
     };
     let ticket = state
         .act(
@@ -179,7 +194,28 @@ async fn customer_act(
             &own(customer),
         )
         .await?;
-    Ok(Json(full_view(state, &ticket).await?))
+    let ticket = match &judged.scope {
+        Some(scope) if scope.urgent && ticket.priority != Priority::Urgent => {
+            state
+                .act(
+                    ticket.number,
+                    &Actor::System,
+                    &Action::ChangePriority(Priority::Urgent),
+                    None,
+                    &|_| Ok(()),
+                )
+                .await?
+        }
+        _ => ticket,
+    };
+    let mut view = full_view(state, &ticket).await?;
+    view.warnings = judged.warning.into_iter().collect();
+    view.notices = judged
+        .scope
+        .iter()
+        .map(crate::judgement::scope_advice)
+        .collect();
+    Ok(Json(view))
 }
 
 /// Write more on an open ticket.

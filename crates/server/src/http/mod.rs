@@ -6,7 +6,11 @@ pub mod attachments;
 pub mod catalog;
 pub mod chat;
 pub mod customer;
+pub mod help;
+pub mod help_pages;
 pub mod input;
+pub mod kb_admin;
+pub mod merges;
 pub mod meta;
 pub mod session;
 pub mod tickets;
@@ -43,6 +47,8 @@ use crate::state::AppState;
         (name = "staff", description = "Staff sign-in and accounts"),
         (name = "customers", description = "Customer profiles and orders"),
         (name = "catalog", description = "Lines, topics and problems"),
+        (name = "help centre", description = "The public help centre: sections, published articles, search (no sign-in)"),
+        (name = "knowledge base", description = "Editing the knowledge base (admins), the staff search and the bot's feedback report"),
         (name = "meta", description = "Health, readiness, metrics"),
     )
 )]
@@ -103,7 +109,28 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(chat::helped))
         .routes(routes!(chat::call_operator))
         .routes(routes!(chat::code))
+        .routes(routes!(chat::feedback))
+        .routes(routes!(chat::block))
         .routes(routes!(chat::staff_history, chat::staff_send))
+        .routes(routes!(merges::merge))
+        .routes(routes!(merges::unmerge))
+        .routes(routes!(help::sections))
+        .routes(routes!(help::section))
+        .routes(routes!(help::article))
+        .routes(routes!(help::search_json))
+        .routes(routes!(kb_admin::list_sections, kb_admin::create_section))
+        .routes(routes!(kb_admin::update_section, kb_admin::delete_section))
+        .routes(routes!(kb_admin::list_articles, kb_admin::create_article))
+        .routes(routes!(
+            kb_admin::get_article,
+            kb_admin::update_article,
+            kb_admin::delete_article
+        ))
+        .routes(routes!(kb_admin::publish))
+        .routes(routes!(kb_admin::unpublish))
+        .routes(routes!(kb_admin::staff_search))
+        .routes(routes!(kb_admin::events))
+        .routes(routes!(kb_admin::feedback_report))
 }
 
 /// The OpenAPI document, as served at `/api/openapi.json`.
@@ -122,6 +149,10 @@ pub fn router(state: AppState, body_limit: usize) -> Router {
         )
         .route("/api/v1/customer/chat", get(chat::customer_socket))
         .route("/api/v1/chat/console", get(chat::console_socket))
+        .route("/help", get(help_pages::home))
+        .route("/help/sections/{code}", get(help_pages::section))
+        .route("/help/articles/{id}", get(help_pages::article))
+        .route("/help/search", get(help_pages::search_page))
         // A route layer runs after routing, so the matched route template is known.
         .route_layer(middleware::from_fn_with_state(metrics, count))
         .fallback(not_found)
@@ -129,7 +160,11 @@ pub fn router(state: AppState, body_limit: usize) -> Router {
         .with_state(state)
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(middleware::from_fn(localize))
-        .layer(TraceLayer::new_for_http())
+        // The span names the path only: a query string (a help-centre search)
+        // is the customer's text and stays out of the logs.
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            tracing::debug_span!("request", method = %req.method(), path = %req.uri().path())
+        }))
         .layer(CatchPanicLayer::custom(|_| {
             ApiError::Internal(anyhow::anyhow!("a handler panicked")).into_response()
         }))

@@ -44,7 +44,7 @@ fn query_error(field: &'static str, ru: &str, en: &str) -> ApiError {
     ApiError::field(field, "invalid", ru, en)
 }
 
-fn parse_number(raw: &str) -> Result<TicketNumber, ApiError> {
+pub(crate) fn parse_number(raw: &str) -> Result<TicketNumber, ApiError> {
     TicketNumber::parse(raw).map_err(|_| ApiError::not_found())
 }
 
@@ -117,9 +117,14 @@ pub async fn list(
     ))
 }
 
-async fn full_view(state: &AppState, t: &Ticket) -> Result<StaffTicketView, ApiError> {
-    let messages = state.store.messages(t.id, true).await?;
-    Ok(StaffTicketView::new(&state.catalog, t, Some(&messages)))
+pub(crate) async fn full_view(state: &AppState, t: &Ticket) -> Result<StaffTicketView, ApiError> {
+    let messages = state.dialogue(t, true).await?;
+    let mut view = StaffTicketView::new(&state.catalog, t, Some(&messages));
+    if let Some(m) = state.store.ticket_merge(t.id).await? {
+        view.merged_into =
+            Some(switchboard_domain::ids::TicketNumber::from_id(m.target).to_string());
+    }
+    Ok(view)
 }
 
 /// One ticket with the whole dialogue, internal notes included.
@@ -189,7 +194,9 @@ fn missing_skill() -> ApiError {
 }
 
 /// Operators work on unassigned tickets and their own; supervisors on any.
-fn may_work_on(staff: &StaffAuth) -> impl Fn(&Ticket) -> Result<(), ApiError> + Send + Sync + '_ {
+pub(crate) fn may_work_on(
+    staff: &StaffAuth,
+) -> impl Fn(&Ticket) -> Result<(), ApiError> + Send + Sync + '_ {
     move |t: &Ticket| match t.assignee {
         Some(a) if a != staff.0.id && !staff.is_supervisor() => Err(not_yours()),
         _ => Ok(()),
@@ -301,10 +308,14 @@ pub async fn reply(
     Path(number): Path<String>,
     submission: Submission<MessageRequest>,
 ) -> Result<Json<StaffTicketView>, ApiError> {
+    // A reply asking the customer for secrets is refused before anything is stored.
+    let judged = crate::judgement::operator_message(&submission.data.body)
+        .map_err(crate::judgement::operator_blocked)?;
     let draft = MessageDraft {
         visibility: Visibility::Public,
-        body: submission.data.body,
+        body: judged.text,
         uploads: submission.files,
+        events: judged.events,
     };
     run(
         &state,
@@ -327,10 +338,12 @@ pub async fn note(
     Path(number): Path<String>,
     submission: Submission<MessageRequest>,
 ) -> Result<Json<StaffTicketView>, ApiError> {
+    let judged = crate::judgement::note(&submission.data.body);
     let draft = MessageDraft {
         visibility: Visibility::Internal,
-        body: submission.data.body,
+        body: judged.text,
         uploads: submission.files,
+        events: judged.events,
     };
     run(
         &state,

@@ -124,6 +124,15 @@ pub struct CustomerMessageView {
     pub body: String,
     pub attachments: Vec<AttachmentView>,
     pub created_at: String,
+    /// Set on messages of another ticket merged into this one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merged_from: Option<String>,
+}
+
+/// The ticket a message belongs to, when it is not the one shown (a merge).
+fn merged_from(t: &Ticket, m: &StoredMessage) -> Option<String> {
+    (m.ticket_id != t.id)
+        .then(|| switchboard_domain::ids::TicketNumber::from_id(m.ticket_id).to_string())
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -143,6 +152,15 @@ pub struct CustomerTicketView {
     pub updated_at: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub messages: Option<Vec<CustomerMessageView>>,
+    /// Set when the submitted question repeated this open ticket and was joined to it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duplicate_of: Option<String>,
+    /// E.g. `sensitive_data_masked`: support never asks for card data, codes or passwords.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<crate::judgement::Advice>,
+    /// E.g. `joined_open_request`, or the answer to an out-of-scope question.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notices: Vec<crate::judgement::Advice>,
 }
 
 impl CustomerTicketView {
@@ -172,9 +190,13 @@ impl CustomerTicketView {
                         body: m.body.clone(),
                         attachments: attachments(&m.attachments, &base),
                         created_at: m.created_at.to_string(),
+                        merged_from: merged_from(t, m),
                     })
                     .collect()
             }),
+            duplicate_of: None,
+            warnings: Vec::new(),
+            notices: Vec::new(),
         }
     }
 }
@@ -204,6 +226,9 @@ pub struct StaffMessageView {
     pub body: String,
     pub attachments: Vec<AttachmentView>,
     pub created_at: String,
+    /// Set on messages of another ticket merged into this one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merged_from: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -228,6 +253,9 @@ pub struct StaffTicketView {
     pub updated_at: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub messages: Option<Vec<StaffMessageView>>,
+    /// Set while this ticket is closed as merged into another.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merged_into: Option<String>,
 }
 
 impl StaffTicketView {
@@ -264,9 +292,11 @@ impl StaffTicketView {
                         body: m.body.clone(),
                         attachments: attachments(&m.attachments, &base),
                         created_at: m.created_at.to_string(),
+                        merged_from: merged_from(t, m),
                     })
                     .collect()
             }),
+            merged_into: None,
         }
     }
 }

@@ -145,12 +145,15 @@ async fn attachments_are_stored_by_content_and_downloadable_only_by_their_owner(
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(body["code"], "not_found");
 
-    // The same bytes uploaded again are stored once.
+    // The same bytes uploaded again (with another order's question: the same
+    // question again would join the open ticket) are stored once.
+    let mut another = delivery_form();
+    another["order_number"] = json!("MP-10003");
     let r = app
         .client
         .post(app.url("/api/v1/customer/tickets"))
         .bearer_auth(&token)
-        .multipart(multipart(&delivery_form(), &[("again.png", PNG)]))
+        .multipart(multipart(&another, &[("again.png", PNG)]))
         .send()
         .await
         .unwrap();

@@ -22,6 +22,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub clock: Arc<ManualClock>,
     pub store: Arc<dyn Store>,
+    /// The same database, for reading around the store (`find_text`).
+    pub db: switchboard_store::testing::TestDb,
     pub outbox: OutboxWorker,
     pub data_dir: PathBuf,
     _stop: tokio::sync::oneshot::Sender<()>,
@@ -51,7 +53,8 @@ impl TestApp {
         let clock = Arc::new(ManualClock::new(
             switchboard_server::clock::SystemClock.now(),
         ));
-        let store = switchboard_store::testing::fresh_store().await;
+        let db = switchboard_store::testing::fresh_db().await;
+        let store = db.store.clone();
         let app = Application::build_with(setup.config, clock.clone(), Some(store.clone()))
             .await
             .expect("the app starts");
@@ -66,6 +69,7 @@ impl TestApp {
             client: reqwest::Client::new(),
             clock,
             store,
+            db,
             outbox,
             data_dir,
             _stop: stop,

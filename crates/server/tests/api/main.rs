@@ -3,6 +3,9 @@
 mod bad_input;
 mod customer_flow;
 mod helpers;
+mod judgement;
+mod knowledge;
+mod merges;
 mod meta;
 mod outbox;
 mod staff_flow;

@@ -4,5 +4,6 @@
 mod bad_input;
 mod delivery;
 mod flow;
+mod knowledge;
 mod support;
 mod two_nodes;

@@ -22,10 +22,12 @@ use sqlx::migrate::{Migration, MigrationType, Migrator};
 
 use crate::StoreError;
 
+mod knowledge;
 mod reads;
 mod store_impl;
 mod writes;
 
+pub(crate) use knowledge::{kb_article_columns, kb_section_columns, kb_steps};
 pub(crate) use reads::read_steps;
 pub(crate) use store_impl::impl_store;
 pub(crate) use writes::write_steps;

@@ -38,6 +38,13 @@ macro_rules! impl_store {
 
             $crate::shared::read_steps!();
             $crate::shared::write_steps!();
+            $crate::shared::kb_steps!();
+            use $crate::shared::{kb_article_columns, kb_section_columns};
+            use $crate::{
+                Feedback, KbAction, KbArticle, KbArticleStats, KbEvent, KbSection, KbSnapshot,
+                KbSuggestion, TicketMerge,
+            };
+            use switchboard_domain::ticket::Status;
 
             #[async_trait]
             impl Store for $store {
@@ -827,6 +834,495 @@ macro_rules! impl_store {
                     .await?
                     .iter()
                     .map(codec::staff_alert)
+                    .collect()
+                }
+
+                // --- knowledge base, bot feedback, message judgement, merges (issue 5)
+
+                #[tracing::instrument(skip_all)]
+                async fn kb_revision(&self) -> Result<i64> {
+                    kb_read_revision(self.reader()).await
+                }
+
+                #[tracing::instrument(skip_all)]
+                async fn kb_snapshot(&self) -> Result<KbSnapshot> {
+                    kb_read(self.reader(), None).await
+                }
+
+                #[tracing::instrument(skip_all, fields(revision))]
+                async fn kb_changes_since(&self, revision: i64) -> Result<KbSnapshot> {
+                    kb_read(self.reader(), Some(revision)).await
+                }
+
+                #[tracing::instrument(skip_all, fields(sections = sections.len(), articles = articles.len()))]
+                async fn kb_seed(
+                    &self,
+                    sections: &[KbSection],
+                    articles: &[KbArticle],
+                    actor: &Actor,
+                    at: Timestamp,
+                ) -> Result<bool> {
+                    let mut tx = self.writer().begin().await?;
+                    let revision = kb_next_revision(&mut tx).await?;
+                    let used = sqlx::query("SELECT code FROM kb_sections LIMIT 1")
+                        .fetch_optional(&mut *tx)
+                        .await?
+                        .is_some();
+                    if revision != 1 || used {
+                        // Dropping the transaction gives the revision back.
+                        return Ok(false);
+                    }
+                    for s in sections {
+                        kb_write_section(&mut tx, s, true, revision, at)
+                            .await?
+                            .ok_or_else(|| StoreError::Conflict(format!("section {} twice", s.code)))?;
+                    }
+                    for a in articles {
+                        kb_write_article(&mut tx, a, true, revision, at)
+                            .await?
+                            .ok_or_else(|| StoreError::Conflict(format!("article {} twice", a.id)))?;
+                    }
+                    let payload = serde_json::json!({
+                        "sections": sections.len(),
+                        "articles": articles.len(),
+                    });
+                    kb_log(&mut tx, actor, KbAction::Seed, "knowledge_base", "", revision, payload.to_string(), at)
+                        .await?;
+                    tx.commit().await?;
+                    Ok(true)
+                }
+
+                #[tracing::instrument(skip_all, fields(code = %section.code, action = action.as_str()))]
+                async fn kb_save_section(
+                    &self,
+                    section: &KbSection,
+                    action: KbAction,
+                    actor: &Actor,
+                    at: Timestamp,
+                ) -> Result<KbSection> {
+                    let create = match action {
+                        KbAction::CreateSection => true,
+                        KbAction::UpdateSection => false,
+                        other => {
+                            return Err(StoreError::Config(format!("{} is not a section edit", other.as_str())));
+                        }
+                    };
+                    let mut tx = self.writer().begin().await?;
+                    let revision = kb_next_revision(&mut tx).await?;
+                    let saved = kb_write_section(&mut tx, section, create, revision, at)
+                        .await?
+                        .ok_or_else(|| {
+                            if create {
+                                StoreError::Conflict(format!("section {} exists", section.code))
+                            } else {
+                                StoreError::NotFound
+                            }
+                        })?;
+                    kb_log(&mut tx, actor, action, "section", &saved.code, revision, codec::to_json(&saved)?, at)
+                        .await?;
+                    tx.commit().await?;
+                    Ok(saved)
+                }
+
+                #[tracing::instrument(skip_all, fields(code))]
+                async fn kb_delete_section(&self, code: &str, actor: &Actor, at: Timestamp) -> Result<i64> {
+                    let mut tx = self.writer().begin().await?;
+                    let revision = kb_next_revision(&mut tx).await?;
+                    let articles = sqlx::query(
+                        "SELECT COUNT(*) AS n FROM kb_articles WHERE section = $1 AND NOT deleted",
+                    )
+                    .bind(code)
+                    .fetch_one(&mut *tx)
+                    .await?
+                    .int("n")?;
+                    if articles > 0 {
+                        return Err(StoreError::Conflict(format!(
+                            "section {code} still has {articles} articles"
+                        )));
+                    }
+                    let row = sqlx::query(concat!(
+                        "UPDATE kb_sections SET deleted = $2, revision = $3, updated_at = $4 \
+                         WHERE code = $1 AND NOT deleted RETURNING ",
+                        kb_section_columns!()
+                    ))
+                    .bind(code)
+                    .bind(true)
+                    .bind(revision)
+                    .bind(codec::millis(at))
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or(StoreError::NotFound)?;
+                    let gone = codec::kb_section(&row)?;
+                    kb_log(&mut tx, actor, KbAction::DeleteSection, "section", code, revision, codec::to_json(&gone)?, at)
+                        .await?;
+                    tx.commit().await?;
+                    Ok(revision)
+                }
+
+                #[tracing::instrument(skip_all, fields(article = %article.id, action = action.as_str()))]
+                async fn kb_save_article(
+                    &self,
+                    article: &KbArticle,
+                    action: KbAction,
+                    actor: &Actor,
+                    at: Timestamp,
+                ) -> Result<KbArticle> {
+                    let create = match action {
+                        KbAction::CreateArticle => true,
+                        KbAction::UpdateArticle | KbAction::PublishArticle | KbAction::UnpublishArticle => false,
+                        other => {
+                            return Err(StoreError::Config(format!("{} is not an article edit", other.as_str())));
+                        }
+                    };
+                    let mut tx = self.writer().begin().await?;
+                    let revision = kb_next_revision(&mut tx).await?;
+                    if !kb_live_section(&mut tx, &article.section).await? {
+                        return Err(StoreError::Conflict(format!("no section {}", article.section)));
+                    }
+                    let saved = kb_write_article(&mut tx, article, create, revision, at)
+                        .await?
+                        .ok_or_else(|| {
+                            if create {
+                                StoreError::Conflict(format!("article {} exists", article.id))
+                            } else {
+                                StoreError::NotFound
+                            }
+                        })?;
+                    kb_log(&mut tx, actor, action, "article", &saved.id, revision, codec::to_json(&saved)?, at)
+                        .await?;
+                    tx.commit().await?;
+                    Ok(saved)
+                }
+
+                #[tracing::instrument(skip_all, fields(article = id))]
+                async fn kb_delete_article(&self, id: &str, actor: &Actor, at: Timestamp) -> Result<i64> {
+                    let mut tx = self.writer().begin().await?;
+                    let revision = kb_next_revision(&mut tx).await?;
+                    let row = sqlx::query(concat!(
+                        "UPDATE kb_articles SET deleted = $2, revision = $3, updated_at = $4 \
+                         WHERE id = $1 AND NOT deleted RETURNING ",
+                        kb_article_columns!()
+                    ))
+                    .bind(id)
+                    .bind(true)
+                    .bind(revision)
+                    .bind(codec::millis(at))
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or(StoreError::NotFound)?;
+                    let gone = codec::kb_article(&row)?;
+                    kb_log(&mut tx, actor, KbAction::DeleteArticle, "article", id, revision, codec::to_json(&gone)?, at)
+                        .await?;
+                    tx.commit().await?;
+                    Ok(revision)
+                }
+
+                #[tracing::instrument(skip_all, fields(code))]
+                async fn kb_section(&self, code: &str) -> Result<KbSection> {
+                    let row = sqlx::query(concat!(
+                        "SELECT ", kb_section_columns!(), " FROM kb_sections WHERE code = $1 AND NOT deleted"
+                    ))
+                    .bind(code)
+                    .fetch_optional(self.reader())
+                    .await?
+                    .ok_or(StoreError::NotFound)?;
+                    codec::kb_section(&row)
+                }
+
+                #[tracing::instrument(skip_all, fields(article = id))]
+                async fn kb_article(&self, id: &str) -> Result<KbArticle> {
+                    let row = sqlx::query(concat!(
+                        "SELECT ", kb_article_columns!(), " FROM kb_articles WHERE id = $1 AND NOT deleted"
+                    ))
+                    .bind(id)
+                    .fetch_optional(self.reader())
+                    .await?
+                    .ok_or(StoreError::NotFound)?;
+                    codec::kb_article(&row)
+                }
+
+                #[tracing::instrument(skip_all, fields(limit))]
+                async fn kb_events(&self, limit: u32) -> Result<Vec<KbEvent>> {
+                    sqlx::query(
+                        "SELECT id, actor_kind, actor_id, action, target_kind, target, revision, payload, at \
+                         FROM kb_events ORDER BY id DESC LIMIT $1",
+                    )
+                    .bind(page_size(limit))
+                    .fetch_all(self.reader())
+                    .await?
+                    .iter()
+                    .map(codec::kb_event)
+                    .collect()
+                }
+
+                #[tracing::instrument(skip_all, fields(ticket_id = ticket.0, articles = articles.len()))]
+                async fn kb_record_shown(
+                    &self,
+                    ticket: TicketId,
+                    articles: &[String],
+                    at: Timestamp,
+                ) -> Result<()> {
+                    if articles.is_empty() {
+                        return Ok(());
+                    }
+                    let mut tx = self.writer().begin().await?;
+                    for article in articles {
+                        sqlx::query(
+                            "INSERT INTO kb_suggestions (ticket_id, article_id, shown_at) VALUES ($1, $2, $3) \
+                             ON CONFLICT (ticket_id, article_id) DO NOTHING",
+                        )
+                        .bind(ticket.0)
+                        .bind(article)
+                        .bind(codec::millis(at))
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(|e| match &e {
+                            sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound,
+                            _ => StoreError::Database(e),
+                        })?;
+                    }
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                #[tracing::instrument(skip_all, fields(ticket_id = ticket.0, article, feedback = feedback.as_str()))]
+                async fn kb_record_feedback(
+                    &self,
+                    ticket: TicketId,
+                    article: &str,
+                    feedback: Feedback,
+                    at: Timestamp,
+                ) -> Result<()> {
+                    let done = sqlx::query(
+                        "UPDATE kb_suggestions SET feedback = $3, feedback_at = $4 \
+                         WHERE ticket_id = $1 AND article_id = $2",
+                    )
+                    .bind(ticket.0)
+                    .bind(article)
+                    .bind(feedback.as_str())
+                    .bind(codec::millis(at))
+                    .execute(self.writer())
+                    .await?;
+                    if done.rows_affected() == 0 {
+                        return Err(StoreError::NotFound);
+                    }
+                    Ok(())
+                }
+
+                #[tracing::instrument(skip_all, fields(ticket_id = ticket.0))]
+                async fn kb_conversation_suggestions(&self, ticket: TicketId) -> Result<Vec<KbSuggestion>> {
+                    sqlx::query(
+                        "SELECT ticket_id, article_id, shown_at, feedback, feedback_at FROM kb_suggestions \
+                         WHERE ticket_id = $1 ORDER BY shown_at, article_id",
+                    )
+                    .bind(ticket.0)
+                    .fetch_all(self.reader())
+                    .await?
+                    .iter()
+                    .map(codec::kb_suggestion)
+                    .collect()
+                }
+
+                #[tracing::instrument(skip_all)]
+                async fn kb_feedback_report(&self) -> Result<Vec<KbArticleStats>> {
+                    sqlx::query(
+                        "SELECT article_id, COUNT(*) AS shown, \
+                         SUM(CASE WHEN feedback = 'helped' THEN 1 ELSE 0 END) AS helped, \
+                         SUM(CASE WHEN feedback = 'not_helped' THEN 1 ELSE 0 END) AS not_helped \
+                         FROM kb_suggestions GROUP BY article_id ORDER BY article_id",
+                    )
+                    .fetch_all(self.reader())
+                    .await?
+                    .iter()
+                    .map(|r| {
+                        let n = |col: &str| -> Result<u64> {
+                            let v = r.int(col)?;
+                            u64::try_from(v).map_err(|_| StoreError::Corrupt(format!("kb report {col} {v}")))
+                        };
+                        Ok(KbArticleStats {
+                            article_id: r.text("article_id")?,
+                            shown: n("shown")?,
+                            helped: n("helped")?,
+                            not_helped: n("not_helped")?,
+                        })
+                    })
+                    .collect()
+                }
+
+                #[tracing::instrument(
+                    skip_all,
+                    fields(ticket_id = tracing::field::Empty, customer_id = %ticket.customer_id, extra = events.len())
+                )]
+                async fn create_ticket_with_events(
+                    &self,
+                    ticket: &NewTicket,
+                    actor: &Actor,
+                    first_message: &NewMessage,
+                    events: &[TicketEvent],
+                    notify: NotifyNew,
+                ) -> Result<Ticket> {
+                    let mut tx = self.writer().begin().await?;
+                    let stored = insert_ticket(&mut tx, ticket, None)
+                        .await?
+                        .ok_or_else(|| StoreError::Conflict("duplicate ticket".into()))?;
+                    tracing::Span::current().record("ticket_id", stored.id.0);
+                    let at = stored.created_at;
+                    let m = insert_message(&mut tx, stored.id, first_message, None, at).await?;
+                    let mut all = vec![created_event(&stored)];
+                    all.extend_from_slice(events);
+                    insert_events(&mut tx, stored.id, actor, &all, at).await?;
+                    insert_notifications(&mut tx, Some(stored.id), &notify(&stored), at).await?;
+                    let notices = vec![
+                        Notice::Ticket { ticket: stored.clone() },
+                        message_notice(stored.customer_id.clone(), stored.assignee, stored.channel, &m),
+                    ];
+                    self.announce_in_tx(&mut tx, &notices).await?;
+                    tx.commit().await?;
+                    self.announce_committed(notices);
+                    Ok(stored)
+                }
+
+                #[tracing::instrument(skip_all, fields(customer_id = %ticket.customer_id, extra = events.len()))]
+                async fn open_chat_with_events(
+                    &self,
+                    ticket: &NewTicket,
+                    client_id: &str,
+                    events: &[TicketEvent],
+                ) -> Result<(Ticket, ChatMessage, bool)> {
+                    if events.is_empty() {
+                        return self.open_chat(ticket, client_id).await;
+                    }
+                    let mut tx = self.writer().begin().await?;
+                    let Some(stored) = insert_ticket(&mut tx, ticket, Some(client_id)).await? else {
+                        // Opened before: that call wrote its events.
+                        drop(tx);
+                        return self.open_chat(ticket, client_id).await;
+                    };
+                    let at = stored.created_at;
+                    let first = NewMessage {
+                        author: Actor::Customer(stored.customer_id.clone()),
+                        visibility: Visibility::Public,
+                        body: ticket.description.clone(),
+                        attachments: Vec::new(),
+                    };
+                    let m = insert_message(&mut tx, stored.id, &first, Some(client_id), at).await?;
+                    let mut all = vec![created_event(&stored)];
+                    all.extend_from_slice(events);
+                    insert_events(&mut tx, stored.id, &first.author, &all, at).await?;
+                    let notices = vec![
+                        Notice::Ticket { ticket: stored.clone() },
+                        message_notice(stored.customer_id.clone(), stored.assignee, stored.channel, &m),
+                    ];
+                    self.announce_in_tx(&mut tx, &notices).await?;
+                    tx.commit().await?;
+                    self.announce_committed(notices);
+                    Ok((stored, m, true))
+                }
+
+                #[tracing::instrument(skip_all, fields(ticket_id = ticket.0, events = events.len()))]
+                async fn record_events(
+                    &self,
+                    ticket: TicketId,
+                    actor: &Actor,
+                    events: &[TicketEvent],
+                    at: Timestamp,
+                ) -> Result<()> {
+                    if events.is_empty() {
+                        return Ok(());
+                    }
+                    let at = Timestamp::from_millisecond(at.as_millisecond()).unwrap_or(at);
+                    let mut tx = self.writer().begin().await?;
+                    insert_events(&mut tx, ticket, actor, events, at)
+                        .await
+                        .map_err(|e| match e {
+                            StoreError::Database(sqlx::Error::Database(db)) if db.is_foreign_key_violation() => {
+                                StoreError::NotFound
+                            }
+                            other => other,
+                        })?;
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                #[tracing::instrument(
+                    skip_all,
+                    fields(source = source.ticket.id.0, target = target.ticket.id.0)
+                )]
+                async fn merge_tickets(
+                    &self,
+                    source: &TicketChange,
+                    target: &TicketChange,
+                    previous_status: Status,
+                ) -> Result<(Ticket, Ticket)> {
+                    let mut tx = self.writer().begin().await?;
+                    let (s, t, notices) = write_pair(&mut tx, source, target).await?;
+                    sqlx::query(
+                        "INSERT INTO ticket_merges (source_id, target_id, previous_status, merged_at) \
+                         VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(s.id.0)
+                    .bind(t.id.0)
+                    .bind(previous_status.as_str())
+                    .bind(codec::millis(s.updated_at))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| conflict_if_unique(e, "the ticket is merged already"))?;
+                    self.announce_in_tx(&mut tx, &notices).await?;
+                    tx.commit().await?;
+                    self.announce_committed(notices);
+                    Ok((s, t))
+                }
+
+                #[tracing::instrument(
+                    skip_all,
+                    fields(source = source.ticket.id.0, target = target.ticket.id.0)
+                )]
+                async fn unmerge_tickets(
+                    &self,
+                    source: &TicketChange,
+                    target: &TicketChange,
+                ) -> Result<(Ticket, Ticket)> {
+                    let mut tx = self.writer().begin().await?;
+                    let (s, t, notices) = write_pair(&mut tx, source, target).await?;
+                    let done = sqlx::query("DELETE FROM ticket_merges WHERE source_id = $1 AND target_id = $2")
+                        .bind(s.id.0)
+                        .bind(t.id.0)
+                        .execute(&mut *tx)
+                        .await?;
+                    if done.rows_affected() == 0 {
+                        return Err(StoreError::NotFound);
+                    }
+                    self.announce_in_tx(&mut tx, &notices).await?;
+                    tx.commit().await?;
+                    self.announce_committed(notices);
+                    Ok((s, t))
+                }
+
+                #[tracing::instrument(skip_all, fields(ticket_id = source.0))]
+                async fn ticket_merge(&self, source: TicketId) -> Result<Option<TicketMerge>> {
+                    sqlx::query(
+                        "SELECT source_id, target_id, previous_status, merged_at FROM ticket_merges \
+                         WHERE source_id = $1",
+                    )
+                    .bind(source.0)
+                    .fetch_optional(self.reader())
+                    .await?
+                    .as_ref()
+                    .map(codec::ticket_merge)
+                    .transpose()
+                }
+
+                #[tracing::instrument(skip_all, fields(ticket_id = target.0))]
+                async fn merged_into(&self, target: TicketId) -> Result<Vec<TicketMerge>> {
+                    sqlx::query(
+                        "SELECT source_id, target_id, previous_status, merged_at FROM ticket_merges \
+                         WHERE target_id = $1 ORDER BY merged_at, source_id",
+                    )
+                    .bind(target.0)
+                    .fetch_all(self.reader())
+                    .await?
+                    .iter()
+                    .map(codec::ticket_merge)
                     .collect()
                 }
             }

@@ -30,6 +30,7 @@ fn says(ticket: TicketId, author: Actor, body: &str, client_id: Option<&str>) ->
         client_id: client_id.map(str::to_owned),
         meta: None,
         supervisor: false,
+        events: Vec::new(),
     }
 }
 

@@ -1,0 +1,184 @@
+//! Storage types of the knowledge base (issue 5): help-centre sections and
+//! articles with their edit log, the bot's suggestions per conversation with
+//! the customer's verdict on each, and manual ticket merges.
+//!
+//! The knowledge base is versioned as a whole: every edit takes the next
+//! value of one counter (`kb_state.revision`) inside its transaction and
+//! stamps the rows it writes with it. Taking the counter row-locks it until
+//! commit, so revisions become visible in order and a node that has applied
+//! everything up to revision `r` catches up by reading the rows stamped after
+//! `r` ([`crate::Store::kb_changes_since`]). Deleted sections and articles stay
+//! as flagged rows for that reason; creating the same code again revives them.
+//!
+//! These are plain records: the search crate's `Article` and `Section` are
+//! built from them by the server, so the store does not depend on the index.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use switchboard_domain::i18n::Text;
+use switchboard_domain::ids::TicketId;
+use switchboard_domain::ticket::{Actor, Status};
+
+/// A help-centre section.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KbSection {
+    pub code: String,
+    /// The catalog line it serves.
+    pub line: String,
+    pub name: Text,
+    /// Order in the help centre, smallest first.
+    pub position: i64,
+    /// Set on rows returned by [`crate::Store::kb_changes_since`] for deleted sections.
+    #[serde(default)]
+    pub deleted: bool,
+    pub revision: i64,
+    pub updated_at: Timestamp,
+}
+
+/// A knowledge-base article, published or a draft.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KbArticle {
+    pub id: String,
+    /// The code of its section.
+    pub section: String,
+    /// `line/topic` codes the chat bot suggests it for.
+    pub topics: Vec<String>,
+    pub title: Text,
+    pub body: Text,
+    pub keywords: Vec<String>,
+    pub published: bool,
+    #[serde(default)]
+    pub deleted: bool,
+    pub revision: i64,
+    pub updated_at: Timestamp,
+}
+
+/// Sections and articles as of `revision`: the live ones for a snapshot, the
+/// ones changed after a revision (deleted ones flagged) for a catch-up.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KbSnapshot {
+    pub revision: i64,
+    pub sections: Vec<KbSection>,
+    pub articles: Vec<KbArticle>,
+}
+
+/// What an admin did; the name is the audit log's `action`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KbAction {
+    Seed,
+    CreateSection,
+    UpdateSection,
+    DeleteSection,
+    CreateArticle,
+    UpdateArticle,
+    PublishArticle,
+    UnpublishArticle,
+    DeleteArticle,
+}
+
+impl KbAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KbAction::Seed => "seed",
+            KbAction::CreateSection => "create_section",
+            KbAction::UpdateSection => "update_section",
+            KbAction::DeleteSection => "delete_section",
+            KbAction::CreateArticle => "create_article",
+            KbAction::UpdateArticle => "update_article",
+            KbAction::PublishArticle => "publish_article",
+            KbAction::UnpublishArticle => "unpublish_article",
+            KbAction::DeleteArticle => "delete_article",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            KbAction::Seed,
+            KbAction::CreateSection,
+            KbAction::UpdateSection,
+            KbAction::DeleteSection,
+            KbAction::CreateArticle,
+            KbAction::UpdateArticle,
+            KbAction::PublishArticle,
+            KbAction::UnpublishArticle,
+            KbAction::DeleteArticle,
+        ]
+        .into_iter()
+        .find(|a| a.as_str() == s)
+    }
+
+    /// Creating refuses an existing live row; the other edits need one.
+    pub fn creates(self) -> bool {
+        matches!(self, KbAction::CreateSection | KbAction::CreateArticle)
+    }
+}
+
+/// An entry of the knowledge base's append-only edit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KbEvent {
+    pub id: i64,
+    pub actor: Actor,
+    pub action: KbAction,
+    /// `section` or `article`.
+    pub target_kind: String,
+    pub target: String,
+    /// The knowledge-base revision the edit made.
+    pub revision: i64,
+    /// The record after the edit (before it, for a deletion), as JSON.
+    pub payload: serde_json::Value,
+    pub at: Timestamp,
+}
+
+/// The customer's verdict on a suggested article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Feedback {
+    Helped,
+    NotHelped,
+}
+
+impl Feedback {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Feedback::Helped => "helped",
+            Feedback::NotHelped => "not_helped",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "helped" => Some(Feedback::Helped),
+            "not_helped" => Some(Feedback::NotHelped),
+            _ => None,
+        }
+    }
+}
+
+/// One article the bot showed in one conversation, and what the customer said of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KbSuggestion {
+    pub ticket_id: TicketId,
+    pub article_id: String,
+    pub shown_at: Timestamp,
+    pub feedback: Option<Feedback>,
+    pub feedback_at: Option<Timestamp>,
+}
+
+/// Per article: in how many conversations the bot showed it, and the verdicts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KbArticleStats {
+    pub article_id: String,
+    pub shown: u64,
+    pub helped: u64,
+    pub not_helped: u64,
+}
+
+/// A ticket closed as merged into another, and the status to restore on unmerge.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketMerge {
+    pub source: TicketId,
+    pub target: TicketId,
+    pub previous_status: Status,
+    pub merged_at: Timestamp,
+}
