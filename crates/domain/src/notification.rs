@@ -145,3 +145,35 @@ pub fn off_hours_note(locale: Locale, from: Timestamp, tz: &TimeZone) -> String 
         ),
     }
 }
+
+/// The e-mail a supervisor gets when a deadline is at risk or breached
+/// (staff notifications are in Russian). `None` for any other event.
+pub fn sla_alert_mail(
+    to: &crate::ids::EmailAddress,
+    number: TicketNumber,
+    subject: &str,
+    event: &crate::ticket::TicketEvent,
+    tz: &TimeZone,
+) -> Option<Notification> {
+    use crate::deadline::TargetKind;
+    use crate::ticket::TicketEvent;
+    let (what, target, due) = match event {
+        TicketEvent::SlaAtRisk { target, due_at, .. } => ("под угрозой", target, due_at),
+        TicketEvent::SlaBreached { target, due_at, .. } => ("нарушен", target, due_at),
+        _ => return None,
+    };
+    let target = match target {
+        TargetKind::FirstResponse => "первый ответ",
+        TargetKind::NextResponse => "следующий ответ",
+        TargetKind::Resolution => "решение",
+    };
+    let due = local_time(*due, tz);
+    Some(Notification {
+        channel: ReplyChannel::Email,
+        recipient: to.as_str().to_owned(),
+        subject: format!("SLA {what}: {number} — {target} до {due}"),
+        body: format!(
+            "Обращение {number} ({subject}): срок «{target}» {what}, срок — {due}.\nОткройте обращение в консоли поддержки."
+        ),
+    })
+}

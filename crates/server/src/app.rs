@@ -29,6 +29,8 @@ pub struct Application {
     state: AppState,
     outbox: OutboxWorker,
     run_outbox: bool,
+    deadlines: crate::deadlines::DeadlineWorker,
+    run_deadlines: bool,
     body_limit: usize,
 }
 
@@ -110,7 +112,7 @@ impl Application {
             store: store.clone(),
             catalog,
             sla,
-            rules,
+            rules: rules.clone(),
             identity: Arc::new(IdentitySigner::new(
                 &secret,
                 config.identity.max_token_lifetime_secs,
@@ -127,6 +129,14 @@ impl Application {
             chat,
             kb,
         };
+        let deadlines = crate::deadlines::DeadlineWorker::start(
+            store.clone(),
+            clock.clone(),
+            rules.clone(),
+            std::time::Duration::from_millis(config.deadlines.tick_ms.max(10)),
+        )
+        .await
+        .context("starting the deadline worker")?;
         let senders = Arc::new(senders(&config)?);
         let outbox = OutboxWorker::new(store, senders, clock, config.outbox.clone(), metrics);
         Ok(Application {
@@ -135,6 +145,8 @@ impl Application {
             state,
             outbox,
             run_outbox: config.outbox.run_worker,
+            deadlines,
+            run_deadlines: config.deadlines.run_worker,
             body_limit: config.server.body_limit_bytes,
         })
     }
@@ -156,6 +168,11 @@ impl Application {
         self.outbox.clone()
     }
 
+    /// The deadline worker, for driving it one step at a time in tests.
+    pub fn deadlines(&self) -> crate::deadlines::DeadlineWorker {
+        self.deadlines.clone()
+    }
+
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         self.run_with_shutdown(shutdown_signal()).await
     }
@@ -165,6 +182,9 @@ impl Application {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let deadlines = self
+            .run_deadlines
+            .then(|| tokio::spawn(self.deadlines.clone().run(stop_rx.clone())));
         let worker = self
             .run_outbox
             .then(|| tokio::spawn(self.outbox.clone().run(stop_rx)));
@@ -174,6 +194,9 @@ impl Application {
             .await;
         let _ = stop_tx.send(true);
         if let Some(w) = worker {
+            let _ = w.await;
+        }
+        if let Some(w) = deadlines {
             let _ = w.await;
         }
         served.context("serving HTTP")

@@ -19,6 +19,7 @@ pub struct Config {
     pub staff: StaffConfig,
     pub attachments: AttachmentsConfig,
     pub outbox: OutboxConfig,
+    pub deadlines: DeadlinesConfig,
     pub chat: ChatConfig,
     pub kb: KbConfig,
     pub profile: ProfileConfig,
@@ -152,6 +153,25 @@ impl Default for OutboxConfig {
             backoff_base_secs: 5,
             backoff_max_secs: 3600,
             lease_secs: 60,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DeadlinesConfig {
+    /// Run the SLA deadline worker in this process (tests step it instead).
+    pub run_worker: bool,
+    /// How often it looks for at-risk and breached deadlines; a breach is
+    /// raised at most this long (plus one step) after it happens.
+    pub tick_ms: u64,
+}
+
+impl Default for DeadlinesConfig {
+    fn default() -> Self {
+        DeadlinesConfig {
+            run_worker: true,
+            tick_ms: 500,
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod chat;
 pub mod clock;
 pub mod config;
 pub mod contact;
+pub mod deadlines;
 pub mod demo;
 pub mod error;
 pub mod files;

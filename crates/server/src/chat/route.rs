@@ -132,7 +132,11 @@ impl NodeRouter {
                 st.committed.clear();
                 routed = r;
             }
+            let mut replies: Vec<(TicketId, Action)> = Vec::new();
             while let Ok(notice) = st.rx.try_recv() {
+                if let Some(r) = sla_input(&notice) {
+                    replies.push(r);
+                }
                 if let Notice::Ticket { ticket } = &*notice
                     && st
                         .committed
@@ -147,6 +151,7 @@ impl NodeRouter {
             }
             routed.extend(st.router.advance(now));
             let (n, agreed) = commit(chat, &routed, &mut st.committed).await?;
+            record_messages(chat, replies).await?;
             assigned += n;
             if agreed && !self.inbox.stale.load(Ordering::Acquire) {
                 break;
@@ -293,6 +298,72 @@ fn follow_ticket(
         (Some(op), Some(Whereabouts::With { operator, .. })) if operator == op => {}
         (Some(op), Some(_)) => out.extend(router.assign_to(t.id, op, now).map_err(|_| ())?),
         (Some(_), None) => return Err(()),
+    }
+    Ok(())
+}
+
+/// A stored chat message from the customer or an operator moves the
+/// ticket's SLA clock (the chat writer stores messages without going through
+/// the state machine, to keep its batches lean).
+fn sla_input(notice: &Notice) -> Option<(TicketId, Action)> {
+    let Notice::Message {
+        ticket,
+        channel: Channel::Chat,
+        internal: false,
+        message: Some(m),
+        ..
+    } = notice
+    else {
+        return None;
+    };
+    match m.author {
+        Actor::Customer(_) => Some((*ticket, Action::ChatCustomerWrote { at: m.created_at })),
+        Actor::Operator(_) => Some((*ticket, Action::ChatReplied { at: m.created_at })),
+        _ => None,
+    }
+}
+
+/// Applies the messages' SLA effects, one read and at most one write per
+/// ticket. Every node does it for every message it hears of; the actions are
+/// idempotent (a clock already stopped or started stays so), so the nodes
+/// after the first change nothing.
+async fn record_messages(chat: &Chat, inputs: Vec<(TicketId, Action)>) -> Result<(), StoreError> {
+    let mut by_ticket: HashMap<TicketId, Vec<Action>> = HashMap::new();
+    for (id, a) in inputs {
+        by_ticket.entry(id).or_default().push(a);
+    }
+    for (id, actions) in by_ticket {
+        for _ in 0..3 {
+            let t = match chat.store.ticket(id).await {
+                Ok(t) => t,
+                Err(StoreError::NotFound) => break,
+                Err(e) => return Err(e),
+            };
+            let now = chat.clock.now();
+            let mut next = t.clone();
+            let mut events = Vec::new();
+            for a in &actions {
+                if let Ok(o) = next.apply(a, &Actor::System, &chat.rules.deadlines, now) {
+                    next = o.ticket;
+                    events.extend(o.events);
+                }
+            }
+            if next == t {
+                break;
+            }
+            let change = TicketChange {
+                ticket: next,
+                actor: Actor::System,
+                events,
+                message: None,
+                notifications: Vec::new(),
+            };
+            match chat.store.save_change(&change).await {
+                Ok(_) | Err(StoreError::NotFound) => break,
+                Err(StoreError::Conflict(_)) => continue,
+                Err(e) => return Err(e),
+            }
+        }
     }
     Ok(())
 }

@@ -78,11 +78,7 @@ async fn owned_ticket(
 
 async fn full_view(state: &AppState, ticket: &Ticket) -> Result<CustomerTicketView, ApiError> {
     let messages = state.dialogue(ticket, false).await?;
-    Ok(CustomerTicketView::new(
-        &state.catalog,
-        ticket,
-        Some(&messages),
-    ))
+    Ok(CustomerTicketView::new(&state.catalog, ticket, Some(&messages)).with_reply_due(&state.rules, ticket))
 }
 
 /// My profile and orders, as support sees them.
@@ -152,7 +148,7 @@ pub async fn list(
     Ok(Json(
         tickets
             .iter()
-            .map(|t| CustomerTicketView::new(&state.catalog, t, None))
+            .map(|t| CustomerTicketView::new(&state.catalog, t, None).with_reply_due(&state.rules, t))
             .collect(),
     ))
 }

@@ -2,6 +2,7 @@
 //! passes through (body limit, error localisation, metrics, tracing, panics).
 
 pub mod admin;
+pub mod alerts;
 pub mod attachments;
 pub mod catalog;
 pub mod chat;
@@ -80,6 +81,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(session::login))
         .routes(routes!(session::logout))
         .routes(routes!(session::me))
+        .routes(routes!(alerts::mine))
         .routes(routes!(customer::me))
         .routes(routes!(customer::create, customer::list))
         .routes(routes!(customer::get))

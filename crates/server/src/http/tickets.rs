@@ -11,7 +11,9 @@ use serde::Deserialize;
 use switchboard_domain::ids::{OperatorId, TicketNumber};
 use switchboard_domain::intake;
 use switchboard_domain::ticket::{Action, Priority, ProblemChoice, Status, Ticket};
-use switchboard_store::{AssigneeFilter, Operator, Role, StoreError, TicketFilter, Visibility};
+use switchboard_store::{
+    AssigneeFilter, Operator, Role, SlaFilter, StoreError, TicketFilter, Visibility,
+};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::StaffAuth;
@@ -38,6 +40,8 @@ pub struct ListQuery {
     pub before: Option<String>,
     /// 1–200, default 50.
     pub limit: Option<u32>,
+    /// Supervisors' deadline lists: `at_risk`, `breached` or `attention` (both).
+    pub sla: Option<String>,
 }
 
 fn query_error(field: &'static str, ru: &str, en: &str) -> ApiError {
@@ -108,18 +112,36 @@ pub async fn list(
         })?;
         filter.before = Some(n.id());
     }
+    let now = state.clock.now();
+    filter.sla = match q.sla.as_deref() {
+        None | Some("") => None,
+        Some("at_risk") => Some(SlaFilter::AtRisk { now }),
+        Some("breached") => Some(SlaFilter::Breached { now }),
+        Some("attention") => Some(SlaFilter::Attention { now }),
+        Some(_) => {
+            return Err(query_error(
+                "sla",
+                "sla — at_risk, breached или attention",
+                "sla is at_risk, breached or attention",
+            ));
+        }
+    };
     let tickets = state.store.list_tickets(&filter).await?;
     Ok(Json(
         tickets
             .iter()
-            .map(|t| StaffTicketView::new(&state.catalog, t, None))
+            .map(|t| StaffTicketView::new(&state.catalog, t, None).with_sla(&state.rules, t, now))
             .collect(),
     ))
 }
 
 pub(crate) async fn full_view(state: &AppState, t: &Ticket) -> Result<StaffTicketView, ApiError> {
     let messages = state.dialogue(t, true).await?;
-    let mut view = StaffTicketView::new(&state.catalog, t, Some(&messages));
+    let mut view = StaffTicketView::new(&state.catalog, t, Some(&messages)).with_sla(
+        &state.rules,
+        t,
+        state.clock.now(),
+    );
     if let Some(m) = state.store.ticket_merge(t.id).await? {
         view.merged_into =
             Some(switchboard_domain::ids::TicketNumber::from_id(m.target).to_string());

@@ -164,6 +164,16 @@ pub struct CustomerTicketView {
 }
 
 impl CustomerTicketView {
+    /// When support's next reply is due by the SLA clock (first or next
+    /// response; the resolution target is not a reply).
+    pub fn with_reply_due(mut self, rules: &crate::rules::Rules, t: &Ticket) -> Self {
+        let now = t.updated_at;
+        self.reply_due_at = rules
+            .sla_view(t, now)
+            .map_or(time(t.due_at), |s| time(s.reply_due));
+        self
+    }
+
     pub fn new(catalog: &Catalog, t: &Ticket, messages: Option<&[StoredMessage]>) -> Self {
         let base = format!("/api/v1/customer/tickets/{}", t.number);
         CustomerTicketView {
@@ -246,7 +256,12 @@ pub struct StaffTicketView {
     pub subject: String,
     pub reply_channel: String,
     pub assignee_id: Option<i64>,
+    /// The priority rule that set the priority at intake (absent: the default).
+    pub priority_rule: Option<String>,
     pub due_at: Option<String>,
+    /// The SLA clock: policy, state and next deadline (absent while the bot
+    /// has a chat).
+    pub sla: Option<SlaView>,
     pub first_response_at: Option<String>,
     pub resolved_at: Option<String>,
     pub created_at: String,
@@ -258,7 +273,53 @@ pub struct StaffTicketView {
     pub merged_into: Option<String>,
 }
 
+/// A ticket's SLA as staff see it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SlaView {
+    /// The policy's code in `sla.toml`.
+    pub policy: String,
+    /// `ok`, `at_risk`, `breached`, `paused` (waiting for the customer) or `met`.
+    pub state: String,
+    pub next_deadline: Option<DeadlineView>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DeadlineView {
+    /// `first_response`, `next_response` or `resolution`.
+    pub target: String,
+    pub at_risk_at: String,
+    pub due_at: String,
+}
+
+fn code_of<T: Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+impl SlaView {
+    pub fn of(rules: &crate::rules::Rules, t: &Ticket, now: jiff::Timestamp) -> Option<Self> {
+        let s = rules.sla_view(t, now)?;
+        Some(SlaView {
+            policy: s.policy,
+            state: code_of(&s.state),
+            next_deadline: s.next.map(|d| DeadlineView {
+                target: code_of(&d.target),
+                at_risk_at: d.at_risk_at.to_string(),
+                due_at: d.due_at.to_string(),
+            }),
+        })
+    }
+}
+
 impl StaffTicketView {
+    /// Adds the SLA as of `now`.
+    pub fn with_sla(mut self, rules: &crate::rules::Rules, t: &Ticket, now: jiff::Timestamp) -> Self {
+        self.sla = SlaView::of(rules, t, now);
+        self
+    }
+
     pub fn new(catalog: &Catalog, t: &Ticket, messages: Option<&[StoredMessage]>) -> Self {
         let base = format!("/api/v1/tickets/{}", t.number);
         StaffTicketView {
@@ -274,7 +335,9 @@ impl StaffTicketView {
             subject: t.subject.clone(),
             reply_channel: t.reply_channel.as_str().into(),
             assignee_id: t.assignee.map(|a| a.0),
+            priority_rule: t.priority_rule.clone(),
             due_at: time(t.due_at),
+            sla: None,
             first_response_at: time(t.first_response_at),
             resolved_at: time(t.resolved_at),
             created_at: t.created_at.to_string(),

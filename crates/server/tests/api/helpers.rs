@@ -25,6 +25,8 @@ pub struct TestApp {
     /// The same database, for reading around the store (`find_text`).
     pub db: switchboard_store::testing::TestDb,
     pub outbox: OutboxWorker,
+    /// The SLA deadline worker, stepped by the tests.
+    pub deadlines: switchboard_server::deadlines::DeadlineWorker,
     pub data_dir: PathBuf,
     _stop: tokio::sync::oneshot::Sender<()>,
 }
@@ -47,6 +49,7 @@ impl TestApp {
         config.storage.data_dir = data_dir.clone();
         config.identity.secret = Some(serde_json::from_value(json!(SECRET)).unwrap());
         config.outbox.run_worker = false;
+        config.deadlines.run_worker = false;
         config.outbox.backoff_base_secs = 10;
         let mut setup = Setup { config };
         tune(&mut setup);
@@ -60,6 +63,7 @@ impl TestApp {
             .expect("the app starts");
         let base = format!("http://{}", app.address());
         let outbox = app.outbox();
+        let deadlines = app.deadlines();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(app.run_with_shutdown(async move {
             let _ = stopped.await;
@@ -71,6 +75,7 @@ impl TestApp {
             store,
             db,
             outbox,
+            deadlines,
             data_dir,
             _stop: stop,
         }

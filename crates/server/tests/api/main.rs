@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod customer_flow;
+mod deadlines;
 mod helpers;
 mod judgement;
 mod knowledge;

@@ -5,5 +5,6 @@ mod bad_input;
 mod delivery;
 mod flow;
 mod knowledge;
+mod routing;
 mod support;
 mod two_nodes;

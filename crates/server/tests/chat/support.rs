@@ -28,6 +28,8 @@ pub struct Node {
     pub clock: Arc<ManualClock>,
     pub store: Arc<dyn Store>,
     pub outbox: OutboxWorker,
+    /// The node's chat (its router), for stepping routing in tests.
+    pub chat: Arc<switchboard_server::chat::Chat>,
     pub http: reqwest::Client,
     data_dir: std::path::PathBuf,
     _stop: tokio::sync::oneshot::Sender<()>,
@@ -60,6 +62,7 @@ pub async fn node_with_clock(
         .expect("the app starts");
     let addr = app.address();
     let outbox = app.outbox();
+    let chat = app.state().chat.clone();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(app.run_with_shutdown(async move {
         let _ = stopped.await;
@@ -70,6 +73,7 @@ pub async fn node_with_clock(
         clock,
         store,
         outbox,
+        chat,
         http: reqwest::Client::new(),
         data_dir,
         _stop: stop,
