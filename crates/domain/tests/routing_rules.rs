@@ -222,7 +222,9 @@ fn changes_that_would_strand_conversations_are_refused() {
 
 #[test]
 fn restoring_from_the_store_checks_skill_and_capacity_but_not_status() {
-    use switchboard_domain::routing::{OperatorSpec, Router, RouterConfig, RoutingError, Whereabouts};
+    use switchboard_domain::routing::{
+        OperatorSpec, Router, RouterConfig, RoutingError, Whereabouts,
+    };
     let now = jiff::Timestamp::from_second(1_800_000_000).unwrap();
     let mut r = Router::new(RouterConfig::default());
     let op = switchboard_domain::ids::OperatorId(1);

@@ -174,8 +174,12 @@ impl DeadlineWorker {
     ) -> Result<(Ticket, Vec<TicketEvent>), StoreError> {
         for _ in 0..3 {
             let t = self.store.ticket(id).await?;
-            let outcome = match t.apply(&Action::Escalate, &Actor::System, &self.rules.deadlines, now)
-            {
+            let outcome = match t.apply(
+                &Action::Escalate,
+                &Actor::System,
+                &self.rules.deadlines,
+                now,
+            ) {
                 Ok(o) => o,
                 Err(TransitionError::Unchanged | TransitionError::Illegal { .. }) => {
                     return Ok((t, Vec::new()));
@@ -188,7 +192,12 @@ impl DeadlineWorker {
             let crossings: Vec<TicketEvent> = outcome
                 .events
                 .iter()
-                .filter(|e| matches!(e, TicketEvent::SlaAtRisk { .. } | TicketEvent::SlaBreached { .. }))
+                .filter(|e| {
+                    matches!(
+                        e,
+                        TicketEvent::SlaAtRisk { .. } | TicketEvent::SlaBreached { .. }
+                    )
+                })
                 .cloned()
                 .collect();
             let (alerts, emails) = self.alerts_for(&outcome.ticket, &crossings).await?;
@@ -229,7 +238,8 @@ impl DeadlineWorker {
         let notify: Vec<&TicketEvent> = crossings
             .iter()
             .filter(|e| match e {
-                TicketEvent::SlaAtRisk { actions, .. } | TicketEvent::SlaBreached { actions, .. } => {
+                TicketEvent::SlaAtRisk { actions, .. }
+                | TicketEvent::SlaBreached { actions, .. } => {
                     actions.contains(&EscalationAction::NotifySupervisors)
                 }
                 _ => false,
@@ -252,7 +262,9 @@ impl DeadlineWorker {
             for e in &notify {
                 alerts.push((s.id, (*e).clone()));
                 if let Some(to) = &s.email {
-                    emails.extend(notification::sla_alert_mail(to, t.number, &t.subject, e, &tz));
+                    emails.extend(notification::sla_alert_mail(
+                        to, t.number, &t.subject, e, &tz,
+                    ));
                 }
             }
         }

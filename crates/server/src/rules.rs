@@ -33,7 +33,8 @@ pub struct Rules {
 fn read(path: Option<&Path>, demo: &'static str, what: &str) -> anyhow::Result<(String, String)> {
     match path {
         Some(p) => Ok((
-            std::fs::read_to_string(p).with_context(|| format!("reading {what} {}", p.display()))?,
+            std::fs::read_to_string(p)
+                .with_context(|| format!("reading {what} {}", p.display()))?,
             format!("{what} {}", p.display()),
         )),
         None => Ok((demo.to_owned(), format!("built-in demo {what}"))),

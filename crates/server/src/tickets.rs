@@ -140,7 +140,7 @@ impl AppState {
             )
             .map(|mut n| {
                 if let Some(from) = off_hours {
-                    n.body.push_str("\n");
+                    n.body.push('\n');
                     n.body
                         .push_str(&notification::off_hours_note(who.locale, from, &tz));
                 }

@@ -149,8 +149,9 @@ pub enum Notice {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         message: Option<ChatMessage>,
     },
-    /// A ticket was created or changed (status, assignee, topic…).
-    Ticket { ticket: Ticket },
+    /// A ticket was created or changed (status, assignee, topic…). Boxed:
+    /// a ticket with its SLA clock is several times larger than the other notices.
+    Ticket { ticket: Box<Ticket> },
     /// An operator set their status.
     Presence {
         operator: OperatorId,

@@ -421,7 +421,9 @@ pub(crate) fn staff_alert(r: &impl Columns) -> Result<crate::StaffAlert> {
 }
 
 /// The SLA clock as stored (JSON), or NULL.
-pub(crate) fn sla_json(t: &Option<switchboard_domain::deadline::TicketSla>) -> Result<Option<String>> {
+pub(crate) fn sla_json(
+    t: &Option<switchboard_domain::deadline::TicketSla>,
+) -> Result<Option<String>> {
     t.as_ref().map(to_json).transpose()
 }
 

@@ -23,9 +23,7 @@ use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 use switchboard_domain::chat::StepUp;
 use switchboard_domain::customer::{Customer, Order};
-use switchboard_domain::ids::{
-    ContentHash, CustomerId, EmailAddress, Login, OperatorId, TicketId,
-};
+use switchboard_domain::ids::{ContentHash, CustomerId, EmailAddress, Login, OperatorId, TicketId};
 use switchboard_domain::intake::NewTicket;
 use switchboard_domain::notification::Notification;
 use switchboard_domain::ticket::{Actor, Priority, Status, Ticket, TicketEvent};
@@ -220,10 +218,16 @@ pub struct TicketFilter {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SlaFilter {
     /// At risk, not yet breached.
-    AtRisk { now: Timestamp },
-    Breached { now: Timestamp },
+    AtRisk {
+        now: Timestamp,
+    },
+    Breached {
+        now: Timestamp,
+    },
     /// At risk or breached.
-    Attention { now: Timestamp },
+    Attention {
+        now: Timestamp,
+    },
 }
 
 /// A notification for a member of staff (a deadline at risk or breached).

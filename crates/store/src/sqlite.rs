@@ -36,11 +36,7 @@ const MIGRATIONS: &[EmbeddedMigration] = &[
         "chat",
         include_str!("../migrations/sqlite/0002_chat.sql"),
     ),
-    (
-        3,
-        "sla",
-        include_str!("../migrations/sqlite/0003_sla.sql"),
-    ),
+    (3, "sla", include_str!("../migrations/sqlite/0003_sla.sql")),
     (4, "kb", include_str!("../migrations/sqlite/0004_kb.sql")),
 ];
 

@@ -244,8 +244,15 @@ fn observe(
     out: &mut Vec<Routed>,
 ) -> Result<(), ()> {
     match notice {
-        Notice::Presence { operator, status: s } => {
-            out.extend(router.set_status(*operator, status(*s), now).map_err(|_| ())?);
+        Notice::Presence {
+            operator,
+            status: s,
+        } => {
+            out.extend(
+                router
+                    .set_status(*operator, status(*s), now)
+                    .map_err(|_| ())?,
+            );
         }
         Notice::Message {
             ticket,
@@ -287,9 +294,17 @@ fn follow_ticket(
         return Ok(());
     }
     match (t.assignee, here) {
-        (None, None) => out.extend(router.enqueue(t.id, &skill, t.priority, now).map_err(|_| ())?),
-        (None, Some(Whereabouts::Waiting { skill: s, class, .. }))
-            if s == skill && class == t.priority => {}
+        (None, None) => out.extend(
+            router
+                .enqueue(t.id, &skill, t.priority, now)
+                .map_err(|_| ())?,
+        ),
+        (
+            None,
+            Some(Whereabouts::Waiting {
+                skill: s, class, ..
+            }),
+        ) if s == skill && class == t.priority => {}
         (None, Some(_)) => out.extend(
             router
                 .transfer_to_queue(t.id, &skill, t.priority, now)

@@ -78,7 +78,10 @@ async fn owned_ticket(
 
 async fn full_view(state: &AppState, ticket: &Ticket) -> Result<CustomerTicketView, ApiError> {
     let messages = state.dialogue(ticket, false).await?;
-    Ok(CustomerTicketView::new(&state.catalog, ticket, Some(&messages)).with_reply_due(&state.rules, ticket))
+    Ok(
+        CustomerTicketView::new(&state.catalog, ticket, Some(&messages))
+            .with_reply_due(&state.rules, ticket),
+    )
 }
 
 /// My profile and orders, as support sees them.
@@ -148,7 +151,9 @@ pub async fn list(
     Ok(Json(
         tickets
             .iter()
-            .map(|t| CustomerTicketView::new(&state.catalog, t, None).with_reply_due(&state.rules, t))
+            .map(|t| {
+                CustomerTicketView::new(&state.catalog, t, None).with_reply_due(&state.rules, t)
+            })
             .collect(),
     ))
 }

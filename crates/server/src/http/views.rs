@@ -315,7 +315,12 @@ impl SlaView {
 
 impl StaffTicketView {
     /// Adds the SLA as of `now`.
-    pub fn with_sla(mut self, rules: &crate::rules::Rules, t: &Ticket, now: jiff::Timestamp) -> Self {
+    pub fn with_sla(
+        mut self,
+        rules: &crate::rules::Rules,
+        t: &Ticket,
+        now: jiff::Timestamp,
+    ) -> Self {
         self.sla = SlaView::of(rules, t, now);
         self
     }

@@ -73,7 +73,14 @@ async fn form_deadlines_follow_the_demo_policies() {
     let monday = msk(2026, 11, 2, 15, 0);
 
     // Standard: 24 hours, at risk at 80%.
-    let std = open_at(&app, &staff, "buyer-1002", delivery_form_of("MP-10005"), monday).await;
+    let std = open_at(
+        &app,
+        &staff,
+        "buyer-1002",
+        delivery_form_of("MP-10005"),
+        monday,
+    )
+    .await;
     assert_eq!(std["sla"]["policy"], "standard");
     assert_eq!(std["sla"]["state"], "ok");
     assert_eq!(std["priority"], "normal");
@@ -95,7 +102,14 @@ async fn form_deadlines_follow_the_demo_policies() {
     assert_eq!(next(&u).2, monday + SignedDuration::from_hours(2));
 
     // A hijacked account is urgent whatever the customer chose.
-    let s = open_at(&app, &staff, "buyer-1001", form("marketplace", "security", None), monday).await;
+    let s = open_at(
+        &app,
+        &staff,
+        "buyer-1001",
+        form("marketplace", "security", None),
+        monday,
+    )
+    .await;
     assert_eq!(s["priority"], "urgent");
     assert_eq!(s["priority_rule"], "urgent_topic");
 
@@ -174,7 +188,10 @@ async fn priority_rules_for_premium_sellers_and_travellers() {
     // A hotel booking puts the traveller in the priority queue.
     let hotel = app.get("/api/v1/customers/traveller-4001", &staff).await;
     let hotel: Value = hotel.json().await.unwrap();
-    let reference = hotel["bookings"][0]["reference"].as_str().unwrap().to_owned();
+    let reference = hotel["bookings"][0]["reference"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let t = open_at(
         &app,
         &staff,
@@ -239,7 +256,8 @@ async fn at_risk_and_breach_fire_through_the_worker_with_alerts_and_actions() {
     assert_eq!(app.deadlines.tracked().await.unwrap(), 1);
 
     // 80% of 24 hours: at risk.
-    app.clock.set(start + SignedDuration::from_mins(19 * 60 + 12));
+    app.clock
+        .set(start + SignedDuration::from_mins(19 * 60 + 12));
     let raised = app.deadlines.run_once().await.unwrap();
     assert_eq!(raised.len(), 1, "{raised:?}");
     let risky = app.get("/api/v1/tickets?sla=at_risk", &boss).await;

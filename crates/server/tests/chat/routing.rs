@@ -6,8 +6,8 @@
 //! operator's first message meets it.
 
 use jiff::Timestamp;
-use switchboard_server::clock::Clock;
 use serde_json::{Value, json};
+use switchboard_server::clock::Clock;
 
 use crate::support::*;
 
@@ -64,18 +64,33 @@ async fn skill_and_capacity_hold_and_away_returns_the_conversation() {
     solo.expect("presence").await;
 
     let mut a = app.customer("buyer-1001").await;
-    let first = open_chat(&mut a, "marketplace", "delivery", Some("MP-10001"), "Где заказ?").await;
+    let first = open_chat(
+        &mut a,
+        "marketplace",
+        "delivery",
+        Some("MP-10001"),
+        "Где заказ?",
+    )
+    .await;
     let got = solo.expect("assigned").await;
     assert_eq!(got["conversation"], first);
     // Capacity 1: the second conversation waits.
     let mut b = app.customer("buyer-1002").await;
-    let second = open_chat(&mut b, "marketplace", "delivery", Some("MP-10005"), "Курьер не звонит").await;
+    let second = open_chat(
+        &mut b,
+        "marketplace",
+        "delivery",
+        Some("MP-10005"),
+        "Курьер не звонит",
+    )
+    .await;
     let staff = app.login("supervisor").await;
     app.chat.route_once().await.unwrap();
     assert_eq!(ticket(&app, &staff, &second).await["status"], "queued");
 
     // Away: the customer who waits for solo goes back to the queue.
-    solo.send(json!({"type": "presence", "status": "away"})).await;
+    solo.send(json!({"type": "presence", "status": "away"}))
+        .await;
     solo.until(|v| v["type"] == "unassigned" && v["conversation"] == first)
         .await;
     a.until(|v| v["type"] == "conversation" && v["status"] == "queued")
@@ -95,7 +110,14 @@ async fn chat_deadlines_start_at_the_hand_over_and_premium_sellers_wait_less() {
     let staff = app.login("supervisor").await;
     let mut op = app.console("operator").await;
     let mut c = app.customer("buyer-1001").await;
-    let number = open_chat(&mut c, "marketplace", "delivery", Some("MP-10001"), "Где заказ?").await;
+    let number = open_chat(
+        &mut c,
+        "marketplace",
+        "delivery",
+        Some("MP-10001"),
+        "Где заказ?",
+    )
+    .await;
     op.expect("assigned").await;
     let t = ticket(&app, &staff, &number).await;
     assert_eq!(t["sla"]["policy"], "chat", "{t}");
@@ -134,11 +156,21 @@ async fn off_hours_the_bot_says_when_a_person_will_reply() {
     let saturday: Timestamp = "2026-11-07T17:00:00Z".parse().unwrap();
     app.clock.set(saturday);
     let mut c = app.customer("buyer-1001").await;
-    open_chat(&mut c, "marketplace", "delivery", Some("MP-10001"), "Где заказ?").await;
+    open_chat(
+        &mut c,
+        "marketplace",
+        "delivery",
+        Some("MP-10001"),
+        "Где заказ?",
+    )
+    .await;
     let says = |v: &Value| {
         v["type"] == "message"
             && v["author"] == "bot"
-            && v["body"].as_str().unwrap_or("").contains("09.11.2026 09:00")
+            && v["body"]
+                .as_str()
+                .unwrap_or("")
+                .contains("09.11.2026 09:00")
     };
     let note = match c.log.iter().find(|v| says(v)) {
         Some(v) => v.clone(),

@@ -42,7 +42,28 @@ impl Drop for Node {
 }
 
 pub async fn node(store: Arc<dyn Store>, tune: impl FnOnce(&mut Config)) -> Node {
-    node_with_clock(store, Arc::new(ManualClock::new(SystemClock.now())), tune).await
+    node_with_clock(store, Arc::new(ManualClock::new(office_hours())), tune).await
+}
+
+/// Noon of a working day of the demo's Moscow office (today's, or the next
+/// one's): every demo line is open, so no off-hours note joins the bot's
+/// messages (tests about off hours set their own time).
+pub fn office_hours() -> Timestamp {
+    let calendars = switchboard_domain::calendar::Calendars::from_toml(
+        switchboard_server::rules::DEMO_CALENDARS,
+    )
+    .expect("demo calendars");
+    let office = calendars.get("moscow_office").expect("moscow_office");
+    let midnight = SystemClock
+        .now()
+        .in_tz("Europe/Moscow")
+        .expect("zone")
+        .date()
+        .at(0, 0, 0, 0)
+        .in_tz("Europe/Moscow")
+        .expect("zone")
+        .timestamp();
+    office.next_working_start(midnight).expect("a working day") + SignedDuration::from_hours(3)
 }
 
 pub async fn node_with_clock(

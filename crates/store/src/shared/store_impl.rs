@@ -260,7 +260,7 @@ macro_rules! impl_store {
                     insert_events(&mut tx, stored.id, actor, &[created], at).await?;
                     insert_notifications(&mut tx, Some(stored.id), &notify(&stored), at).await?;
                     let notices = vec![
-                        Notice::Ticket { ticket: stored.clone() },
+                        Notice::Ticket { ticket: Box::new(stored.clone()) },
                         message_notice(stored.customer_id.clone(), stored.assignee, stored.channel, &m),
                     ];
                     self.announce_in_tx(&mut tx, &notices).await?;
@@ -483,7 +483,7 @@ macro_rules! impl_store {
                     };
                     insert_events(&mut tx, stored.id, &first.author, &[created], at).await?;
                     let notices = vec![
-                        Notice::Ticket { ticket: stored.clone() },
+                        Notice::Ticket { ticket: Box::new(stored.clone()) },
                         message_notice(stored.customer_id.clone(), stored.assignee, stored.channel, &m),
                     ];
                     self.announce_in_tx(&mut tx, &notices).await?;
@@ -1173,7 +1173,7 @@ macro_rules! impl_store {
                     insert_events(&mut tx, stored.id, actor, &all, at).await?;
                     insert_notifications(&mut tx, Some(stored.id), &notify(&stored), at).await?;
                     let notices = vec![
-                        Notice::Ticket { ticket: stored.clone() },
+                        Notice::Ticket { ticket: Box::new(stored.clone()) },
                         message_notice(stored.customer_id.clone(), stored.assignee, stored.channel, &m),
                     ];
                     self.announce_in_tx(&mut tx, &notices).await?;
@@ -1210,7 +1210,7 @@ macro_rules! impl_store {
                     all.extend_from_slice(events);
                     insert_events(&mut tx, stored.id, &first.author, &all, at).await?;
                     let notices = vec![
-                        Notice::Ticket { ticket: stored.clone() },
+                        Notice::Ticket { ticket: Box::new(stored.clone()) },
                         message_notice(stored.customer_id.clone(), stored.assignee, stored.channel, &m),
                     ];
                     self.announce_in_tx(&mut tx, &notices).await?;

@@ -131,7 +131,7 @@ macro_rules! write_steps {
             };
             let stored = codec::ticket(&row)?;
             let at = stored.updated_at;
-            let mut notices = vec![Notice::Ticket { ticket: stored.clone() }];
+            let mut notices = vec![Notice::Ticket { ticket: Box::new(stored.clone()) }];
             if let Some(message) = &change.message {
                 let m = insert_message(conn, stored.id, message, None, at).await?;
                 notices.push(message_notice(

@@ -68,7 +68,11 @@ async fn an_escalation_stores_alerts_and_staff_mail_with_the_change() {
     change.events = vec![breached(3_600_000)];
     let mail = notification("boss@example.org", "SLA breached");
     let saved = store
-        .save_escalation(&change, &[(boss.id, breached(3_600_000))], &[mail.clone()])
+        .save_escalation(
+            &change,
+            &[(boss.id, breached(3_600_000))],
+            std::slice::from_ref(&mail),
+        )
         .await
         .expect("escalate");
     assert_eq!(saved.version, t.version + 1);
@@ -106,8 +110,14 @@ async fn an_escalation_stores_alerts_and_staff_mail_with_the_change() {
     let again = store
         .save_escalation(&change, &[(boss.id, breached(3_600_000))], &[mail])
         .await;
-    assert!(matches!(again, Err(switchboard_store::StoreError::Conflict(_))));
-    assert_eq!(store.staff_alerts(boss.id, 10).await.expect("alerts").len(), 1);
+    assert!(matches!(
+        again,
+        Err(switchboard_store::StoreError::Conflict(_))
+    ));
+    assert_eq!(
+        store.staff_alerts(boss.id, 10).await.expect("alerts").len(),
+        1
+    );
 }
 
 #[tokio::test]
