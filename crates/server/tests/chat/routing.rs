@@ -178,3 +178,57 @@ async fn off_hours_the_bot_says_when_a_person_will_reply() {
     };
     assert!(note["body"].as_str().unwrap().contains("Europe/Moscow"));
 }
+
+#[tokio::test]
+async fn transfers_and_supervisor_reassignment_go_through_the_router() {
+    let app = single().await;
+    let boss = app.login("supervisor").await;
+    let mut op = app.console("operator").await;
+    let mut c = app.customer("buyer-1001").await;
+    let number = open_chat(
+        &mut c,
+        "marketplace",
+        "delivery",
+        Some("MP-10001"),
+        "Где заказ?",
+    )
+    .await;
+    op.expect("assigned").await;
+
+    // A transfer to the sellers' queue: the seller operator, online, takes it.
+    let mut seller_op = app.console("seller-op").await;
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/tickets/{number}/transfer"),
+            &boss,
+            json!({"line": "sellers", "topic": "orders_shipments"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    op.until(|v| v["type"] == "unassigned" && v["conversation"] == number)
+        .await;
+    let got = seller_op
+        .until(|v| v["type"] == "assigned" && v["conversation"] == number)
+        .await;
+    assert_eq!(got["conversation"], number);
+
+    // The supervisor puts it back in the queue: with nobody else holding the
+    // skill online, the router gives it to the seller operator again.
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/tickets/{number}/assign"),
+            &boss,
+            json!({"operator_id": null}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    seller_op
+        .until(|v| v["type"] == "unassigned" && v["conversation"] == number)
+        .await;
+    seller_op
+        .until(|v| v["type"] == "assigned" && v["conversation"] == number)
+        .await;
+    app.chat.route_once().await.unwrap();
+    let t = ticket(&app, &boss, &number).await;
+    assert_eq!(t["status"], "assigned");
+}
