@@ -242,6 +242,12 @@ pub struct StaffRequest {
     pub skills: Vec<String>,
     #[serde(default = "default_capacity")]
     pub capacity: u32,
+    /// Where SLA alerts are e-mailed (supervisors).
+    #[serde(default)]
+    pub email: Option<String>,
+    /// A shift calendar from `calendars.toml`; absent: always on shift.
+    #[serde(default)]
+    pub calendar: Option<String>,
 }
 
 fn default_capacity() -> u32 {
@@ -304,6 +310,36 @@ pub async fn create_staff(
             "Capacity is 1 to 50",
         );
     }
+    let email = match req
+        .email
+        .as_deref()
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+    {
+        None => None,
+        Some(e) => match switchboard_domain::ids::EmailAddress::parse(e) {
+            Ok(e) => Some(e),
+            Err(_) => {
+                push(
+                    &mut errors,
+                    "email",
+                    "Неверный адрес почты",
+                    "Not an e-mail address",
+                );
+                None
+            }
+        },
+    };
+    if let Some(c) = req.calendar.as_deref()
+        && state.rules.calendars.get(c).is_none()
+    {
+        errors.push(FieldError::new(
+            "calendar",
+            "unknown_calendar",
+            &format!("Неизвестный календарь «{c}»"),
+            &format!("Unknown calendar {c:?}"),
+        ));
+    }
     let (Some(login), Some(role), true) = (login, role, errors.is_empty()) else {
         return Err(ApiError::Validation(errors));
     };
@@ -322,6 +358,17 @@ pub async fn create_staff(
             password_hash,
         })
         .await?;
+    let created = if email.is_some() || req.calendar.is_some() {
+        state
+            .store
+            .set_operator_profile(created.id, email.as_ref(), req.calendar.as_deref())
+            .await?;
+        state.store.operator(created.id).await?
+    } else {
+        created
+    };
+    // Routers learn of new staff when they rebuild (their presence notice
+    // finds them unknown); nothing to announce here.
     tracing::info!(by = %staff.0.id, created = %created.id, "staff account created");
     Ok((StatusCode::CREATED, Json(OperatorView::from(&created))))
 }

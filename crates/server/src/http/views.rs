@@ -492,6 +492,10 @@ pub struct OperatorView {
     pub skills: Vec<String>,
     pub capacity: u32,
     pub active: bool,
+    /// Where SLA alerts are e-mailed.
+    pub email: Option<String>,
+    /// The shift calendar (absent: always on shift).
+    pub calendar: Option<String>,
 }
 
 impl From<&Operator> for OperatorView {
@@ -504,6 +508,8 @@ impl From<&Operator> for OperatorView {
             skills: o.skills.clone(),
             capacity: o.capacity,
             active: o.active,
+            email: o.email.as_ref().map(|e| e.as_str().to_owned()),
+            calendar: o.calendar.clone(),
         }
     }
 }

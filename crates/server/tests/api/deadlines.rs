@@ -361,3 +361,36 @@ async fn off_hours_form_tickets_say_when_a_person_replies() {
         "the confirmation names Monday 09:00: {body}"
     );
 }
+
+#[tokio::test]
+async fn staff_have_a_shift_calendar_and_an_alert_address() {
+    let app = TestApp::spawn().await;
+    let admin = app.login("admin").await;
+    let r = app
+        .post(
+            "/api/v1/staff",
+            &admin,
+            json!({"login": "night-boss", "name": "Ночной старший", "role": "supervisor",
+                   "password": "night-boss-pass", "email": "night@demo.example",
+                   "calendar": "moscow_office"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["email"], "night@demo.example");
+    assert_eq!(v["calendar"], "moscow_office");
+    let r = app
+        .post(
+            "/api/v1/staff",
+            &admin,
+            json!({"login": "lost-op", "name": "Без календаря", "role": "operator",
+                   "password": "lost-op-pass", "calendar": "mars_base"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // The demo's office-hours operator has her calendar from profile.toml.
+    let all = app.get("/api/v1/staff", &admin).await;
+    let all: Vec<Value> = all.json().await.unwrap();
+    let partners = all.iter().find(|o| o["login"] == "partners-op").unwrap();
+    assert_eq!(partners["calendar"], "moscow_office");
+}
