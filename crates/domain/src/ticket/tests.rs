@@ -333,3 +333,77 @@ fn escalations_fire_once_with_their_actions() {
     )));
     assert_eq!(breached.ticket.priority, Priority::High);
 }
+
+#[test]
+fn a_merge_closes_the_ticket_and_unmerging_restores_its_status() {
+    let t = ticket(Queued);
+    let target = TicketNumber::from_id(TicketId(8));
+    let merged = t
+        .apply(&Action::MergeInto { target }, &OP, &rules(), at(1))
+        .unwrap();
+    assert_eq!(merged.ticket.status, Closed);
+    assert!(merged.events.contains(&TicketEvent::Merged {
+        source: t.number,
+        target
+    }));
+    // Not into itself, and not twice.
+    assert!(matches!(
+        t.apply(
+            &Action::MergeInto { target: t.number },
+            &OP,
+            &rules(),
+            at(1)
+        ),
+        Err(TransitionError::Illegal { .. })
+    ));
+    assert!(matches!(
+        merged
+            .ticket
+            .apply(&Action::MergeInto { target }, &OP, &rules(), at(2)),
+        Err(TransitionError::Illegal { .. })
+    ));
+    let back = merged
+        .ticket
+        .apply(
+            &Action::Unmerge {
+                target,
+                status: Queued,
+            },
+            &OP,
+            &rules(),
+            at(2),
+        )
+        .unwrap();
+    assert_eq!(back.ticket.status, Queued);
+    assert!(back.events.contains(&TicketEvent::Unmerged {
+        source: t.number,
+        target
+    }));
+    // Only a closed ticket can be unmerged, and never back to closed.
+    assert!(
+        t.apply(
+            &Action::Unmerge {
+                target,
+                status: Queued
+            },
+            &OP,
+            &rules(),
+            at(2)
+        )
+        .is_err()
+    );
+    assert!(
+        merged
+            .ticket
+            .apply(
+                &Action::Unmerge {
+                    target,
+                    status: Closed
+                },
+                &OP,
+                &rules(),
+                at(2)
+            )
+            .is_err()
+    );
+}
