@@ -23,6 +23,26 @@ impl Default for AttachmentPolicy {
     }
 }
 
+/// A stored file as messages refer to it; the bytes live under their hash.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct AttachmentMeta {
+    pub hash: ContentHash,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: u64,
+}
+
+impl From<&CheckedFile> for AttachmentMeta {
+    fn from(c: &CheckedFile) -> Self {
+        AttachmentMeta {
+            hash: c.hash.clone(),
+            file_name: c.file_name.clone(),
+            content_type: c.content_type.to_owned(),
+            size: c.size as u64,
+        }
+    }
+}
+
 /// A file that passed the checks, ready to be stored under its hash.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckedFile {

@@ -412,25 +412,3 @@ impl Iterator for WorkingIntervals<'_> {
         }
     }
 }
-
-/// The legacy whole-day calendar of [`crate::sla`] as a business calendar:
-/// each working weekday is open 00:00–24:00, holidays closed.
-impl TryFrom<&crate::sla::BusinessCalendar> for Calendar {
-    type Error = CalendarError;
-
-    fn try_from(b: &crate::sla::BusinessCalendar) -> Result<Self, CalendarError> {
-        let week = std::array::from_fn(|i| {
-            if b.working_days.iter().any(|w| weekday_index(*w) == i) {
-                DaySchedule::whole_day()
-            } else {
-                DaySchedule::closed()
-            }
-        });
-        let overrides = b
-            .holidays
-            .iter()
-            .map(|d| (*d, DaySchedule::closed()))
-            .collect();
-        Calendar::new("legacy", b.time_zone.clone(), week, overrides)
-    }
-}

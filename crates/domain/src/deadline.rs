@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::{Calendar, Calendars};
 use crate::catalog::SlaClass;
-use crate::ticket::{Channel, Priority, Status, TicketKind};
+use crate::vocab::{Channel, Priority, Status, TicketKind};
 
 pub use clock::{Clock, Deadline, Escalation, Level, SlaState, TicketSla};
 

@@ -202,6 +202,12 @@ impl fmt::Display for OperatorId {
     }
 }
 
+/// Database id of a contact: someone known only by an address on a channel
+/// (an e-mail sender, a Telegram or VK user, a caller) until linked to an account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ContactId(pub i64);
+
 /// The number a customer quotes: `SB-000123`. It is derived from the ticket id,
 /// so it is unique and never reused; `123` and `sb-123` are accepted on input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -2,17 +2,18 @@
 //!
 //! [`open_ticket`] checks every field against the catalog and the customer's
 //! own orders and collects *all* problems at once, so the form can show them
-//! next to their fields. It also decides the initial priority (SPEC §4) and the
-//! reply deadline (SPEC §5). It writes nothing: the store persists the result.
+//! next to their fields. It writes nothing and decides no priority or
+//! deadline: the priority rules ([`crate::priority`]) and the SLA clock
+//! ([`crate::ticket::DeadlineRules::start_new`]) do that for every channel.
 
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 
 use crate::catalog::{Catalog, Topic};
-use crate::customer::{BookingKind, Customer, CustomerKind, Order, TravelPackage};
+use crate::customer::{Customer, Order};
 use crate::i18n::Text;
 use crate::ids::OrderNumber;
-use crate::sla::SlaPolicy;
-use crate::ticket::{Channel, Priority, ProblemChoice, ReplyChannel, Status, TicketKind};
+use crate::ticket::Origin;
+use crate::vocab::{Channel, Priority, ProblemChoice, ReplyChannel, Requester, Status, TicketKind};
 
 /// The problem code that means "none of the listed ones; see my words".
 pub const OTHER_PROBLEM: &str = "other";
@@ -54,9 +55,11 @@ pub struct TicketForm {
 /// A validated ticket ready to be stored, with its first message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewTicket {
-    pub customer_id: crate::ids::CustomerId,
+    pub requester: Requester,
     pub kind: TicketKind,
     pub channel: Channel,
+    /// Where the conversation runs outside (e-mail thread, messenger chat).
+    pub origin: Option<Origin>,
     pub line: String,
     pub topic: String,
     pub problem: ProblemChoice,
@@ -79,7 +82,6 @@ pub struct NewTicket {
 /// Checks a form submission. On success the ticket is queued for a person.
 pub fn open_ticket(
     catalog: &Catalog,
-    sla: &SlaPolicy,
     customer: &Customer,
     orders: &[Order],
     form: &TicketForm,
@@ -165,21 +167,21 @@ pub fn open_ticket(
         return Err(errors);
     }
 
-    let priority = initial_priority(topic, customer, form.urgent, now);
     let subject = subject_for(topic, &problem);
     Ok(NewTicket {
-        customer_id: customer.id.clone(),
+        requester: Requester::Customer(customer.id.clone()),
         kind: TicketKind::Request,
         channel: Channel::Form,
+        origin: None,
         line: line.code.clone(),
         topic: topic.code.clone(),
         problem,
         order_number,
         subject,
         status: Status::Queued,
-        priority,
+        priority: Priority::Normal,
         reply_channel,
-        due_at: Some(sla.reply_due(TicketKind::Request, topic.sla, priority, now)),
+        due_at: None,
         at_risk_at: None,
         priority_rule: None,
         sla: None,
@@ -369,46 +371,6 @@ pub fn subject_for(topic: &Topic, problem: &ProblemChoice) -> String {
         s = s.chars().take(MAX_SUBJECT_CHARS).collect();
     }
     s
-}
-
-/// The demo profile's priority rules (SPEC §4), used until configurable rules land:
-/// urgent when the topic is always urgent or the customer chose urgent where allowed;
-/// high for premium sellers and for travellers who qualify for the priority queue.
-pub fn initial_priority(
-    topic: &Topic,
-    customer: &Customer,
-    urgent_requested: bool,
-    now: Timestamp,
-) -> Priority {
-    if topic.always_urgent || (urgent_requested && topic.urgent_allowed) {
-        return Priority::Urgent;
-    }
-    if customer.kind == CustomerKind::Seller && customer.flags.premium_seller {
-        return Priority::High;
-    }
-    if customer.kind == CustomerKind::Traveller && travel_priority(customer, now) {
-        return Priority::High;
-    }
-    Priority::Normal
-}
-
-/// SPEC §4: hotel bookings, corporate clients, paid "Priority" or "All inclusive"
-/// packages and trips starting within 24 hours go to the travel priority queue.
-pub fn travel_priority(customer: &Customer, now: Timestamp) -> bool {
-    if customer.flags.corporate {
-        return true;
-    }
-    let soon = now + SignedDuration::from_hours(24);
-    customer.bookings.iter().any(|b| {
-        let upcoming = b.starts_at >= now;
-        upcoming
-            && (b.kind == BookingKind::Hotel
-                || matches!(
-                    b.package,
-                    Some(TravelPackage::Priority | TravelPackage::AllInclusive)
-                )
-                || b.starts_at <= soon)
-    })
 }
 
 #[cfg(test)]

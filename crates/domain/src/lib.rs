@@ -11,7 +11,8 @@
 pub mod attachment;
 pub mod calendar;
 pub mod catalog;
-pub mod chat;
+pub mod conversation;
+pub mod bot;
 pub mod customer;
 pub mod deadline;
 pub mod i18n;
@@ -22,8 +23,8 @@ pub mod notification;
 pub mod priority;
 pub mod profile;
 pub mod routing;
-pub mod sla;
 pub mod ticket;
 pub mod timers;
+pub mod vocab;
 
 pub use jiff::Timestamp;

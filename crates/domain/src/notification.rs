@@ -1,27 +1,20 @@
-//! What customers are told, and by which channel: ticket confirmations and replies.
+//! What customers are told, and by which route: ticket confirmations,
+//! replies, deadline alerts for staff. Every one is an [`Outbound`].
 //!
-//! Texts follow the customer's language (Russian by default). The recipient is
-//! resolved here from the customer's profile, so a notification is either
-//! complete and deliverable or not produced at all.
+//! Texts follow the customer's language (Russian by default). The route is
+//! resolved here — the conversation's own outside thread when it has one,
+//! else the channel the customer chose and the address in their profile —
+//! so a message is either complete and deliverable or not produced at all.
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use serde::{Deserialize, Serialize};
 
+use crate::conversation::{Medium, Outbound, OutboundKind, Route};
 use crate::customer::Customer;
 use crate::i18n::Locale;
 use crate::ids::TicketNumber;
-use crate::ticket::ReplyChannel;
-
-/// A message to one customer through one channel.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Notification {
-    pub channel: ReplyChannel,
-    /// E-mail address, E.164 phone number, or the account id for push.
-    pub recipient: String,
-    pub subject: String,
-    pub body: String,
-}
+use crate::ticket::Ticket;
+use crate::vocab::{Channel, ReplyChannel};
 
 fn recipient(customer: &Customer, channel: ReplyChannel) -> Option<String> {
     match channel {
@@ -29,6 +22,34 @@ fn recipient(customer: &Customer, channel: ReplyChannel) -> Option<String> {
         ReplyChannel::Sms => customer.phone.as_ref().map(|p| p.as_str().to_owned()),
         ReplyChannel::Push => Some(customer.id.as_str().to_owned()),
     }
+}
+
+/// The route to the customer through the channel they chose and their profile.
+pub fn profile_route(customer: &Customer, channel: ReplyChannel) -> Option<Route> {
+    Some(Route {
+        medium: Medium::from(channel),
+        recipient: recipient(customer, channel)?,
+        endpoint: None,
+        thread: None,
+    })
+}
+
+/// Where support's answers on `ticket` go: back through the conversation's
+/// outside thread (a mail, a messenger chat), else by the reply channel the
+/// customer chose (form, phone). A web chat has none: the customer reads it live.
+pub fn reply_route(ticket: &Ticket, customer: Option<&Customer>) -> Option<Route> {
+    if let (Some(medium), Some(origin)) = (Medium::of_channel(ticket.channel), &ticket.origin) {
+        return Some(Route {
+            medium,
+            recipient: origin.address.clone(),
+            endpoint: Some(origin.endpoint.clone()),
+            thread: origin.thread.clone(),
+        });
+    }
+    if ticket.channel == Channel::Chat {
+        return None;
+    }
+    profile_route(customer?, ticket.reply_channel)
 }
 
 fn local_time(at: Timestamp, tz: &TimeZone) -> String {
@@ -45,8 +66,8 @@ pub fn ticket_confirmation(
     subject: &str,
     due_at: Option<Timestamp>,
     tz: &TimeZone,
-) -> Option<Notification> {
-    let to = recipient(customer, channel)?;
+) -> Option<Outbound> {
+    let route = profile_route(customer, channel)?;
     let due = due_at.map(|d| local_time(d, tz));
     let (title, body) = match (customer.locale, channel) {
         (Locale::Ru, ReplyChannel::Sms | ReplyChannel::Push) => (
@@ -84,31 +105,34 @@ pub fn ticket_confirmation(
             ),
         ),
     };
-    Some(Notification {
-        channel,
-        recipient: to,
+    Some(Outbound {
+        kind: OutboundKind::Confirmation,
+        route,
         subject: title,
-        body,
+        text: body,
+        attachments: Vec::new(),
+        sensitive: false,
     })
 }
 
-/// Support has answered: e-mail carries the answer; SMS and push point to "My requests".
+/// Support has answered: e-mail and messengers carry the answer; SMS and push
+/// point to "My requests".
 pub fn reply_notice(
-    customer: &Customer,
-    channel: ReplyChannel,
+    route: Route,
+    locale: Locale,
     number: TicketNumber,
     subject: &str,
     reply: &str,
-) -> Option<Notification> {
-    let to = recipient(customer, channel)?;
-    let (title, body) = match (customer.locale, channel) {
-        (Locale::Ru, ReplyChannel::Email) => (
+) -> Outbound {
+    let (title, body) = match (locale, route.medium) {
+        (_, Medium::Telegram | Medium::Vk) => (format!("{number}"), reply.to_owned()),
+        (Locale::Ru, Medium::Email) => (
             format!("Ответ по обращению {number}: {subject}"),
             format!(
                 "{reply}\n\n—\nОбращение {number}. Ответить можно в разделе «Мои обращения».\nСлужба поддержки"
             ),
         ),
-        (Locale::En, ReplyChannel::Email) => (
+        (Locale::En, Medium::Email) => (
             format!("Reply to request {number}: {subject}"),
             format!(
                 "{reply}\n\n—\nRequest {number}. You can answer under \"My requests\".\nCustomer support"
@@ -123,12 +147,14 @@ pub fn reply_notice(
             format!("Support has replied to request {number}. See \"My requests\"."),
         ),
     };
-    Some(Notification {
-        channel,
-        recipient: to,
+    Outbound {
+        kind: OutboundKind::Reply,
+        route,
         subject: title,
-        body,
-    })
+        text: body,
+        attachments: Vec::new(),
+        sensitive: false,
+    }
 }
 
 /// What a line outside its working hours says at once (SPEC §3.5, issue 4):
@@ -154,7 +180,7 @@ pub fn sla_alert_mail(
     subject: &str,
     event: &crate::ticket::TicketEvent,
     tz: &TimeZone,
-) -> Option<Notification> {
+) -> Option<Outbound> {
     use crate::deadline::TargetKind;
     use crate::ticket::TicketEvent;
     let (what, target, due) = match event {
@@ -168,12 +194,19 @@ pub fn sla_alert_mail(
         TargetKind::Resolution => "решение",
     };
     let due = local_time(*due, tz);
-    Some(Notification {
-        channel: ReplyChannel::Email,
-        recipient: to.as_str().to_owned(),
+    Some(Outbound {
+        kind: OutboundKind::StaffAlert,
+        route: Route {
+            medium: Medium::Email,
+            recipient: to.as_str().to_owned(),
+            endpoint: None,
+            thread: None,
+        },
         subject: format!("SLA {what}: {number} — {target} до {due}"),
-        body: format!(
+        text: format!(
             "Обращение {number} ({subject}): срок «{target}» {what}, срок — {due}.\nОткройте обращение в консоли поддержки."
         ),
+        attachments: Vec::new(),
+        sensitive: false,
     })
 }

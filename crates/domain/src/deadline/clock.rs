@@ -11,7 +11,7 @@ use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
 use super::{AppliedPolicy, EscalationAction, Target, TargetKind};
-use crate::ticket::Status;
+use crate::vocab::Status;
 
 /// One target's clock. Idle (not owed), running, paused, or met.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]

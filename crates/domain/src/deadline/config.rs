@@ -8,7 +8,7 @@ use serde::Deserialize;
 use super::{AppliedPolicy, EscalationAction, Measure, SlaError, SlaFacts, Target};
 use crate::calendar::{Calendar, Calendars, parse_duration};
 use crate::catalog::{Catalog, SlaClass};
-use crate::ticket::{Channel, Priority, Status, TicketKind};
+use crate::vocab::{Channel, Priority, Status, TicketKind};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -19,7 +19,7 @@ use jiff::{SignedDuration, Timestamp};
 use super::OperatorStatus;
 use crate::calendar::Calendar;
 use crate::ids::{OperatorId, TicketId};
-use crate::ticket::Priority;
+use crate::vocab::Priority;
 
 pub(super) type SkillIx = u32;
 pub(super) type OpIx = u32;

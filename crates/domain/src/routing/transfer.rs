@@ -5,7 +5,7 @@ use jiff::Timestamp;
 use super::state::{ARRIVED, Place};
 use super::{Routed, Router, RoutingError};
 use crate::ids::{OperatorId, TicketId};
-use crate::ticket::Priority;
+use crate::vocab::Priority;
 
 impl Router {
     /// Moves a conversation to another queue (and class), keeping its enqueue time.

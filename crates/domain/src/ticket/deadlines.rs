@@ -24,9 +24,7 @@ use jiff::Timestamp;
 
 use super::{Action, Status, Ticket, TicketEvent};
 use crate::catalog::Catalog;
-use crate::deadline::{
-    AppliedPolicy, EscalationAction, Level, SlaFacts, SlaPolicies, TargetKind, TicketSla,
-};
+use crate::deadline::{AppliedPolicy, EscalationAction, Level, SlaFacts, SlaPolicies, TicketSla};
 use crate::intake::NewTicket;
 use crate::priority::raised;
 
@@ -122,24 +120,14 @@ impl DeadlineRules {
         let Some(sla) = t.sla.as_mut() else {
             return;
         };
-        if let Action::ReplyPublic | Action::ChatReplied { .. } = action {
-            let at = match action {
-                Action::ChatReplied { at } => (*at).min(now),
-                _ => now,
-            };
-            sla.agent_replied(&p, at);
+        if let Action::ReplyPublic = action {
+            sla.agent_replied(&p, now);
         }
         if before.status != t.status {
             sla.status_changed(&p, t.status, now);
         }
-        match action {
-            Action::CustomerReply | Action::Reopen => sla.customer_wrote(&p, t.status, now),
-            // Messages are recorded after they are stored, possibly after a
-            // later reply was: a message already answered owes nothing.
-            Action::ChatCustomerWrote { at } if !answered_since(sla, *at) => {
-                sla.customer_wrote(&p, t.status, (*at).min(now))
-            }
-            _ => {}
+        if let Action::CustomerReply | Action::Reopen = action {
+            sla.customer_wrote(&p, t.status, now);
         }
         let next = sla.next_deadline(&p);
         t.due_at = next.map(|d| d.due_at);
@@ -221,11 +209,4 @@ impl DeadlineRules {
             }
         }
     }
-}
-
-/// Whether support answered at or after `at` (first or next response met since).
-fn answered_since(sla: &TicketSla, at: Timestamp) -> bool {
-    [TargetKind::FirstResponse, TargetKind::NextResponse]
-        .iter()
-        .any(|&k| sla.clocks[k as usize].met_at.is_some_and(|m| m >= at))
 }

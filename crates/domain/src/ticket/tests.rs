@@ -1,6 +1,7 @@
 use std::sync::{Arc, LazyLock};
 
 use super::*;
+use crate::ids::CustomerId;
 use crate::calendar::Calendars;
 use crate::catalog::Catalog;
 use crate::deadline::SlaPolicies;
@@ -43,9 +44,10 @@ fn bare(status: Status) -> Ticket {
     Ticket {
         id: TicketId(7),
         number: TicketNumber::from_id(TicketId(7)),
-        customer_id: CustomerId::parse("buyer-1").unwrap(),
+        requester: Requester::Customer(CustomerId::parse("buyer-1").unwrap()),
         kind: TicketKind::Request,
         channel: Channel::Form,
+        origin: None,
         line: "marketplace".into(),
         topic: "delivery".into(),
         problem: ProblemChoice::Listed("late".into()),
@@ -263,39 +265,79 @@ fn the_deadline_starts_at_the_hand_over_of_a_chat_and_follows_chat_messages() {
         queued.ticket.due_at,
         Some(at(1) + SignedDuration::from_mins(10))
     );
-    let replied = queued
+    let held = queued
         .ticket
-        .apply(&Action::ChatReplied { at: at(1) }, &OP, &rules(), at(1))
-        .unwrap();
+        .apply(&Action::Assign(OperatorId(3)), &Actor::System, &rules(), at(1))
+        .unwrap()
+        .ticket;
+    let replied = held.append(&said(OP), &rules(), at(1)).unwrap();
     assert_eq!(replied.ticket.first_response_at, Some(at(1)));
+    assert_eq!(replied.ticket.status, Assigned, "a live chat stays with its operator");
     // The resolution target (24 h) is the only one left.
     assert_eq!(replied.ticket.due_at, Some(at(25)));
-    // A message written before that reply owes nothing…
-    let early = at(1) - SignedDuration::from_secs(1);
-    assert_eq!(
-        replied.ticket.apply(
-            &Action::ChatCustomerWrote { at: early },
-            &customer(),
-            &rules(),
-            at(1)
-        ),
-        Err(TransitionError::Unchanged)
-    );
-    // …a later one owes a next response within 10 minutes.
+    // The customer's next message owes a next response within 10 minutes…
     let later = at(1) + SignedDuration::from_mins(5);
     let owed = replied
         .ticket
-        .apply(
-            &Action::ChatCustomerWrote { at: later },
-            &customer(),
-            &rules(),
-            later,
-        )
+        .append(&said(customer()), &rules(), later)
         .unwrap();
     assert_eq!(
         owed.ticket.due_at,
         Some(later + SignedDuration::from_mins(10))
     );
+    // …and one more before the answer changes nothing at all.
+    let again = owed
+        .ticket
+        .append(&said(customer()), &rules(), later + SignedDuration::from_mins(1))
+        .unwrap();
+    assert_eq!(again.ticket, owed.ticket);
+    assert!(again.events.is_empty());
+}
+
+fn said(author: Actor) -> Append {
+    Append {
+        author,
+        internal: false,
+        supervisor: false,
+    }
+}
+
+#[test]
+fn who_may_write_to_a_conversation() {
+    let mut chat = ticket(Assigned);
+    chat.channel = Channel::Chat;
+    chat.assignee = Some(OperatorId(3));
+    let stranger = Actor::Customer(CustomerId::parse("buyer-2").unwrap());
+    let colleague = Actor::Operator(OperatorId(4));
+    let r = rules();
+    assert_eq!(chat.append(&said(stranger), &r, at(1)).unwrap_err(), AppendRefusal::NotFound);
+    assert_eq!(chat.append(&said(colleague.clone()), &r, at(1)).unwrap_err(), AppendRefusal::NotAssignee);
+    let supervisor = Append { supervisor: true, ..said(colleague.clone()) };
+    assert!(chat.append(&supervisor, &r, at(1)).is_ok());
+    let note = Append { internal: true, ..said(colleague.clone()) };
+    assert!(chat.append(&note, &r, at(1)).is_ok(), "any colleague may leave a note");
+    let mut done = chat.clone();
+    done.status = Resolved;
+    assert_eq!(done.append(&said(customer()), &r, at(1)).unwrap_err(), AppendRefusal::Closed);
+    assert!(done.append(&note, &r, at(1)).is_ok(), "notes until it is closed");
+    done.status = Closed;
+    assert_eq!(done.append(&note, &r, at(1)).unwrap_err(), AppendRefusal::Closed);
+    assert!(done.append(&said(Actor::Bot), &r, at(1)).is_ok());
+
+    // Off live channels an operator answering an unassigned ticket takes it,
+    // and the ball passes to the customer.
+    let form = ticket(Queued);
+    let answered = form.append(&said(colleague.clone()), &r, at(1)).unwrap();
+    assert_eq!(answered.ticket.assignee, Some(OperatorId(4)));
+    assert_eq!(answered.ticket.status, WaitingForCustomer);
+    assert!(answered.events.contains(&TicketEvent::PublicReply));
+    assert_eq!(
+        answered.ticket.append(&said(OP), &r, at(2)).unwrap_err(),
+        AppendRefusal::NotAssignee
+    );
+    let back = answered.ticket.append(&said(customer()), &r, at(2)).unwrap();
+    assert_eq!(back.ticket.status, Assigned);
+    assert!(back.events.contains(&TicketEvent::CustomerMessage));
 }
 
 #[test]

@@ -1,8 +1,9 @@
 use jiff::{SignedDuration, Timestamp};
 
 use super::*;
-use crate::customer::{CustomerFlags, CustomerKind};
-use crate::ids::CustomerId;
+use crate::customer::{CustomerFlags, CustomerKind, Order};
+use crate::i18n::Locale;
+use crate::ids::{CustomerId, OrderNumber, TicketId};
 
 fn at(s: i64) -> Timestamp {
     Timestamp::from_second(1_800_000_000 + s).unwrap()
@@ -44,39 +45,39 @@ fn free_text_needs_a_topic_and_for_purchases_an_order_decision() {
     let mut intake = Intake::default();
     assert_eq!(intake.text_allowed().unwrap_err().code, "topic_required");
     assert_eq!(
-        intake.choose_order(&me, &[], None).unwrap_err().code,
+        intake.choose_order(Some(&me), &[], None).unwrap_err().code,
         "topic_required"
     );
     assert_eq!(
         intake
-            .choose_topic(&c, &me, "bank_retail", "cards")
+            .choose_topic(&c, Some(&me), "bank_retail", "cards")
             .unwrap_err()
             .code,
         "line_not_available"
     );
     assert_eq!(
         intake
-            .choose_topic(&c, &me, "marketplace", "nope")
+            .choose_topic(&c, Some(&me), "marketplace", "nope")
             .unwrap_err()
             .code,
         "unknown_topic"
     );
     assert_eq!(
-        intake.choose_topic(&c, &me, "marketplace", "delivery"),
+        intake.choose_topic(&c, Some(&me), "marketplace", "delivery"),
         Ok(TopicChosen::OrderRequired)
     );
     assert_eq!(intake.text_allowed().unwrap_err().code, "order_required");
     let orders = [order("MP-1", "buyer-1"), order("MP-2", "buyer-2")];
     assert_eq!(
         intake
-            .choose_order(&me, &orders, Some("MP-2"))
+            .choose_order(Some(&me), &orders, Some("MP-2"))
             .unwrap_err()
             .code,
         "not_your_order"
     );
-    intake.choose_order(&me, &orders, Some("mp-1")).unwrap();
+    intake.choose_order(Some(&me), &orders, Some("mp-1")).unwrap();
     assert!(intake.text_allowed().is_ok());
-    let t = open_conversation(&c, &me, &intake, "  Где заказ?\nподробности ", at(0)).unwrap();
+    let t = open_conversation(&c, Requester::Customer(me.id.clone()), Some(&me), Channel::Chat, &intake, "  Где заказ?\nподробности ", at(0)).unwrap();
     assert_eq!(t.channel, Channel::Chat);
     assert_eq!(t.status, Status::WithBot);
     assert_eq!(t.order_number.unwrap().as_str(), "MP-1");
@@ -86,9 +87,9 @@ fn free_text_needs_a_topic_and_for_purchases_an_order_decision() {
 
     let mut not_about_order = Intake::default();
     not_about_order
-        .choose_topic(&c, &me, "marketplace", "delivery")
+        .choose_topic(&c, Some(&me), "marketplace", "delivery")
         .unwrap();
-    not_about_order.choose_order(&me, &orders, None).unwrap();
+    not_about_order.choose_order(Some(&me), &orders, None).unwrap();
     assert!(not_about_order.text_allowed().is_ok());
 }
 
@@ -171,25 +172,4 @@ fn codes_are_six_digits_and_hashed_with_a_key() {
     assert_ne!(h, hash_code(b"k", TicketId(2), "123456"));
     assert!(!h.contains("123456"));
     assert_eq!(mask_phone("+79161234567"), "+7••••••4567");
-}
-
-#[test]
-fn least_loaded_operator_with_the_skill_and_room_wins() {
-    let c = |id: i64, skills: &[&str], capacity, load| Candidate {
-        operator: OperatorId(id),
-        skills: skills.iter().map(|s| s.to_string()).collect(),
-        capacity,
-        load,
-    };
-    let pool = [
-        c(1, &["marketplace"], 5, 3),
-        c(2, &["marketplace"], 2, 2),
-        c(3, &["bank_retail"], 5, 0),
-        c(4, &["marketplace", "delivery"], 5, 1),
-        c(5, &["marketplace"], 6, 1),
-    ];
-    assert_eq!(least_loaded("marketplace", &pool), Some(OperatorId(5)));
-    assert_eq!(least_loaded("bank_retail", &pool), Some(OperatorId(3)));
-    assert_eq!(least_loaded("travel", &pool), None);
-    assert_eq!(least_loaded("marketplace", &pool[1..2]), None);
 }

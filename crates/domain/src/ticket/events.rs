@@ -1,0 +1,148 @@
+//! The audit log's entries: everything that happens to a ticket, as data.
+//! Field changes are derived from the before and after state (see
+//! `diff_events` in the parent), so no transition can forget to log one.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::deadline::{EscalationAction, TargetKind};
+use crate::ids::{ContactId, CustomerId, OperatorId, TicketNumber};
+use crate::vocab::{Channel, Priority, Status};
+
+/// An entry of the append-only audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "type")]
+pub enum TicketEvent {
+    Created {
+        status: Status,
+        priority: Priority,
+        due_at: Option<Timestamp>,
+        /// The priority rule that decided `priority`, if any.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        priority_rule: Option<String>,
+        /// The SLA policy the ticket started under, if its clock started.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sla_policy: Option<String>,
+    },
+    StatusChanged {
+        from: Status,
+        to: Status,
+    },
+    Assigned {
+        from: Option<OperatorId>,
+        to: Option<OperatorId>,
+    },
+    PublicReply,
+    CustomerMessage,
+    InternalNote,
+    TopicChanged {
+        from_line: String,
+        from_topic: String,
+        to_line: String,
+        to_topic: String,
+    },
+    PriorityChanged {
+        from: Priority,
+        to: Priority,
+    },
+    DeadlineChanged {
+        from: Option<Timestamp>,
+        to: Option<Timestamp>,
+    },
+    Reopened,
+    ClaimFiled,
+    /// Chat, bank topics: the one-time SMS code was sent, entered, failed or
+    /// locked out. Never carries the code.
+    StepUp {
+        outcome: crate::bot::StepUpOutcome,
+    },
+    /// An SLA target used its at-risk share (raised once per run of its clock),
+    /// with the escalation actions the policy took.
+    SlaAtRisk {
+        target: TargetKind,
+        due_at: Timestamp,
+        actions: Vec<EscalationAction>,
+    },
+    /// An SLA target was missed.
+    SlaBreached {
+        target: TargetKind,
+        due_at: Timestamp,
+        actions: Vec<EscalationAction>,
+    },
+    /// The SLA clock switched to another policy (priority, topic or kind changed).
+    SlaPolicyChanged {
+        from: Option<String>,
+        to: Option<String>,
+    },
+    // --- message judgement, duplicates and merges (issue 5)
+    /// Card data, codes or passwords were masked in the message stored with
+    /// this event. Names the kinds only, never the values.
+    SensitiveDataMasked {
+        kinds: Vec<String>,
+    },
+    /// Obscene words were masked in the stored message; `original` is the
+    /// message as written with its secrets still masked. Staff-only: the
+    /// audit log is the one place the unmasked wording is kept.
+    ObscenityMasked {
+        original: String,
+    },
+    /// A question support does not handle (`trade_secret`, `fraud`, `dispute`).
+    OutOfScope {
+        category: String,
+    },
+    /// The customer accepted the bot's offer to block their `card` or `account`.
+    BlockRequested {
+        target: String,
+    },
+    /// The customer asked the same question again (through `channel`); it was
+    /// joined to this ticket instead of opening another.
+    DuplicateJoined {
+        channel: Channel,
+    },
+    /// The contact who opened this ticket was linked to a customer account:
+    /// the ticket is the customer's from now on.
+    RequesterLinked {
+        contact: ContactId,
+        customer: CustomerId,
+    },
+    /// `source` was closed as merged into `target` (recorded on both).
+    Merged {
+        source: TicketNumber,
+        target: TicketNumber,
+    },
+    /// The merge of `source` into `target` was undone (recorded on both).
+    Unmerged {
+        source: TicketNumber,
+        target: TicketNumber,
+    },
+}
+
+impl TicketEvent {
+    pub fn code(&self) -> &'static str {
+        match self {
+            TicketEvent::Created { .. } => "created",
+            TicketEvent::StatusChanged { .. } => "status_changed",
+            TicketEvent::Assigned { .. } => "assigned",
+            TicketEvent::PublicReply => "public_reply",
+            TicketEvent::CustomerMessage => "customer_message",
+            TicketEvent::InternalNote => "internal_note",
+            TicketEvent::TopicChanged { .. } => "topic_changed",
+            TicketEvent::PriorityChanged { .. } => "priority_changed",
+            TicketEvent::DeadlineChanged { .. } => "deadline_changed",
+            TicketEvent::Reopened => "reopened",
+            TicketEvent::ClaimFiled => "claim_filed",
+            TicketEvent::StepUp { .. } => "step_up",
+            TicketEvent::SlaAtRisk { .. } => "sla_at_risk",
+            TicketEvent::SlaBreached { .. } => "sla_breached",
+            TicketEvent::SlaPolicyChanged { .. } => "sla_policy_changed",
+            TicketEvent::SensitiveDataMasked { .. } => "sensitive_data_masked",
+            TicketEvent::ObscenityMasked { .. } => "obscenity_masked",
+            TicketEvent::OutOfScope { .. } => "out_of_scope",
+            TicketEvent::BlockRequested { .. } => "block_requested",
+            TicketEvent::DuplicateJoined { .. } => "duplicate_joined",
+            TicketEvent::RequesterLinked { .. } => "requester_linked",
+            TicketEvent::Merged { .. } => "merged",
+            TicketEvent::Unmerged { .. } => "unmerged",
+        }
+    }
+}
