@@ -107,6 +107,5 @@ pub fn open_conversation(
     })
 }
 
-
 #[cfg(test)]
 mod tests;

@@ -9,10 +9,10 @@
 //! and expose these types; they never re-implement a rule.
 
 pub mod attachment;
+pub mod bot;
 pub mod calendar;
 pub mod catalog;
 pub mod conversation;
-pub mod bot;
 pub mod customer;
 pub mod deadline;
 pub mod i18n;

@@ -318,8 +318,7 @@ impl Ticket {
             }
         }
         rules.keep_clock(self, &mut t, action, now, &mut events);
-        let message_only =
-            live && matches!(action, Action::ReplyPublic | Action::CustomerReply);
+        let message_only = live && matches!(action, Action::ReplyPublic | Action::CustomerReply);
         if (message_only || matches!(action, Action::Escalate)) && t == *self {
             return Err(TransitionError::Unchanged);
         }

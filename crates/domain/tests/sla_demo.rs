@@ -121,10 +121,30 @@ fn every_demo_policy_has_a_table_row() {
 #[test]
 fn policies_give_the_spec_deadlines_in_office_hours() {
     let rows = [
-        (Request, "marketplace/returns", Normal, SignedDuration::from_hours(24)),
-        (Request, "marketplace/delivery", Urgent, SignedDuration::from_hours(2)),
-        (Request, "marketplace/claims", Normal, SignedDuration::from_hours(72)),
-        (Claim, "marketplace/returns", Normal, SignedDuration::from_hours(240)),
+        (
+            Request,
+            "marketplace/returns",
+            Normal,
+            SignedDuration::from_hours(24),
+        ),
+        (
+            Request,
+            "marketplace/delivery",
+            Urgent,
+            SignedDuration::from_hours(2),
+        ),
+        (
+            Request,
+            "marketplace/claims",
+            Normal,
+            SignedDuration::from_hours(72),
+        ),
+        (
+            Claim,
+            "marketplace/returns",
+            Normal,
+            SignedDuration::from_hours(240),
+        ),
     ];
     for (kind, topic, priority, after) in rows {
         let p = apply(kind, Form, topic, priority);

@@ -9,20 +9,21 @@ use jiff::Timestamp;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sqlx::{ColumnIndex, Decode, Row, Type};
+use switchboard_domain::conversation::{Medium, Outbound, OutboundKind, Route};
 use switchboard_domain::customer::{Customer, CustomerKind, Order};
 use switchboard_domain::i18n::Locale;
 use switchboard_domain::ids::{
-    ContentHash, CustomerId, EmailAddress, Login, OperatorId, OrderNumber, PhoneNumber, TicketId,
-    TicketNumber,
+    ContactId, ContentHash, CustomerId, EmailAddress, Login, OperatorId, OrderNumber, PhoneNumber,
+    TicketId, TicketNumber,
 };
-use switchboard_domain::notification::Notification;
 use switchboard_domain::ticket::{
-    Actor, Channel, Priority, ProblemChoice, ReplyChannel, Status, Ticket, TicketEvent, TicketKind,
+    Actor, Channel, Origin, Priority, ProblemChoice, ReplyChannel, Requester, Status, Ticket,
+    TicketEvent, TicketKind,
 };
 
 use crate::{
-    AttachmentMeta, DeliveryStatus, Operator, OutboxItem, OutboxRecord, Result, Role, StoreError,
-    StoredEvent, Visibility,
+    AttachmentMeta, Contact, DeliveryStatus, Identity, Operator, OutboxItem, OutboxRecord, Result,
+    Role, StoreError, StoredEvent, StoredMessage, Visibility,
 };
 
 /// Typed column access with decoding failures reported as `Corrupt`.
@@ -171,6 +172,12 @@ fn actor(place: &str, kind: String, id: Option<String>) -> Result<Actor> {
             id,
             CustomerId::parse,
         )?)),
+        ("contact", Some(id)) => Ok(Actor::Contact(ContactId(parsed(
+            place,
+            "actor id",
+            id,
+            str::parse,
+        )?))),
         ("operator", Some(id)) => Ok(Actor::Operator(OperatorId(parsed(
             place,
             "actor id",
@@ -181,6 +188,49 @@ fn actor(place: &str, kind: String, id: Option<String>) -> Result<Actor> {
         ("system", None) => Ok(Actor::System),
         (_, id) => Err(corrupt(place, "actor", (kind, id))),
     }
+}
+
+/// How a requester is stored: `customer_id` holds an account's id (empty for
+/// a contact), `contact_id` a contact's.
+pub(crate) fn requester_columns(r: &Requester) -> (String, Option<i64>) {
+    match r {
+        Requester::Customer(c) => (c.as_str().to_owned(), None),
+        Requester::Contact(c) => (String::new(), Some(c.0)),
+    }
+}
+
+/// The stored key of a client's id for an opening: unique per requester.
+pub(crate) fn client_ref(r: &Requester, client_id: &str) -> String {
+    match r {
+        Requester::Customer(_) => client_id.to_owned(),
+        Requester::Contact(c) => format!("contact:{}:{client_id}", c.0),
+    }
+}
+
+fn requester(r: &impl Columns, place: &str) -> Result<Requester> {
+    match r.opt_int("contact_id")? {
+        Some(contact) => Ok(Requester::Contact(ContactId(contact))),
+        None => Ok(Requester::Customer(parsed(
+            place,
+            "customer_id",
+            r.text("customer_id")?,
+            CustomerId::parse,
+        )?)),
+    }
+}
+
+fn origin(r: &impl Columns) -> Result<Option<Origin>> {
+    let (Some(endpoint), Some(address)) = (
+        r.opt_text("origin_endpoint")?,
+        r.opt_text("origin_address")?,
+    ) else {
+        return Ok(None);
+    };
+    Ok(Some(Origin {
+        endpoint,
+        address,
+        thread: r.opt_text("origin_thread")?,
+    }))
 }
 
 pub(crate) fn ticket(r: &impl Columns) -> Result<Ticket> {
@@ -194,14 +244,10 @@ pub(crate) fn ticket(r: &impl Columns) -> Result<Ticket> {
     Ok(Ticket {
         id,
         number: TicketNumber::from_id(id),
-        customer_id: parsed(
-            place,
-            "customer_id",
-            r.text("customer_id")?,
-            CustomerId::parse,
-        )?,
+        requester: requester(r, place)?,
         kind: code(place, "kind", r.text("kind")?, TicketKind::parse)?,
         channel: code(place, "channel", r.text("channel")?, Channel::parse)?,
+        origin: origin(r)?,
         line: r.text("line")?,
         topic: r.text("topic")?,
         problem,
@@ -234,26 +280,11 @@ pub(crate) fn ticket(r: &impl Columns) -> Result<Ticket> {
     })
 }
 
-/// A message row without its attachments; the caller adds those.
-pub(crate) fn message(r: &impl Columns) -> Result<crate::StoredMessage> {
-    let id = r.int("id")?;
-    let place = &format!("messages #{id}");
-    Ok(crate::StoredMessage {
-        id,
-        ticket_id: TicketId(r.int("ticket_id")?),
-        author: actor(place, r.text("author_kind")?, r.opt_text("author_id")?)?,
-        visibility: code(place, "visibility", r.text("visibility")?, parse_visibility)?,
-        body: r.text("body")?,
-        attachments: Vec::new(),
-        created_at: time(r, place, "created_at")?,
-    })
-}
-
 /// A message row with its sequence number, without its attachments; the caller adds those.
-pub(crate) fn chat_message(r: &impl Columns) -> Result<crate::ChatMessage> {
+pub(crate) fn message(r: &impl Columns) -> Result<StoredMessage> {
     let id = r.int("id")?;
     let place = &format!("messages #{id}");
-    Ok(crate::ChatMessage {
+    Ok(StoredMessage {
         ticket_id: TicketId(r.int("ticket_id")?),
         seq: r
             .opt_int("seq")?
@@ -269,24 +300,6 @@ pub(crate) fn chat_message(r: &impl Columns) -> Result<crate::ChatMessage> {
     })
 }
 
-pub(crate) fn locked_ticket(r: &impl Columns) -> Result<crate::chat::LockedTicket> {
-    let id = TicketId(r.int("id")?);
-    let place = &format!("tickets #{}", id.0);
-    Ok(crate::chat::LockedTicket {
-        id,
-        customer: parsed(
-            place,
-            "customer_id",
-            r.text("customer_id")?,
-            CustomerId::parse,
-        )?,
-        assignee: r.opt_int("assignee_id")?.map(OperatorId),
-        status: code(place, "status", r.text("status")?, Status::parse)?,
-        channel: code(place, "channel", r.text("channel")?, Channel::parse)?,
-        last_seq: r.int("last_seq")?,
-    })
-}
-
 pub(crate) fn conversation(r: &impl Columns) -> Result<crate::Conversation> {
     Ok(crate::Conversation {
         ticket: ticket(r)?,
@@ -294,9 +307,9 @@ pub(crate) fn conversation(r: &impl Columns) -> Result<crate::Conversation> {
     })
 }
 
-pub(crate) fn step_up(r: &impl Columns) -> Result<switchboard_domain::chat::StepUp> {
+pub(crate) fn step_up(r: &impl Columns) -> Result<switchboard_domain::bot::StepUp> {
     let place = &format!("chat_step_up #{}", r.int("ticket_id")?);
-    Ok(switchboard_domain::chat::StepUp {
+    Ok(switchboard_domain::bot::StepUp {
         code_hash: r.opt_text("code_hash")?,
         issued_at: opt_time(r, place, "issued_at")?,
         expires_at: opt_time(r, place, "expires_at")?,
@@ -388,12 +401,19 @@ pub(crate) fn operator(r: &impl Columns) -> Result<Operator> {
     })
 }
 
-fn notification(r: &impl Columns, place: &str) -> Result<Notification> {
-    Ok(Notification {
-        channel: code(place, "channel", r.text("channel")?, ReplyChannel::parse)?,
-        recipient: r.text("recipient")?,
+fn outbound(r: &impl Columns, place: &str) -> Result<Outbound> {
+    Ok(Outbound {
+        kind: code(place, "kind", r.text("kind")?, OutboundKind::parse)?,
+        route: Route {
+            medium: code(place, "channel", r.text("channel")?, Medium::parse)?,
+            recipient: r.text("recipient")?,
+            endpoint: r.opt_text("endpoint")?,
+            thread: r.opt_text("thread")?,
+        },
         subject: r.text("subject")?,
-        body: r.text("body")?,
+        text: r.text("body")?,
+        attachments: from_json(place, "attachments", r.text("attachments")?)?,
+        sensitive: r.flag("sensitive")?,
     })
 }
 
@@ -403,7 +423,8 @@ pub(crate) fn outbox_item(r: &impl Columns) -> Result<OutboxItem> {
     Ok(OutboxItem {
         id,
         ticket_id: r.opt_int("ticket_id")?.map(TicketId),
-        notification: notification(r, place)?,
+        seq: r.opt_int("message_seq")?,
+        outbound: outbound(r, place)?,
         attempts: count(r, place, "attempts")?,
     })
 }
@@ -433,12 +454,57 @@ pub(crate) fn outbox_record(r: &impl Columns) -> Result<OutboxRecord> {
     Ok(OutboxRecord {
         id,
         ticket_id: r.opt_int("ticket_id")?.map(TicketId),
-        notification: notification(r, place)?,
+        outbound: outbound(r, place)?,
         status: code(place, "status", r.text("status")?, parse_delivery)?,
         attempts: count(r, place, "attempts")?,
         last_error: r.opt_text("last_error")?,
+        provider_id: r.opt_text("provider_id")?,
         created_at: time(r, place, "created_at")?,
         delivered_at: opt_time(r, place, "delivered_at")?,
+    })
+}
+
+// --- contacts and channel identities
+
+pub(crate) fn contact(r: &impl Columns) -> Result<Contact> {
+    let id = r.int("id")?;
+    let place = &format!("contacts #{id}");
+    Ok(Contact {
+        id: ContactId(id),
+        name: r.text("name")?,
+        locale: code(place, "locale", r.text("locale")?, Locale::parse)?,
+        customer: r
+            .opt_text("customer_id")?
+            .map(|c| parsed(place, "customer_id", c, CustomerId::parse))
+            .transpose()?,
+        created_at: time(r, place, "created_at")?,
+        linked_at: opt_time(r, place, "linked_at")?,
+    })
+}
+
+/// Whom an identity row (with its contact's `linked` account) belongs to now.
+pub(crate) fn identity_owner(r: &impl Columns) -> Result<Requester> {
+    let place = "channel_identities";
+    let account = |col: &str, raw: String| parsed(place, col, raw, CustomerId::parse);
+    match (
+        r.opt_text("customer_id")?,
+        r.opt_int("contact_id")?,
+        r.opt_text("linked")?,
+    ) {
+        (Some(c), _, _) => Ok(Requester::Customer(account("customer_id", c)?)),
+        (None, Some(_), Some(linked)) => Ok(Requester::Customer(account("linked", linked)?)),
+        (None, Some(contact), None) => Ok(Requester::Contact(ContactId(contact))),
+        (None, None, _) => Err(corrupt(place, "owner", "none")),
+    }
+}
+
+pub(crate) fn identity(r: &impl Columns) -> Result<Identity> {
+    let place = "channel_identities";
+    Ok(Identity {
+        channel: code(place, "channel", r.text("channel")?, Channel::parse)?,
+        address: r.text("address")?,
+        owner: identity_owner(r)?,
+        created_at: time(r, place, "created_at")?,
     })
 }
 

@@ -1,23 +1,26 @@
-//! Storage types of the knowledge base (issue 5): help-centre sections and
-//! articles with their edit log, the bot's suggestions per conversation with
-//! the customer's verdict on each, and manual ticket merges.
+//! The knowledge base (issue 5): help-centre sections and articles with
+//! their edit log, and the bot's suggestions per conversation with the
+//! customer's verdict on each.
 //!
 //! The knowledge base is versioned as a whole: every edit takes the next
 //! value of one counter (`kb_state.revision`) inside its transaction and
 //! stamps the rows it writes with it. Taking the counter row-locks it until
 //! commit, so revisions become visible in order and a node that has applied
 //! everything up to revision `r` catches up by reading the rows stamped after
-//! `r` ([`crate::Store::kb_changes_since`]). Deleted sections and articles stay
+//! `r` ([`KnowledgeStore::kb_changes_since`]). Deleted sections and articles stay
 //! as flagged rows for that reason; creating the same code again revives them.
 //!
 //! These are plain records: the search crate's `Article` and `Section` are
 //! built from them by the server, so the store does not depend on the index.
 
+use async_trait::async_trait;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use switchboard_domain::i18n::Text;
 use switchboard_domain::ids::TicketId;
-use switchboard_domain::ticket::{Actor, Status};
+use switchboard_domain::ticket::Actor;
+
+use crate::Result;
 
 /// A help-centre section.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,7 +31,7 @@ pub struct KbSection {
     pub name: Text,
     /// Order in the help centre, smallest first.
     pub position: i64,
-    /// Set on rows returned by [`crate::Store::kb_changes_since`] for deleted sections.
+    /// Set on rows returned by [`KnowledgeStore::kb_changes_since`] for deleted sections.
     #[serde(default)]
     pub deleted: bool,
     pub revision: i64,
@@ -174,11 +177,69 @@ pub struct KbArticleStats {
     pub not_helped: u64,
 }
 
-/// A ticket closed as merged into another, and the status to restore on unmerge.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TicketMerge {
-    pub source: TicketId,
-    pub target: TicketId,
-    pub previous_status: Status,
-    pub merged_at: Timestamp,
+#[async_trait]
+pub trait KnowledgeStore: Send + Sync {
+    /// The knowledge base's revision: 0 until the first edit.
+    async fn kb_revision(&self) -> Result<i64>;
+    /// Every live section and article, as of the revision it reports.
+    async fn kb_snapshot(&self) -> Result<KbSnapshot>;
+    /// Sections and articles written after `revision`, deleted ones included
+    /// (flagged), as of the revision it reports.
+    async fn kb_changes_since(&self, revision: i64) -> Result<KbSnapshot>;
+    /// Loads a whole knowledge base into an empty one, as one revision with
+    /// one `seed` audit entry. `false` (writing nothing) when it was not empty.
+    async fn kb_seed(
+        &self,
+        sections: &[KbSection],
+        articles: &[KbArticle],
+        actor: &Actor,
+        at: Timestamp,
+    ) -> Result<bool>;
+    /// Creates or updates a section (`action` says which; `revision`,
+    /// `deleted` and `updated_at` are set here), with its audit entry.
+    /// Creating an existing section is `Conflict`, updating a missing one `NotFound`.
+    async fn kb_save_section(
+        &self,
+        section: &KbSection,
+        action: KbAction,
+        actor: &Actor,
+        at: Timestamp,
+    ) -> Result<KbSection>;
+    /// Deletes a section; `Conflict` while it still has articles.
+    async fn kb_delete_section(&self, code: &str, actor: &Actor, at: Timestamp) -> Result<i64>;
+    /// Creates, updates, publishes or unpublishes an article, with its audit
+    /// entry. `Conflict` for a new id that exists or a section that does not.
+    async fn kb_save_article(
+        &self,
+        article: &KbArticle,
+        action: KbAction,
+        actor: &Actor,
+        at: Timestamp,
+    ) -> Result<KbArticle>;
+    async fn kb_delete_article(&self, id: &str, actor: &Actor, at: Timestamp) -> Result<i64>;
+    /// A live section or article; `NotFound` for a missing or deleted one.
+    async fn kb_section(&self, code: &str) -> Result<KbSection>;
+    async fn kb_article(&self, id: &str) -> Result<KbArticle>;
+    /// The edit log, newest first.
+    async fn kb_events(&self, limit: u32) -> Result<Vec<KbEvent>>;
+    /// Remembers that the bot showed these articles in a conversation (once each).
+    async fn kb_record_shown(
+        &self,
+        ticket: TicketId,
+        articles: &[String],
+        at: Timestamp,
+    ) -> Result<()>;
+    /// The customer's verdict on an article shown in the conversation; a later
+    /// verdict replaces an earlier one. `NotFound` if it was not shown there.
+    async fn kb_record_feedback(
+        &self,
+        ticket: TicketId,
+        article: &str,
+        feedback: Feedback,
+        at: Timestamp,
+    ) -> Result<()>;
+    /// What the bot showed in a conversation and the verdicts, in showing order.
+    async fn kb_conversation_suggestions(&self, ticket: TicketId) -> Result<Vec<KbSuggestion>>;
+    /// Per article ever shown: conversations shown in, helped, did not help.
+    async fn kb_feedback_report(&self) -> Result<Vec<KbArticleStats>>;
 }

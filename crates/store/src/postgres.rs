@@ -14,14 +14,14 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions};
+use switchboard_domain::ticket::DeadlineRules;
 use tokio::sync::mpsc;
 
-use crate::chat::{
-    AppendOutcome, ChatAppend, FEED_BUFFER, FeedEvent, Notice, decode_payload, payloads, plan_batch,
-};
 use crate::codec::{self, Columns as _};
-use crate::shared::{EmbeddedMigration, migrator};
-use crate::{ConnectOptions, Result, StoreError};
+use crate::feed::{FEED_BUFFER, FeedEvent, Notice, decode_payload, payloads};
+use crate::plan::{KnownIds, Locked, plan_batch};
+use crate::sql::{EmbeddedMigration, migrator, ticket_columns};
+use crate::{AppendItem, AppendOutcome, ConnectOptions, Result, StoreError};
 
 const MIGRATIONS: &[EmbeddedMigration] = &[
     (
@@ -40,6 +40,11 @@ const MIGRATIONS: &[EmbeddedMigration] = &[
         include_str!("../migrations/postgres/0003_sla.sql"),
     ),
     (4, "kb", include_str!("../migrations/postgres/0004_kb.sql")),
+    (
+        5,
+        "conversations",
+        include_str!("../migrations/postgres/0005_conversations.sql"),
+    ),
 ];
 
 pub struct PgStore {
@@ -121,13 +126,17 @@ impl PgStore {
                         AND (lease_until IS NULL OR lease_until < $1) \
                       ORDER BY next_attempt_at, id LIMIT $3 \
                       FOR UPDATE SKIP LOCKED) \
-         RETURNING id, ticket_id, channel, recipient, subject, body, attempts";
+         RETURNING id, ticket_id, channel, recipient, subject, body, attempts, sensitive, kind, \
+         endpoint, thread, attachments, message_seq";
 
     /// Locks the operator's presence row, so concurrent assignments to one
     /// operator (from any node) count their load one after the other.
     const LOCK_PRESENCE: &'static str = "SELECT p.status, p.seen_until, o.capacity, o.active \
          FROM operator_presence p JOIN operators o ON o.id = p.operator_id \
          WHERE p.operator_id = $1 FOR UPDATE OF p";
+
+    /// Locks a contact being linked, so two links of one contact take turns.
+    const LOCK_CONTACT: &'static str = "SELECT customer_id FROM contacts WHERE id = $1 FOR UPDATE";
 
     /// `NOTIFY` inside the transaction: delivered to listeners only on commit.
     async fn announce_in_tx(
@@ -200,33 +209,47 @@ impl PgStore {
     }
 
     /// One transaction for the whole batch, a fixed number of round trips
-    /// whatever its size: the tickets are locked in id order (so batches from
-    /// several nodes cannot deadlock), then array statements update the
-    /// counters and insert the rows.
+    /// for the common case whatever its size: the tickets are locked in id
+    /// order (so batches from several nodes cannot deadlock), then array
+    /// statements update the counters and insert the rows. Ticket changes,
+    /// audit events, outbound and outside ids (rarer) go one row at a time.
     async fn append_batch(
         &self,
-        items: &[ChatAppend],
+        items: &[AppendItem],
+        rules: &DeadlineRules,
         at: Timestamp,
     ) -> Result<Vec<AppendOutcome>> {
         let mut ids: Vec<i64> = items.iter().map(|i| i.ticket.0).collect();
         ids.sort_unstable();
         ids.dedup();
         let mut tx = self.pool.begin().await?;
-        let tickets = sqlx::query(
-            "SELECT id, customer_id, assignee_id, status, channel, last_seq FROM tickets \
-             WHERE id = ANY($1) ORDER BY id FOR UPDATE",
-        )
+        let locked = sqlx::query(concat!(
+            "SELECT ",
+            ticket_columns!(),
+            ", last_seq FROM tickets WHERE id = ANY($1) ORDER BY id FOR UPDATE"
+        ))
         .bind(&ids)
         .fetch_all(&mut *tx)
         .await?
         .iter()
-        .map(codec::locked_ticket)
+        .map(|row| {
+            Ok(Locked {
+                ticket: codec::ticket(row)?,
+                last_seq: row.int("last_seq")?,
+            })
+        })
         .collect::<Result<Vec<_>>>()?;
+        let channel_of = |ticket: i64| {
+            locked
+                .iter()
+                .find(|l| l.ticket.id.0 == ticket)
+                .map(|l| l.ticket.channel)
+        };
         let (with_ids, client_ids): (Vec<i64>, Vec<String>) = items
             .iter()
             .filter_map(|i| i.client_id.clone().map(|c| (i.ticket.0, c)))
             .unzip();
-        let mut existing = HashMap::new();
+        let mut known_clients = KnownIds::new();
         if !client_ids.is_empty() {
             let rows = sqlx::query(
                 "SELECT m.ticket_id, m.client_id, m.seq FROM messages m \
@@ -238,35 +261,40 @@ impl PgStore {
             .fetch_all(&mut *tx)
             .await?;
             for row in &rows {
-                existing.insert(
+                known_clients.insert(
                     (row.int("ticket_id")?, row.text("client_id")?),
                     row.int("seq")?,
                 );
             }
         }
-        let plan = plan_batch(items, &tickets, &existing);
+        let mut known_external = KnownIds::new();
+        for item in items {
+            if let (Some(xid), Some(channel)) = (&item.external_id, channel_of(item.ticket.0)) {
+                let row = sqlx::query(
+                    "SELECT seq FROM external_messages WHERE channel = $1 AND external_id = $2",
+                )
+                .bind(channel.as_str())
+                .bind(xid)
+                .fetch_optional(&mut *tx)
+                .await?;
+                if let Some(row) = row {
+                    known_external.insert((item.ticket.0, xid.clone()), row.int("seq")?);
+                }
+            }
+        }
+        let plan = plan_batch(items, &locked, &known_clients, &known_external, rules, at);
+        let mut stored = Vec::with_capacity(plan.changed.len());
+        for t in &plan.changed {
+            stored.push(store_impl::update_ticket(&mut tx, t).await?);
+        }
         if !plan.heads.is_empty() {
-            let (head_ids, seqs, ops): (Vec<i64>, Vec<i64>, Vec<bool>) =
-                plan.heads.iter().map(|(t, s, o)| (t.0, *s, *o)).fold(
-                    (vec![], vec![], vec![]),
-                    |(mut a, mut b, mut c), (x, y, z)| {
-                        a.push(x);
-                        b.push(y);
-                        c.push(z);
-                        (a, b, c)
-                    },
-                );
+            let (head_ids, seqs): (Vec<i64>, Vec<i64>) = plan.heads.iter().copied().unzip();
             sqlx::query(
-                "UPDATE tickets SET last_seq = u.seq, first_response_at = \
-                 CASE WHEN u.op AND tickets.first_response_at IS NULL THEN $4 \
-                 ELSE tickets.first_response_at END \
-                 FROM UNNEST($1::bigint[], $2::bigint[], $3::bool[]) AS u(id, seq, op) \
-                 WHERE tickets.id = u.id",
+                "UPDATE tickets SET last_seq = u.seq \
+                 FROM UNNEST($1::bigint[], $2::bigint[]) AS u(id, seq) WHERE tickets.id = u.id",
             )
             .bind(&head_ids)
             .bind(&seqs)
-            .bind(&ops)
-            .bind(codec::millis(at))
             .execute(&mut *tx)
             .await?;
         }
@@ -320,47 +348,32 @@ impl PgStore {
                 let id = *by_seq.get(&(item.ticket.0, r.seq)).ok_or_else(|| {
                     StoreError::Corrupt("a batch row came back without its id".into())
                 })?;
-                for (position, a) in item.attachments.iter().enumerate() {
-                    sqlx::query(
-                        "INSERT INTO message_attachments \
-                         (message_id, position, hash, file_name, content_type, size) \
-                         VALUES ($1, $2, $3, $4, $5, $6)",
-                    )
-                    .bind(id)
-                    .bind(codec::to_bigint(position, "attachment position")?)
-                    .bind(a.hash.as_str())
-                    .bind(&a.file_name)
-                    .bind(&a.content_type)
-                    .bind(codec::to_bigint(a.size, "attachment size")?)
-                    .execute(&mut *tx)
+                store_impl::insert_attachments(&mut tx, id, &item.attachments).await?;
+                store_impl::insert_events(&mut tx, item.ticket, &item.author, &r.events, at)
                     .await?;
-                }
-                // Rare (only judged messages carry events): one row at a time.
-                for event in &item.events {
-                    sqlx::query(
-                        "INSERT INTO ticket_events (ticket_id, actor_kind, actor_id, kind, payload, at) \
-                         VALUES ($1, $2, $3, $4, $5, $6)",
-                    )
-                    .bind(item.ticket.0)
-                    .bind(item.author.kind())
-                    .bind(item.author.id_text())
-                    .bind(event.code())
-                    .bind(codec::to_json(event)?)
-                    .bind(codec::millis(at))
-                    .execute(&mut *tx)
-                    .await?;
+                store_impl::insert_outbound(
+                    &mut tx,
+                    Some(item.ticket),
+                    Some(r.seq),
+                    &item.outbound,
+                    at,
+                )
+                .await?;
+                if let (Some(xid), Some(channel)) = (&item.external_id, channel_of(item.ticket.0)) {
+                    store_impl::insert_external(&mut tx, channel, xid, item.ticket, r.seq, at)
+                        .await?;
                 }
                 row_ids.push(id);
             }
         }
-        let (outcomes, notices) = plan.finish(items, &tickets, &row_ids, at);
+        let (outcomes, notices) = plan.finish(items, &stored, &locked, &row_ids, at);
         self.announce_in_tx(&mut tx, &notices).await?;
         tx.commit().await?;
         Ok(outcomes)
     }
 }
 
-crate::shared::impl_store!(PgStore, sqlx::Postgres, crate::Backend::Postgres);
+crate::sql::impl_store!(PgStore, sqlx::Postgres, crate::Backend::Postgres);
 
 #[cfg(test)]
 mod tests {
@@ -368,6 +381,6 @@ mod tests {
 
     #[test]
     fn embedded_migrations_match_the_directory() {
-        crate::shared::assert_embeds_directory(MIGRATIONS, "migrations/postgres");
+        crate::sql::assert_embeds_directory(MIGRATIONS, "migrations/postgres");
     }
 }

@@ -7,23 +7,22 @@
 //! in-process. Reads use a separate read-only pool and, thanks to WAL, never
 //! wait for the writer.
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
 use jiff::Timestamp;
-
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-
+use switchboard_domain::ticket::DeadlineRules;
 use tokio::sync::mpsc;
 
-use crate::chat::{AppendOutcome, ChatAppend, FeedEvent, LocalFeed, Notice, plan_batch};
 use crate::codec::{self, Columns as _};
-use crate::shared::{EmbeddedMigration, migrator};
-use crate::{ConnectOptions, Result, StoreError};
+use crate::feed::{FeedEvent, LocalFeed, Notice};
+use crate::plan::{KnownIds, Locked, plan_batch};
+use crate::sql::{EmbeddedMigration, migrator, ticket_columns};
+use crate::{AppendItem, AppendOutcome, ConnectOptions, Result, StoreError};
 
 const MIGRATIONS: &[EmbeddedMigration] = &[
     (
@@ -38,6 +37,11 @@ const MIGRATIONS: &[EmbeddedMigration] = &[
     ),
     (3, "sla", include_str!("../migrations/sqlite/0003_sla.sql")),
     (4, "kb", include_str!("../migrations/sqlite/0004_kb.sql")),
+    (
+        5,
+        "conversations",
+        include_str!("../migrations/sqlite/0005_conversations.sql"),
+    ),
 ];
 
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -134,12 +138,16 @@ impl SqliteStore {
                       WHERE status = 'pending' AND next_attempt_at <= $1 \
                         AND (lease_until IS NULL OR lease_until < $1) \
                       ORDER BY next_attempt_at, id LIMIT $3) \
-         RETURNING id, ticket_id, channel, recipient, subject, body, attempts";
+         RETURNING id, ticket_id, channel, recipient, subject, body, attempts, sensitive, kind, \
+         endpoint, thread, attachments, message_seq";
 
     /// The operator's presence and capacity; the single writer makes it exclusive.
     const LOCK_PRESENCE: &'static str = "SELECT p.status, p.seen_until, o.capacity, o.active \
          FROM operator_presence p JOIN operators o ON o.id = p.operator_id \
          WHERE p.operator_id = $1";
+
+    /// A contact being linked; the single writer makes it exclusive.
+    const LOCK_CONTACT: &'static str = "SELECT customer_id FROM contacts WHERE id = $1";
 }
 
 fn create_parent_dir(file: &Path) -> Result<()> {
@@ -179,27 +187,33 @@ impl SqliteStore {
     /// statement is a cached single-row one, cheap in-process.
     async fn append_batch(
         &self,
-        items: &[ChatAppend],
+        items: &[AppendItem],
+        rules: &DeadlineRules,
         at: Timestamp,
     ) -> Result<Vec<AppendOutcome>> {
         let mut ids: Vec<i64> = items.iter().map(|i| i.ticket.0).collect();
         ids.sort_unstable();
         ids.dedup();
         let mut tx = self.writer.begin().await?;
-        let mut tickets = Vec::with_capacity(ids.len());
+        let mut locked = Vec::with_capacity(ids.len());
         for id in &ids {
-            let row = sqlx::query(
-                "SELECT id, customer_id, assignee_id, status, channel, last_seq \
-                 FROM tickets WHERE id = $1",
-            )
+            let row = sqlx::query(concat!(
+                "SELECT ",
+                ticket_columns!(),
+                ", last_seq FROM tickets WHERE id = $1"
+            ))
             .bind(id)
             .fetch_optional(&mut *tx)
             .await?;
             if let Some(row) = row {
-                tickets.push(codec::locked_ticket(&row)?);
+                locked.push(Locked {
+                    ticket: codec::ticket(&row)?,
+                    last_seq: row.int("last_seq")?,
+                });
             }
         }
-        let mut existing = HashMap::new();
+        let mut client_ids = KnownIds::new();
+        let mut external_ids = KnownIds::new();
         for item in items {
             if let Some(cid) = &item.client_id {
                 let row =
@@ -209,91 +223,89 @@ impl SqliteStore {
                         .fetch_optional(&mut *tx)
                         .await?;
                 if let Some(row) = row {
-                    existing.insert((item.ticket.0, cid.clone()), row.int("seq")?);
+                    client_ids.insert((item.ticket.0, cid.clone()), row.int("seq")?);
+                }
+            }
+            let channel = locked
+                .iter()
+                .find(|l| l.ticket.id == item.ticket)
+                .map(|l| l.ticket.channel);
+            if let (Some(xid), Some(channel)) = (&item.external_id, channel) {
+                let row = sqlx::query(
+                    "SELECT seq FROM external_messages WHERE channel = $1 AND external_id = $2",
+                )
+                .bind(channel.as_str())
+                .bind(xid)
+                .fetch_optional(&mut *tx)
+                .await?;
+                if let Some(row) = row {
+                    external_ids.insert((item.ticket.0, xid.clone()), row.int("seq")?);
                 }
             }
         }
-        let plan = plan_batch(items, &tickets, &existing);
-        for (ticket, seq, operator_wrote) in &plan.heads {
-            sqlx::query(
-                "UPDATE tickets SET last_seq = $2, first_response_at = \
-                 CASE WHEN $3 AND first_response_at IS NULL THEN $4 ELSE first_response_at END \
-                 WHERE id = $1",
-            )
-            .bind(ticket.0)
-            .bind(seq)
-            .bind(operator_wrote)
-            .bind(codec::millis(at))
-            .execute(&mut *tx)
-            .await?;
+        let plan = plan_batch(items, &locked, &client_ids, &external_ids, rules, at);
+        let mut stored = Vec::with_capacity(plan.changed.len());
+        for t in &plan.changed {
+            stored.push(store_impl::update_ticket(&mut tx, t).await?);
+        }
+        for (ticket, seq) in &plan.heads {
+            sqlx::query("UPDATE tickets SET last_seq = $2 WHERE id = $1")
+                .bind(ticket)
+                .bind(seq)
+                .execute(&mut *tx)
+                .await?;
         }
         let mut row_ids = Vec::with_capacity(plan.rows.len());
         for r in &plan.rows {
             let item = &items[r.item];
-            let id = sqlx::query(
-                "INSERT INTO messages (ticket_id, seq, author_kind, author_id, visibility, body, \
-                 client_id, meta, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+            let message = crate::StoredMessage {
+                ticket_id: item.ticket,
+                seq: r.seq,
+                id: 0,
+                author: item.author.clone(),
+                visibility: item.visibility,
+                body: item.body.clone(),
+                attachments: item.attachments.clone(),
+                client_id: item.client_id.clone(),
+                meta: item.meta.clone(),
+                created_at: at,
+            };
+            let id = store_impl::insert_message_row(&mut tx, &message).await?;
+            store_impl::insert_events(&mut tx, item.ticket, &item.author, &r.events, at).await?;
+            store_impl::insert_outbound(
+                &mut tx,
+                Some(item.ticket),
+                Some(r.seq),
+                &item.outbound,
+                at,
             )
-            .bind(item.ticket.0)
-            .bind(r.seq)
-            .bind(item.author.kind())
-            .bind(item.author.id_text())
-            .bind(codec::visibility_code(item.visibility))
-            .bind(&item.body)
-            .bind(item.client_id.as_deref())
-            .bind(item.meta.as_deref())
-            .bind(codec::millis(at))
-            .fetch_one(&mut *tx)
-            .await?
-            .int("id")?;
-            for (position, a) in item.attachments.iter().enumerate() {
-                sqlx::query(
-                    "INSERT INTO message_attachments \
-                     (message_id, position, hash, file_name, content_type, size) \
-                     VALUES ($1, $2, $3, $4, $5, $6)",
-                )
-                .bind(id)
-                .bind(codec::to_bigint(position, "attachment position")?)
-                .bind(a.hash.as_str())
-                .bind(&a.file_name)
-                .bind(&a.content_type)
-                .bind(codec::to_bigint(a.size, "attachment size")?)
-                .execute(&mut *tx)
-                .await?;
-            }
-            for event in &item.events {
-                sqlx::query(
-                    "INSERT INTO ticket_events (ticket_id, actor_kind, actor_id, kind, payload, at) \
-                     VALUES ($1, $2, $3, $4, $5, $6)",
-                )
-                .bind(item.ticket.0)
-                .bind(item.author.kind())
-                .bind(item.author.id_text())
-                .bind(event.code())
-                .bind(codec::to_json(event)?)
-                .bind(codec::millis(at))
-                .execute(&mut *tx)
-                .await?;
+            .await?;
+            if let (Some(xid), Some(l)) = (
+                &item.external_id,
+                locked.iter().find(|l| l.ticket.id == item.ticket),
+            ) {
+                store_impl::insert_external(&mut tx, l.ticket.channel, xid, item.ticket, r.seq, at)
+                    .await?;
             }
             row_ids.push(id);
         }
-        let (outcomes, notices) = plan.finish(items, &tickets, &row_ids, at);
+        let (outcomes, notices) = plan.finish(items, &stored, &locked, &row_ids, at);
         tx.commit().await?;
         self.announce_committed(notices);
         Ok(outcomes)
     }
 }
 
-crate::shared::impl_store!(SqliteStore, sqlx::Sqlite, crate::Backend::Sqlite);
+crate::sql::impl_store!(SqliteStore, sqlx::Sqlite, crate::Backend::Sqlite);
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Store;
+    use crate::prelude::*;
 
     #[test]
     fn embedded_migrations_match_the_directory() {
-        crate::shared::assert_embeds_directory(MIGRATIONS, "migrations/sqlite");
+        crate::sql::assert_embeds_directory(MIGRATIONS, "migrations/sqlite");
     }
 
     #[tokio::test]
@@ -324,7 +336,7 @@ mod tests {
         let store = SqliteStore::connect("sqlite::memory:", &ConnectOptions::default())
             .await
             .expect("connect");
-        assert_eq!(store.pending_notifications().await.expect("count"), 0);
+        assert_eq!(store.pending_outbound().await.expect("count"), 0);
     }
 
     #[tokio::test]

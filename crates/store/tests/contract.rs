@@ -5,8 +5,10 @@
 #[path = "contract/support.rs"]
 mod support;
 
-#[path = "contract/chat.rs"]
-mod chat;
+#[path = "contract/contacts.rs"]
+mod contacts;
+#[path = "contract/conversations.rs"]
+mod conversations;
 #[path = "contract/deadlines.rs"]
 mod deadlines;
 #[path = "contract/knowledge.rs"]

@@ -86,4 +86,3 @@ impl BotAnswers for TopicAnswers {
         scored.into_iter().take(limit).map(|(_, _, s)| s).collect()
     }
 }
-

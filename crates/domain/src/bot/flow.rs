@@ -47,7 +47,10 @@ impl Default for Stage {
 pub enum Input {
     /// Show me the topics (start over).
     Menu,
-    Topic { line: String, topic: String },
+    Topic {
+        line: String,
+        topic: String,
+    },
     /// An order number, or `None` for "Question not about an order".
     Order(Option<String>),
     /// Free text.
@@ -208,7 +211,11 @@ mod tests {
         let catalog = catalog();
         let customer = buyer();
         let bank = catalog.line("bank_retail").unwrap();
-        let topic = bank.topics.iter().find(|t| t.step_up && !t.order_expected).unwrap();
+        let topic = bank
+            .topics
+            .iter()
+            .find(|t| t.step_up && !t.order_expected)
+            .unwrap();
         let mut ctx = FlowContext {
             catalog: &catalog,
             customer: Some(&customer),
@@ -217,7 +224,10 @@ mod tests {
             code_verified: false,
         };
         let start = Stage::default();
-        assert_eq!(start.next(&Input::Text, &ctx).unwrap_err().code, "topic_required");
+        assert_eq!(
+            start.next(&Input::Text, &ctx).unwrap_err().code,
+            "topic_required"
+        );
         let (ready, step) = start
             .next(
                 &Input::Topic {
@@ -232,12 +242,31 @@ mod tests {
         let bot = Stage::of(TicketId(9), Status::WithBot, false);
         assert_eq!(bot.next(&Input::Text, &ctx).unwrap().1, Step::Continue);
         let (code, step) = bot.next(&Input::CallOperator, &ctx).unwrap();
-        assert_eq!((code.clone(), step), (Stage::Code { ticket: TicketId(9) }, Step::SendCode));
+        assert_eq!(
+            (code.clone(), step),
+            (
+                Stage::Code {
+                    ticket: TicketId(9)
+                },
+                Step::SendCode
+            )
+        );
         assert_eq!(code.next(&Input::Code, &ctx).unwrap().1, Step::CheckCode);
         ctx.code_verified = true;
         let (person, step) = code.next(&Input::CallOperator, &ctx).unwrap();
-        assert_eq!((person.clone(), step), (Stage::Person { ticket: TicketId(9) }, Step::HandOver));
-        assert_eq!(person.next(&Input::Helped, &ctx).unwrap_err().code, "not_with_bot");
+        assert_eq!(
+            (person.clone(), step),
+            (
+                Stage::Person {
+                    ticket: TicketId(9)
+                },
+                Step::HandOver
+            )
+        );
+        assert_eq!(
+            person.next(&Input::Helped, &ctx).unwrap_err().code,
+            "not_with_bot"
+        );
         assert_eq!(person.next(&Input::Text, &ctx).unwrap().1, Step::Continue);
     }
 
@@ -263,18 +292,35 @@ mod tests {
             )
             .unwrap();
         assert_eq!(step, Step::AskOrder);
-        assert_eq!(stage.next(&Input::Text, &ctx).unwrap_err().code, "order_required");
+        assert_eq!(
+            stage.next(&Input::Text, &ctx).unwrap_err().code,
+            "order_required"
+        );
         // A contact has no orders of their own, but may ask about no order.
         assert_eq!(
-            stage.next(&Input::Order(Some("100500".into())), &ctx).unwrap_err().code,
+            stage
+                .next(&Input::Order(Some("100500".into())), &ctx)
+                .unwrap_err()
+                .code,
             "not_your_order"
         );
         let (ready, _) = stage.next(&Input::Order(None), &ctx).unwrap();
         assert_eq!(ready.next(&Input::Text, &ctx).unwrap().1, Step::Open);
         let bot = Stage::of(TicketId(3), Status::WithBot, false);
         let (done, step) = bot.next(&Input::Helped, &ctx).unwrap();
-        assert_eq!((done.clone(), step), (Stage::Done { ticket: TicketId(3) }, Step::Resolve));
-        assert_eq!(done.next(&Input::Text, &ctx).unwrap_err().code, "conversation_closed");
+        assert_eq!(
+            (done.clone(), step),
+            (
+                Stage::Done {
+                    ticket: TicketId(3)
+                },
+                Step::Resolve
+            )
+        );
+        assert_eq!(
+            done.next(&Input::Text, &ctx).unwrap_err().code,
+            "conversation_closed"
+        );
         assert_eq!(done.next(&Input::Menu, &ctx).unwrap().1, Step::ShowTopics);
     }
 }

@@ -171,4 +171,3 @@ pub fn check_text(body: &str) -> Result<String, ChatRefusal> {
     }
     Ok(body.to_owned())
 }
-

@@ -75,9 +75,20 @@ fn free_text_needs_a_topic_and_for_purchases_an_order_decision() {
             .code,
         "not_your_order"
     );
-    intake.choose_order(Some(&me), &orders, Some("mp-1")).unwrap();
+    intake
+        .choose_order(Some(&me), &orders, Some("mp-1"))
+        .unwrap();
     assert!(intake.text_allowed().is_ok());
-    let t = open_conversation(&c, Requester::Customer(me.id.clone()), Some(&me), Channel::Chat, &intake, "  Где заказ?\nподробности ", at(0)).unwrap();
+    let t = open_conversation(
+        &c,
+        Requester::Customer(me.id.clone()),
+        Some(&me),
+        Channel::Chat,
+        &intake,
+        "  Где заказ?\nподробности ",
+        at(0),
+    )
+    .unwrap();
     assert_eq!(t.channel, Channel::Chat);
     assert_eq!(t.status, Status::WithBot);
     assert_eq!(t.order_number.unwrap().as_str(), "MP-1");
@@ -89,7 +100,9 @@ fn free_text_needs_a_topic_and_for_purchases_an_order_decision() {
     not_about_order
         .choose_topic(&c, Some(&me), "marketplace", "delivery")
         .unwrap();
-    not_about_order.choose_order(Some(&me), &orders, None).unwrap();
+    not_about_order
+        .choose_order(Some(&me), &orders, None)
+        .unwrap();
     assert!(not_about_order.text_allowed().is_ok());
 }
 

@@ -33,9 +33,7 @@ pub fn resolved(locale: Locale) -> String {
 
 pub fn handed_over(locale: Locale) -> String {
     match locale {
-        Locale::Ru => {
-            "Передаю разговор оператору. Он подключится, как только освободится.".into()
-        }
+        Locale::Ru => "Передаю разговор оператору. Он подключится, как только освободится.".into(),
         Locale::En => {
             "Handing the conversation to an operator; they will join as soon as they are free."
                 .into()
@@ -79,9 +77,7 @@ pub fn code_sms(locale: Locale, code: &str) -> (String, String) {
         ),
         Locale::En => (
             "Confirmation code".into(),
-            format!(
-                "Your support chat code: {code}. Never share it, not even with support staff."
-            ),
+            format!("Your support chat code: {code}. Never share it, not even with support staff."),
         ),
     }
 }

@@ -39,6 +39,19 @@ impl Medium {
     }
 }
 
+impl Medium {
+    /// The channel whose conversations this medium answers in their own
+    /// thread: what an outside id it returns threads into.
+    pub fn channel(self) -> Option<Channel> {
+        match self {
+            Medium::Email => Some(Channel::Email),
+            Medium::Telegram => Some(Channel::Telegram),
+            Medium::Vk => Some(Channel::Vk),
+            Medium::Sms | Medium::Push => None,
+        }
+    }
+}
+
 /// Where a message goes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Route {

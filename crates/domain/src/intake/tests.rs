@@ -250,5 +250,8 @@ fn urgent_is_accepted_where_the_topic_allows_it() {
         urgent: true,
         ..form()
     };
-    assert!(open(&buyer(), &f).is_ok(), "always-urgent topics take the mark too");
+    assert!(
+        open(&buyer(), &f).is_ok(),
+        "always-urgent topics take the mark too"
+    );
 }

@@ -101,9 +101,8 @@ impl Ticket {
             }
             Actor::Operator(op) => {
                 let mine = self.assignee == Some(*op);
-                let may = a.supervisor
-                    || mine
-                    || (!self.channel.is_live() && self.assignee.is_none());
+                let may =
+                    a.supervisor || mine || (!self.channel.is_live() && self.assignee.is_none());
                 if !may {
                     return Err(AppendRefusal::NotAssignee);
                 }

@@ -1,10 +1,10 @@
 use std::sync::{Arc, LazyLock};
 
 use super::*;
-use crate::ids::CustomerId;
 use crate::calendar::Calendars;
 use crate::catalog::Catalog;
 use crate::deadline::SlaPolicies;
+use crate::ids::CustomerId;
 
 fn at(h: i64) -> Timestamp {
     Timestamp::from_second(1_800_000_000 + h * 3600).unwrap()
@@ -267,12 +267,20 @@ fn the_deadline_starts_at_the_hand_over_of_a_chat_and_follows_chat_messages() {
     );
     let held = queued
         .ticket
-        .apply(&Action::Assign(OperatorId(3)), &Actor::System, &rules(), at(1))
+        .apply(
+            &Action::Assign(OperatorId(3)),
+            &Actor::System,
+            &rules(),
+            at(1),
+        )
         .unwrap()
         .ticket;
     let replied = held.append(&said(OP), &rules(), at(1)).unwrap();
     assert_eq!(replied.ticket.first_response_at, Some(at(1)));
-    assert_eq!(replied.ticket.status, Assigned, "a live chat stays with its operator");
+    assert_eq!(
+        replied.ticket.status, Assigned,
+        "a live chat stays with its operator"
+    );
     // The resolution target (24 h) is the only one left.
     assert_eq!(replied.ticket.due_at, Some(at(25)));
     // The customer's next message owes a next response within 10 minutes…
@@ -288,7 +296,11 @@ fn the_deadline_starts_at_the_hand_over_of_a_chat_and_follows_chat_messages() {
     // …and one more before the answer changes nothing at all.
     let again = owed
         .ticket
-        .append(&said(customer()), &rules(), later + SignedDuration::from_mins(1))
+        .append(
+            &said(customer()),
+            &rules(),
+            later + SignedDuration::from_mins(1),
+        )
         .unwrap();
     assert_eq!(again.ticket, owed.ticket);
     assert!(again.events.is_empty());
@@ -310,18 +322,43 @@ fn who_may_write_to_a_conversation() {
     let stranger = Actor::Customer(CustomerId::parse("buyer-2").unwrap());
     let colleague = Actor::Operator(OperatorId(4));
     let r = rules();
-    assert_eq!(chat.append(&said(stranger), &r, at(1)).unwrap_err(), AppendRefusal::NotFound);
-    assert_eq!(chat.append(&said(colleague.clone()), &r, at(1)).unwrap_err(), AppendRefusal::NotAssignee);
-    let supervisor = Append { supervisor: true, ..said(colleague.clone()) };
+    assert_eq!(
+        chat.append(&said(stranger), &r, at(1)).unwrap_err(),
+        AppendRefusal::NotFound
+    );
+    assert_eq!(
+        chat.append(&said(colleague.clone()), &r, at(1))
+            .unwrap_err(),
+        AppendRefusal::NotAssignee
+    );
+    let supervisor = Append {
+        supervisor: true,
+        ..said(colleague.clone())
+    };
     assert!(chat.append(&supervisor, &r, at(1)).is_ok());
-    let note = Append { internal: true, ..said(colleague.clone()) };
-    assert!(chat.append(&note, &r, at(1)).is_ok(), "any colleague may leave a note");
+    let note = Append {
+        internal: true,
+        ..said(colleague.clone())
+    };
+    assert!(
+        chat.append(&note, &r, at(1)).is_ok(),
+        "any colleague may leave a note"
+    );
     let mut done = chat.clone();
     done.status = Resolved;
-    assert_eq!(done.append(&said(customer()), &r, at(1)).unwrap_err(), AppendRefusal::Closed);
-    assert!(done.append(&note, &r, at(1)).is_ok(), "notes until it is closed");
+    assert_eq!(
+        done.append(&said(customer()), &r, at(1)).unwrap_err(),
+        AppendRefusal::Closed
+    );
+    assert!(
+        done.append(&note, &r, at(1)).is_ok(),
+        "notes until it is closed"
+    );
     done.status = Closed;
-    assert_eq!(done.append(&note, &r, at(1)).unwrap_err(), AppendRefusal::Closed);
+    assert_eq!(
+        done.append(&note, &r, at(1)).unwrap_err(),
+        AppendRefusal::Closed
+    );
     assert!(done.append(&said(Actor::Bot), &r, at(1)).is_ok());
 
     // Off live channels an operator answering an unassigned ticket takes it,
@@ -335,7 +372,10 @@ fn who_may_write_to_a_conversation() {
         answered.ticket.append(&said(OP), &r, at(2)).unwrap_err(),
         AppendRefusal::NotAssignee
     );
-    let back = answered.ticket.append(&said(customer()), &r, at(2)).unwrap();
+    let back = answered
+        .ticket
+        .append(&said(customer()), &r, at(2))
+        .unwrap();
     assert_eq!(back.ticket.status, Assigned);
     assert!(back.events.contains(&TicketEvent::CustomerMessage));
 }

@@ -83,10 +83,10 @@ async fn an_escalation_stores_alerts_and_staff_mail_with_the_change() {
     assert_eq!(alerts[0].event, breached(3_600_000));
     assert_eq!(alerts[0].created_at, at(10));
     // The staff e-mail is queued but never shown among the customer's notifications.
-    assert_eq!(store.pending_notifications().await.expect("pending"), 1);
+    assert_eq!(store.pending_outbound().await.expect("pending"), 1);
     assert!(
         store
-            .ticket_notifications(t.id)
+            .ticket_outbound(t.id)
             .await
             .expect("outbox")
             .is_empty()
@@ -149,9 +149,15 @@ async fn start_up_reads_find_open_clocks_and_routable_chats() {
 
     let mut chat = new_ticket("buyer-3", at(3));
     chat.channel = Channel::Chat;
-    let (c, _, _) = store.open_chat(&chat, "c-1").await.expect("chat");
+    let mut first = opening(customer_says("buyer-3", "чат"), no_notifications());
+    first.client_id = Some("c-1".into());
+    let c = store
+        .create_ticket(&chat, first)
+        .await
+        .expect("chat")
+        .ticket;
     let routable: Vec<_> = store
-        .routable_chats()
+        .routable_conversations()
         .await
         .expect("chats")
         .iter()

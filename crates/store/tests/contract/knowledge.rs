@@ -327,16 +327,16 @@ async fn judgement_events_are_written_with_the_ticket_or_alone() {
             category: "fraud".into(),
         },
     ];
+    let mut with_events = opening(
+        customer_says("buyer-1", "карта **** **** **** 1111"),
+        no_notifications(),
+    );
+    with_events.events = extra.to_vec();
     let t = store
-        .create_ticket_with_events(
-            &new_ticket("buyer-1", at(0)),
-            &Actor::Customer(customer_id("buyer-1")),
-            &customer_says("buyer-1", "карта **** **** **** 1111"),
-            &extra,
-            no_notifications(),
-        )
+        .create_ticket(&new_ticket("buyer-1", at(0)), with_events)
         .await
-        .expect("create");
+        .expect("create")
+        .ticket;
     let events = store.events(t.id).await.expect("events");
     let kinds: Vec<&str> = events.iter().map(|e| e.event.code()).collect();
     assert_eq!(kinds, ["created", "sensitive_data_masked", "out_of_scope"]);
@@ -347,17 +347,27 @@ async fn judgement_events_are_written_with_the_ticket_or_alone() {
     let obscene = [TicketEvent::ObscenityMasked {
         original: "what the hell".into(),
     }];
-    let (c, first, created) = store
-        .open_chat_with_events(&chat, "c-1", &obscene)
+    let chat_opening = || {
+        let mut o = opening(
+            customer_says("buyer-2", "what the ****"),
+            no_notifications(),
+        );
+        o.client_id = Some("c-1".into());
+        o.events = obscene.to_vec();
+        o
+    };
+    let opened = store
+        .create_ticket(&chat, chat_opening())
         .await
         .expect("open");
-    assert!(created);
-    let (again, _, created_again) = store
-        .open_chat_with_events(&chat, "c-1", &obscene)
+    assert!(opened.created);
+    let c = opened.ticket;
+    let again = store
+        .create_ticket(&chat, chat_opening())
         .await
         .expect("reopen");
-    assert_eq!((again.id, created_again), (c.id, false));
-    assert_eq!(first.seq, 1);
+    assert_eq!((again.ticket.id, again.created), (c.id, false));
+    assert_eq!(opened.first.seq, 1);
     let events = store.events(c.id).await.expect("events");
     assert_eq!(
         events.iter().map(|e| e.event.code()).collect::<Vec<_>>(),
@@ -408,7 +418,7 @@ fn merge_change(
             target: t.number,
         }],
         message: None,
-        notifications: Vec::new(),
+        outbound: Vec::new(),
     }
 }
 

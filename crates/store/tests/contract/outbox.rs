@@ -4,7 +4,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use jiff::Timestamp;
-use switchboard_domain::ticket::{Actor, Ticket};
+use switchboard_domain::ticket::Ticket;
 use switchboard_store::testing::{fresh_db, fresh_store};
 use switchboard_store::{DeliveryStatus, OutboxRecord, Store, StoreError};
 
@@ -15,17 +15,16 @@ async fn ticket_with_notifications(store: &dyn Store, n: usize) -> Ticket {
     store
         .create_ticket(
             &new_ticket("buyer-1", at(0)),
-            &Actor::Customer(customer_id("buyer-1")),
-            &customer_says("buyer-1", "hi"),
-            notify(n),
+            opening(customer_says("buyer-1", "hi"), notify(n)),
         )
         .await
         .expect("create")
+        .ticket
 }
 
 async fn record(store: &dyn Store, ticket: &Ticket, id: i64) -> OutboxRecord {
     store
-        .ticket_notifications(ticket.id)
+        .ticket_outbound(ticket.id)
         .await
         .expect("outbox")
         .into_iter()
@@ -35,7 +34,7 @@ async fn record(store: &dyn Store, ticket: &Ticket, id: i64) -> OutboxRecord {
 
 async fn claim_ids(store: &dyn Store, now: Timestamp, limit: u32) -> Vec<i64> {
     store
-        .claim_notifications(now, secs(60), limit)
+        .claim_outbound(now, secs(60), limit)
         .await
         .expect("claim")
         .into_iter()
@@ -47,15 +46,15 @@ async fn claim_ids(store: &dyn Store, now: Timestamp, limit: u32) -> Vec<i64> {
 async fn claiming_leases_due_items_oldest_first() {
     let store = fresh_store().await;
     let t = ticket_with_notifications(&*store, 3).await;
-    let queued = store.ticket_notifications(t.id).await.expect("outbox");
-    assert_eq!(store.pending_notifications().await.expect("count"), 3);
+    let queued = store.ticket_outbound(t.id).await.expect("outbox");
+    assert_eq!(store.pending_outbound().await.expect("count"), 3);
 
     // Nothing is due before it was queued.
     assert!(claim_ids(&*store, at(-1), 10).await.is_empty());
     assert!(claim_ids(&*store, at(0), 0).await.is_empty());
 
     let items = store
-        .claim_notifications(at(0), secs(60), 2)
+        .claim_outbound(at(0), secs(60), 2)
         .await
         .expect("claim");
     assert_eq!(
@@ -63,7 +62,7 @@ async fn claiming_leases_due_items_oldest_first() {
         [queued[0].id, queued[1].id]
     );
     assert_eq!(items[0].ticket_id, Some(t.id));
-    assert_eq!(items[0].notification, queued[0].notification);
+    assert_eq!(items[0].outbound, queued[0].outbound);
     assert_eq!(items[0].attempts, 0);
 
     // Leased items are not handed out again while the lease lasts…
@@ -75,7 +74,7 @@ async fn claiming_leases_due_items_oldest_first() {
         [queued[0].id, queued[1].id]
     );
     // Leasing is not delivery.
-    assert_eq!(store.pending_notifications().await.expect("count"), 3);
+    assert_eq!(store.pending_outbound().await.expect("count"), 3);
 }
 
 #[tokio::test]
@@ -84,7 +83,7 @@ async fn delivered_items_are_done() {
     let t = ticket_with_notifications(&*store, 1).await;
     let id = claim_ids(&*store, at(0), 10).await[0];
     store
-        .notification_delivered(id, at(500))
+        .outbound_delivered(id, None, at(500))
         .await
         .expect("delivered");
 
@@ -92,12 +91,12 @@ async fn delivered_items_are_done() {
     assert_eq!(r.status, DeliveryStatus::Delivered);
     assert_eq!(r.delivered_at, Some(at(500)));
     assert_eq!(r.attempts, 0);
-    assert_eq!(store.pending_notifications().await.expect("count"), 0);
+    assert_eq!(store.pending_outbound().await.expect("count"), 0);
     assert!(claim_ids(&*store, at(3_600_000), 10).await.is_empty());
 
     // A late failure report from a worker whose lease ran out changes nothing.
     store
-        .notification_failed(id, "timeout", None)
+        .outbound_failed(id, "timeout", None)
         .await
         .expect("late report");
     assert_eq!(record(&*store, &t, id).await, r);
@@ -109,7 +108,7 @@ async fn a_failed_attempt_is_retried_at_the_given_time() {
     let t = ticket_with_notifications(&*store, 1).await;
     let id = claim_ids(&*store, at(0), 10).await[0];
     store
-        .notification_failed(id, "421 try later", Some(at(30_000)))
+        .outbound_failed(id, "421 try later", Some(at(30_000)))
         .await
         .expect("failed");
 
@@ -117,12 +116,12 @@ async fn a_failed_attempt_is_retried_at_the_given_time() {
     assert_eq!(r.status, DeliveryStatus::Pending);
     assert_eq!(r.attempts, 1);
     assert_eq!(r.last_error.as_deref(), Some("421 try later"));
-    assert_eq!(store.pending_notifications().await.expect("count"), 1);
+    assert_eq!(store.pending_outbound().await.expect("count"), 1);
 
     assert!(claim_ids(&*store, at(29_999), 10).await.is_empty());
     // The retry time counts, not the old lease (which would last until 60 s).
     let again = store
-        .claim_notifications(at(30_000), secs(60), 10)
+        .claim_outbound(at(30_000), secs(60), 10)
         .await
         .expect("claim");
     assert_eq!(again.len(), 1);
@@ -135,12 +134,12 @@ async fn giving_up_fails_the_item_for_good() {
     let t = ticket_with_notifications(&*store, 1).await;
     let id = claim_ids(&*store, at(0), 10).await[0];
     store
-        .notification_failed(id, "first", Some(at(1_000)))
+        .outbound_failed(id, "first", Some(at(1_000)))
         .await
         .expect("retry");
     claim_ids(&*store, at(1_000), 10).await;
     store
-        .notification_failed(id, "550 no such user", None)
+        .outbound_failed(id, "550 no such user", None)
         .await
         .expect("give up");
 
@@ -149,7 +148,7 @@ async fn giving_up_fails_the_item_for_good() {
     assert_eq!(r.attempts, 2);
     assert_eq!(r.last_error.as_deref(), Some("550 no such user"));
     assert_eq!(r.delivered_at, None);
-    assert_eq!(store.pending_notifications().await.expect("count"), 0);
+    assert_eq!(store.pending_outbound().await.expect("count"), 0);
     assert!(claim_ids(&*store, at(86_400_000), 10).await.is_empty());
 }
 
@@ -157,15 +156,15 @@ async fn giving_up_fails_the_item_for_good() {
 async fn reports_about_unknown_items_are_not_found() {
     let store = fresh_store().await;
     assert!(matches!(
-        store.notification_delivered(404, at(0)).await,
+        store.outbound_delivered(404, None, at(0)).await,
         Err(StoreError::NotFound)
     ));
     assert!(matches!(
-        store.notification_failed(404, "x", None).await,
+        store.outbound_failed(404, "x", None).await,
         Err(StoreError::NotFound)
     ));
     assert!(matches!(
-        store.notification_failed(404, "x", Some(at(1))).await,
+        store.outbound_failed(404, "x", Some(at(1))).await,
         Err(StoreError::NotFound)
     ));
 }
@@ -206,7 +205,7 @@ async fn concurrent_claimers_never_share_an_item() {
 async fn an_unreadable_item_is_given_up_without_blocking_the_rest() {
     let db = fresh_db().await;
     let t = ticket_with_notifications(&*db.store, 2).await;
-    let queued = db.store.ticket_notifications(t.id).await.expect("outbox");
+    let queued = db.store.ticket_outbound(t.id).await.expect("outbox");
     let bad = queued[0].id;
     db.execute(&format!(
         "UPDATE outbox SET channel = 'pigeon' WHERE id = {bad}"
@@ -215,7 +214,7 @@ async fn an_unreadable_item_is_given_up_without_blocking_the_rest() {
     .expect("tamper");
 
     assert_eq!(claim_ids(&*db.store, at(0), 10).await, [queued[1].id]);
-    assert_eq!(db.store.pending_notifications().await.expect("count"), 1);
+    assert_eq!(db.store.pending_outbound().await.expect("count"), 1);
     // Once its lease runs out only the good item comes back.
     assert_eq!(
         claim_ids(&*db.store, at(3_600_000), 10).await,
@@ -228,13 +227,9 @@ async fn each_ticket_lists_only_its_own_notifications() {
     let store = fresh_store().await;
     let t = ticket_with_notifications(&*store, 1).await;
     let other = ticket_with_notifications(&*store, 2).await;
-    assert_eq!(store.ticket_notifications(t.id).await.expect("t").len(), 1);
+    assert_eq!(store.ticket_outbound(t.id).await.expect("t").len(), 1);
     assert_eq!(
-        store
-            .ticket_notifications(other.id)
-            .await
-            .expect("other")
-            .len(),
+        store.ticket_outbound(other.id).await.expect("other").len(),
         2
     );
 }

@@ -2,6 +2,7 @@
 //! default, so a column that is dropped or swapped shows up in a comparison.
 
 use jiff::{SignedDuration, Timestamp};
+use switchboard_domain::conversation::{Medium, Outbound, OutboundKind, Route};
 use switchboard_domain::customer::{
     Booking, BookingKind, Customer, CustomerFlags, CustomerKind, TravelPackage,
 };
@@ -11,14 +12,34 @@ use switchboard_domain::ids::{
     ContentHash, CustomerId, EmailAddress, OperatorId, OrderNumber, PhoneNumber,
 };
 use switchboard_domain::intake::NewTicket;
-use switchboard_domain::notification::Notification;
 use switchboard_domain::ticket::{
-    Actor, Channel, Priority, ProblemChoice, ReplyChannel, Status, Ticket, TicketEvent, TicketKind,
+    Actor, Channel, Priority, ProblemChoice, ReplyChannel, Requester, Status, Ticket, TicketEvent,
+    TicketKind,
 };
+pub use switchboard_store::prelude::*;
 use switchboard_store::{
-    AttachmentMeta, NewMessage, NewOperator, NotifyNew, Operator, Role, Store, TicketChange,
+    AttachmentMeta, NewMessage, NewOperator, NotifyNew, Opening, Operator, Role, TicketChange,
     Visibility,
 };
+
+/// The demo profile's deadline rules: what the domain decides appended messages with.
+pub fn rules() -> switchboard_domain::ticket::DeadlineRules {
+    use std::sync::Arc;
+    use switchboard_domain::calendar::Calendars;
+    use switchboard_domain::catalog::Catalog;
+    use switchboard_domain::deadline::SlaPolicies;
+    let catalog = Catalog::from_toml(include_str!("../../../../profiles/demo/catalog.toml"))
+        .expect("demo catalog");
+    let calendars = Calendars::from_toml(include_str!("../../../../profiles/demo/calendars.toml"))
+        .expect("demo calendars");
+    let policies = SlaPolicies::from_toml(
+        include_str!("../../../../profiles/demo/sla.toml"),
+        &calendars,
+        &catalog,
+    )
+    .expect("demo SLA");
+    switchboard_domain::ticket::DeadlineRules::new(Arc::new(catalog), Arc::new(policies))
+}
 
 /// A fixed instant with whole milliseconds, plus `ms`.
 pub fn at(ms: i64) -> Timestamp {
@@ -57,9 +78,10 @@ pub fn customer(id: &str) -> Customer {
 
 pub fn new_ticket(customer: &str, created_at: Timestamp) -> NewTicket {
     NewTicket {
-        customer_id: customer_id(customer),
+        requester: Requester::Customer(customer_id(customer)),
         kind: TicketKind::Claim,
-        channel: Channel::Telegram,
+        channel: Channel::Email,
+        origin: None,
         line: "travel".into(),
         topic: "hotel".into(),
         problem: ProblemChoice::Other("кондиционер не работает".into()),
@@ -133,12 +155,19 @@ pub fn customer_says(customer: &str, body: &str) -> NewMessage {
     )
 }
 
-pub fn notification(recipient: &str, subject: &str) -> Notification {
-    Notification {
-        channel: ReplyChannel::Email,
-        recipient: recipient.into(),
+pub fn notification(recipient: &str, subject: &str) -> Outbound {
+    Outbound {
+        kind: OutboundKind::Confirmation,
+        route: Route {
+            medium: Medium::Email,
+            recipient: recipient.into(),
+            endpoint: None,
+            thread: None,
+        },
         subject: subject.into(),
-        body: format!("body of {subject}"),
+        text: format!("body of {subject}"),
+        attachments: Vec::new(),
+        sensitive: false,
     }
 }
 
@@ -155,17 +184,30 @@ pub fn no_notifications() -> NotifyNew {
     Box::new(|_: &Ticket| Vec::new())
 }
 
+/// The opening of a ticket with `first` as its message and what `notify` sends.
+pub fn opening(first: NewMessage, notify: NotifyNew) -> Opening {
+    Opening {
+        message: first,
+        events: Vec::new(),
+        client_id: None,
+        external_id: None,
+        notify,
+    }
+}
+
 /// Opens a ticket for `customer` with one public message and no notifications.
 pub async fn open(store: &dyn Store, customer: &str, created_at: Timestamp) -> Ticket {
     store
         .create_ticket(
             &new_ticket(customer, created_at),
-            &Actor::Customer(customer_id(customer)),
-            &customer_says(customer, "В номере жарко"),
-            no_notifications(),
+            opening(
+                customer_says(customer, "В номере жарко"),
+                no_notifications(),
+            ),
         )
         .await
         .expect("create ticket")
+        .ticket
 }
 
 /// A change that only moves the clock and logs one event.
@@ -177,7 +219,7 @@ pub fn touch(ticket: &Ticket, actor: Actor, now: Timestamp) -> TicketChange {
         actor,
         events: vec![TicketEvent::CustomerMessage],
         message: None,
-        notifications: Vec::new(),
+        outbound: Vec::new(),
     }
 }
 
@@ -195,7 +237,7 @@ pub async fn assign(store: &dyn Store, ticket: &Ticket, operator: OperatorId) ->
         ticket: next,
         actor: Actor::Operator(operator),
         message: None,
-        notifications: Vec::new(),
+        outbound: Vec::new(),
     };
     store.save_change(&change).await.expect("assign")
 }

@@ -4,7 +4,8 @@ use std::sync::Arc;
 
 use switchboard_domain::ids::{OperatorId, OrderNumber, TicketId, TicketNumber};
 use switchboard_domain::ticket::{
-    Actor, Priority, ProblemChoice, ReplyChannel, Status, Ticket, TicketEvent, TicketKind,
+    Actor, Priority, ProblemChoice, ReplyChannel, Requester, Status, Ticket, TicketEvent,
+    TicketKind,
 };
 use switchboard_store::testing::{backend_under_test, fresh_db, fresh_store};
 use switchboard_store::{StoreError, TicketChange, Visibility};
@@ -25,15 +26,15 @@ async fn a_new_ticket_keeps_every_field() {
     let created = store
         .create_ticket(
             &input,
-            &Actor::Bot,
-            &customer_says("buyer-1", "hello"),
-            no_notifications(),
+            opening(customer_says("buyer-1", "hello"), no_notifications()),
         )
         .await
-        .expect("create");
+        .expect("create")
+        .ticket;
 
     assert_eq!(created.number, TicketNumber::from_id(created.id));
-    assert_eq!(created.customer_id, input.customer_id);
+    assert_eq!(created.requester, input.requester);
+    assert_eq!(created.origin, input.origin);
     assert_eq!(created.kind, input.kind);
     assert_eq!(created.channel, input.channel);
     assert_eq!(created.line, input.line);
@@ -117,7 +118,7 @@ fn touch_with(ticket: &Ticket, actor: Actor) -> TicketChange {
         actor,
         events: Vec::new(),
         message: None,
-        notifications: Vec::new(),
+        outbound: Vec::new(),
     }
 }
 
@@ -126,13 +127,13 @@ async fn the_identity_of_a_ticket_cannot_be_changed() {
     let store = fresh_store().await;
     let created = open(&*store, "buyer-1", at(0)).await;
     let mut next = created.clone();
-    next.customer_id = customer_id("someone-else");
+    next.requester = Requester::Customer(customer_id("someone-else"));
     next.created_at = at(-1_000);
     let saved = store
         .save_change(&touch_with(&next, Actor::System))
         .await
         .expect("save");
-    assert_eq!(saved.customer_id, created.customer_id);
+    assert_eq!(saved.requester, created.requester);
     assert_eq!(saved.created_at, created.created_at);
 }
 
@@ -171,9 +172,10 @@ async fn creating_a_ticket_logs_it_and_queues_its_notifications() {
     let input = new_ticket("buyer-1", at(0));
     let actor = Actor::Customer(customer_id("buyer-1"));
     let created = store
-        .create_ticket(&input, &actor, &customer_says("buyer-1", "hi"), notify(2))
+        .create_ticket(&input, opening(customer_says("buyer-1", "hi"), notify(2)))
         .await
-        .expect("create");
+        .expect("create")
+        .ticket;
 
     let events = store.events(created.id).await.expect("events");
     assert_eq!(events.len(), 1);
@@ -191,14 +193,8 @@ async fn creating_a_ticket_logs_it_and_queues_its_notifications() {
         }
     );
 
-    let queued = store
-        .ticket_notifications(created.id)
-        .await
-        .expect("outbox");
-    let subjects: Vec<_> = queued
-        .iter()
-        .map(|r| r.notification.subject.clone())
-        .collect();
+    let queued = store.ticket_outbound(created.id).await.expect("outbox");
+    let subjects: Vec<_> = queued.iter().map(|r| r.outbound.subject.clone()).collect();
     // `notify` saw the stored ticket, number included.
     assert_eq!(
         subjects,
@@ -234,7 +230,7 @@ async fn a_stale_change_is_refused_and_leaves_no_trace() {
             Visibility::Public,
             "too late",
         )),
-        notifications: vec![notification("anna@example.ru", "stale")],
+        outbound: vec![notification("anna@example.ru", "stale")],
     };
     let refused = store.save_change(&change).await;
     assert!(
@@ -249,7 +245,7 @@ async fn a_stale_change_is_refused_and_leaves_no_trace() {
     );
     assert_eq!(
         store
-            .messages(created.id, true)
+            .messages(created.id, 0, 1000, true)
             .await
             .expect("messages")
             .len(),
@@ -257,12 +253,12 @@ async fn a_stale_change_is_refused_and_leaves_no_trace() {
     );
     assert!(
         store
-            .ticket_notifications(created.id)
+            .ticket_outbound(created.id)
             .await
             .expect("outbox")
             .is_empty()
     );
-    assert_eq!(store.pending_notifications().await.expect("count"), 0);
+    assert_eq!(store.pending_outbound().await.expect("count"), 0);
 }
 
 #[tokio::test]
@@ -309,7 +305,7 @@ async fn of_two_concurrent_changes_from_one_version_exactly_one_wins() {
     assert_eq!(store.ticket(created.id).await.expect("read"), won[0]);
     assert_eq!(
         store
-            .messages(created.id, true)
+            .messages(created.id, 0, 1000, true)
             .await
             .expect("messages")
             .len(),
@@ -338,11 +334,14 @@ async fn a_change_appends_its_message_events_and_notifications() {
             },
         ],
         message: Some(reply.clone()),
-        notifications: vec![notification("+79161234567", "reply")],
+        outbound: vec![notification("+79161234567", "reply")],
     };
     let saved = store.save_change(&change).await.expect("save");
 
-    let messages = store.messages(created.id, false).await.expect("messages");
+    let messages = store
+        .messages(created.id, 0, 1000, false)
+        .await
+        .expect("messages");
     assert_eq!(messages.len(), 2);
     let last = &messages[1];
     assert!(messages[0].id < last.id);
@@ -361,9 +360,9 @@ async fn a_change_appends_its_message_events_and_notifications() {
             .all(|e| e.actor == op && e.at == at(2_000))
     );
 
-    let outbox = store.ticket_notifications(saved.id).await.expect("outbox");
+    let outbox = store.ticket_outbound(saved.id).await.expect("outbox");
     assert_eq!(outbox.len(), 1);
-    assert_eq!(outbox[0].notification, change.notifications[0]);
+    assert_eq!(outbox[0].outbound, change.outbound[0]);
     assert_eq!(outbox[0].created_at, at(2_000));
 }
 
@@ -384,13 +383,13 @@ async fn internal_notes_stay_internal() {
     change.message = Some(reply);
     store.save_change(&change).await.expect("reply");
 
-    let public = store.messages(t.id, false).await.expect("public");
+    let public = store.messages(t.id, 0, 1000, false).await.expect("public");
     assert!(public.iter().all(|m| m.visibility == Visibility::Public));
     assert_eq!(
         public.iter().map(|m| m.body.as_str()).collect::<Vec<_>>(),
         ["В номере жарко", "ответ"]
     );
-    let all = store.messages(t.id, true).await.expect("all");
+    let all = store.messages(t.id, 0, 1000, true).await.expect("all");
     assert_eq!(
         all.iter().map(|m| m.body.as_str()).collect::<Vec<_>>(),
         ["В номере жарко", "клиент уже звонил", "ответ"]
@@ -427,16 +426,18 @@ async fn attachments_are_found_only_through_their_own_ticket() {
     let mine = store
         .create_ticket(
             &new_ticket("buyer-1", at(0)),
-            &Actor::Customer(customer_id("buyer-1")),
-            &{
-                let mut m = customer_says("buyer-1", "see photo");
-                m.attachments = vec![attachment("photo")];
-                m
-            },
-            no_notifications(),
+            opening(
+                {
+                    let mut m = customer_says("buyer-1", "see photo");
+                    m.attachments = vec![attachment("photo")];
+                    m
+                },
+                no_notifications(),
+            ),
         )
         .await
-        .expect("create");
+        .expect("create")
+        .ticket;
     let other = open(&*store, "buyer-2", at(1)).await;
 
     assert_eq!(
@@ -452,7 +453,10 @@ async fn attachments_are_found_only_through_their_own_ticket() {
             Err(StoreError::NotFound)
         ));
     }
-    let first = &store.messages(mine.id, false).await.expect("messages")[0];
+    let first = &store
+        .messages(mine.id, 0, 1000, false)
+        .await
+        .expect("messages")[0];
     assert_eq!(first.attachments, vec![attachment("photo")]);
 }
 
@@ -488,7 +492,7 @@ async fn unreadable_rows_are_reported_as_corrupt() {
         .await
         .expect("tamper");
     assert!(matches!(
-        db.store.messages(t.id, true).await,
+        db.store.messages(t.id, 0, 1000, true).await,
         Err(StoreError::Corrupt(_))
     ));
 }

@@ -1,6 +1,6 @@
 //! Queries that take more than one statement or a built WHERE clause: the
 //! ticket list, a ticket's messages with their attachments, leasing due
-//! notifications. Expanded inside the module [`impl_store!`] generates, which
+//! outbound messages. Expanded inside the module [`impl_store!`] generates, which
 //! defines `Db`, `Pool` and the imports.
 //!
 //! [`impl_store!`]: super::impl_store
@@ -72,49 +72,10 @@ macro_rules! read_steps {
         async fn select_messages(
             pool: &Pool,
             ticket: TicketId,
-            include_internal: bool,
-        ) -> Result<Vec<StoredMessage>> {
-            let mut messages = sqlx::query(
-                "SELECT id, ticket_id, author_kind, author_id, visibility, body, created_at \
-                 FROM messages WHERE ticket_id = $1 AND (visibility = 'public' OR $2) \
-                 ORDER BY id",
-            )
-            .bind(ticket.0)
-            .bind(include_internal)
-            .fetch_all(pool)
-            .await?
-            .iter()
-            .map(codec::message)
-            .collect::<Result<Vec<_>>>()?;
-            // A message and its attachments commit together, so an attachment
-            // read here belongs to a message read above or to one committed
-            // since, which is skipped.
-            let attachments = sqlx::query(
-                "SELECT a.message_id, a.hash, a.file_name, a.content_type, a.size \
-                 FROM message_attachments a JOIN messages m ON m.id = a.message_id \
-                 WHERE m.ticket_id = $1 AND (m.visibility = 'public' OR $2) \
-                 ORDER BY a.message_id, a.position",
-            )
-            .bind(ticket.0)
-            .bind(include_internal)
-            .fetch_all(pool)
-            .await?;
-            for row in &attachments {
-                let message_id = row.int("message_id")?;
-                if let Ok(i) = messages.binary_search_by_key(&message_id, |m| m.id) {
-                    messages[i].attachments.push(codec::attachment(row)?);
-                }
-            }
-            Ok(messages)
-        }
-
-        async fn select_chat_messages(
-            pool: &Pool,
-            ticket: TicketId,
             after_seq: i64,
             limit: u32,
             include_internal: bool,
-        ) -> Result<Vec<ChatMessage>> {
+        ) -> Result<Vec<StoredMessage>> {
             let mut messages = sqlx::query(
                 "SELECT id, ticket_id, seq, author_kind, author_id, visibility, body, client_id, \
                  meta, created_at FROM messages \
@@ -128,7 +89,7 @@ macro_rules! read_steps {
             .fetch_all(pool)
             .await?
             .iter()
-            .map(codec::chat_message)
+            .map(codec::message)
             .collect::<Result<Vec<_>>>()?;
             let (Some(first), Some(last)) = (messages.first(), messages.last()) else {
                 return Ok(messages);
@@ -194,6 +155,49 @@ macro_rules! read_steps {
             // RETURNING promises no order.
             items.sort_by_key(|i| i.id);
             Ok(items)
+        }
+
+        /// A ticket read through `pool` (the writer, to read one's own writes).
+        async fn ticket_row(pool: &Pool, id: TicketId) -> Result<Ticket> {
+            let row = sqlx::query(concat!("SELECT ", ticket_columns!(), " FROM tickets WHERE id = $1"))
+                .bind(id.0)
+                .fetch_optional(pool)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+            codec::ticket(&row)
+        }
+
+        /// Where one of these outside ids was stored on `channel`, the newest first.
+        async fn external_ref(
+            conn: &mut Conn,
+            channel: Channel,
+            ids: &[String],
+        ) -> Result<Option<ExternalRef>> {
+            let mut best: Option<(i64, ExternalRef)> = None;
+            // A mail's References list is short; one indexed lookup per id.
+            for id in ids.iter().take(MAX_REFERENCES) {
+                let row = sqlx::query(
+                    "SELECT ticket_id, seq, at FROM external_messages \
+                     WHERE channel = $1 AND external_id = $2",
+                )
+                .bind(channel.as_str())
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?;
+                if let Some(row) = row {
+                    let at = row.int("at")?;
+                    if best.as_ref().is_none_or(|(b, _)| at > *b) {
+                        best = Some((
+                            at,
+                            ExternalRef {
+                                ticket: TicketId(row.int("ticket_id")?),
+                                seq: row.int("seq")?,
+                            },
+                        ));
+                    }
+                }
+            }
+            Ok(best.map(|(_, r)| r))
         }
     };
 }

@@ -1,6 +1,7 @@
-//! Steps of the write transactions: a message with its attachments, audit
-//! events, outbox rows. Expanded inside the module [`impl_store!`] generates,
-//! which defines `Conn` (the backend's connection type) and the imports.
+//! Steps of the write transactions: a ticket row, a message with its
+//! attachments, a versioned ticket update, audit events, outbox rows, outside
+//! ids. Expanded inside the module [`impl_store!`] generates, which defines
+//! `Conn` (the backend's connection type) and the imports.
 //!
 //! [`impl_store!`]: super::impl_store
 
@@ -9,13 +10,13 @@ macro_rules! write_steps {
         /// Appends a message and its attachments to a ticket, in the caller's
         /// transaction, with the ticket's next sequence number (which row-locks
         /// the ticket until commit).
-        async fn insert_message(
+        pub(crate) async fn insert_message(
             conn: &mut Conn,
             ticket: TicketId,
             message: &NewMessage,
             client_id: Option<&str>,
             at: Timestamp,
-        ) -> Result<ChatMessage> {
+        ) -> Result<StoredMessage> {
             let seq = sqlx::query(
                 "UPDATE tickets SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq",
             )
@@ -24,27 +25,10 @@ macro_rules! write_steps {
             .await?
             .ok_or(StoreError::NotFound)?
             .int("last_seq")?;
-            let row = sqlx::query(
-                "INSERT INTO messages \
-                 (ticket_id, seq, author_kind, author_id, visibility, body, client_id, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-            )
-            .bind(ticket.0)
-            .bind(seq)
-            .bind(message.author.kind())
-            .bind(message.author.id_text())
-            .bind(codec::visibility_code(message.visibility))
-            .bind(&message.body)
-            .bind(client_id)
-            .bind(codec::millis(at))
-            .fetch_one(&mut *conn)
-            .await?;
-            let id = row.int("id")?;
-            insert_attachments(conn, id, &message.attachments).await?;
-            Ok(ChatMessage {
+            let m = StoredMessage {
                 ticket_id: ticket,
                 seq,
-                id,
+                id: 0,
                 author: message.author.clone(),
                 visibility: message.visibility,
                 body: message.body.clone(),
@@ -52,10 +36,35 @@ macro_rules! write_steps {
                 client_id: client_id.map(str::to_owned),
                 meta: None,
                 created_at: at,
-            })
+            };
+            let id = insert_message_row(conn, &m).await?;
+            Ok(StoredMessage { id, ..m })
         }
 
-        async fn insert_attachments(
+        /// Inserts a message row with the sequence number it carries, and its
+        /// attachments; returns its id.
+        pub(crate) async fn insert_message_row(conn: &mut Conn, m: &StoredMessage) -> Result<i64> {
+            let id = sqlx::query(
+                "INSERT INTO messages (ticket_id, seq, author_kind, author_id, visibility, body, \
+                 client_id, meta, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+            )
+            .bind(m.ticket_id.0)
+            .bind(m.seq)
+            .bind(m.author.kind())
+            .bind(m.author.id_text())
+            .bind(codec::visibility_code(m.visibility))
+            .bind(&m.body)
+            .bind(m.client_id.as_deref())
+            .bind(m.meta.as_deref())
+            .bind(codec::millis(m.created_at))
+            .fetch_one(&mut *conn)
+            .await?
+            .int("id")?;
+            insert_attachments(conn, id, &m.attachments).await?;
+            Ok(id)
+        }
+
+        pub(crate) async fn insert_attachments(
             conn: &mut Conn,
             message_id: i64,
             attachments: &[AttachmentMeta],
@@ -78,18 +87,13 @@ macro_rules! write_steps {
             Ok(())
         }
 
-        /// The body of `save_change`: the versioned update, its message, events
-        /// and notifications, in the caller's transaction. Returns the stored
-        /// ticket and the notices to announce.
-        async fn write_change(
-            conn: &mut Conn,
-            change: &TicketChange,
-        ) -> Result<(Ticket, Vec<Notice>)> {
-            let t = &change.ticket;
+        /// Stores `t` computed from version `t.version`, bumping it; `Conflict`
+        /// when the row moved on meanwhile, `NotFound` when there is none.
+        pub(crate) async fn update_ticket(conn: &mut Conn, t: &Ticket) -> Result<Ticket> {
             let (problem_kind, problem_text) = codec::problem_columns(&t.problem);
-            // Id, customer, channel and creation time never change. A first
-            // response is never taken back, so a chat message that set it
-            // meanwhile is kept.
+            // Id, requester, channel and creation time never change here (a
+            // contact's tickets move to an account only by `link_contact`). A
+            // first response is never taken back.
             let row = sqlx::query(concat!(
                 "UPDATE tickets SET kind = $3, line = $4, topic = $5, problem_kind = $6, \
                  problem_text = $7, order_number = $8, subject = $9, status = $10, \
@@ -122,49 +126,58 @@ macro_rules! write_steps {
             .bind(codec::sla_json(&t.sla)?)
             .fetch_optional(&mut *conn)
             .await?;
-            let Some(row) = row else {
-                return Err(if ticket_exists(conn, t.id).await? {
-                    StoreError::Conflict("the ticket was changed by someone else; reload it".into())
-                } else {
-                    StoreError::NotFound
-                });
-            };
-            let stored = codec::ticket(&row)?;
+            match row {
+                Some(row) => codec::ticket(&row),
+                None if ticket_exists(conn, t.id).await? => Err(StoreError::Conflict(
+                    "the ticket was changed by someone else; reload it".into(),
+                )),
+                None => Err(StoreError::NotFound),
+            }
+        }
+
+        /// The body of `save_change`: the versioned update, its message, events
+        /// and outbound, in the caller's transaction. Returns the stored
+        /// ticket and the notices to announce.
+        pub(crate) async fn write_change(
+            conn: &mut Conn,
+            change: &TicketChange,
+        ) -> Result<(Ticket, Vec<Notice>)> {
+            let stored = update_ticket(conn, &change.ticket).await?;
             let at = stored.updated_at;
             let mut notices = vec![Notice::Ticket { ticket: Box::new(stored.clone()) }];
+            let mut seq = None;
             if let Some(message) = &change.message {
                 let m = insert_message(conn, stored.id, message, None, at).await?;
-                notices.push(message_notice(
-                    stored.customer_id.clone(),
-                    stored.assignee,
-                    stored.channel,
-                    &m,
-                ));
+                seq = Some(m.seq);
+                notices.push(message_notice(&stored, &m));
             }
             insert_events(conn, stored.id, &change.actor, &change.events, at).await?;
-            insert_notifications(conn, Some(stored.id), &change.notifications, at).await?;
+            insert_outbound(conn, Some(stored.id), seq, &change.outbound, at).await?;
             Ok((stored, notices))
         }
 
         /// Inserts a ticket row; `None` when `client_ref` was used before by
-        /// the same customer (the chat it opened is returned by the caller).
-        async fn insert_ticket(
+        /// the same requester (the ticket it opened is returned by the caller).
+        pub(crate) async fn insert_ticket(
             conn: &mut Conn,
             ticket: &NewTicket,
             client_ref: Option<&str>,
         ) -> Result<Option<Ticket>> {
             let (problem_kind, problem_text) = codec::problem_columns(&ticket.problem);
+            let (customer, contact) = codec::requester_columns(&ticket.requester);
+            let origin = ticket.origin.as_ref();
             let row = sqlx::query(concat!(
                 "INSERT INTO tickets (customer_id, kind, channel, line, topic, problem_kind, \
                  problem_text, order_number, subject, status, priority, reply_channel, due_at, \
-                 created_at, updated_at, version, client_ref, at_risk_at, priority_rule, sla) \
+                 created_at, updated_at, version, client_ref, at_risk_at, priority_rule, sla, \
+                 contact_id, origin_endpoint, origin_address, origin_thread, live) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, 1, $15, \
-                 $16, $17, $18) \
+                 $16, $17, $18, $19, $20, $21, $22, $23) \
                  ON CONFLICT (customer_id, client_ref) WHERE client_ref IS NOT NULL DO NOTHING \
                  RETURNING ",
                 ticket_columns!()
             ))
-            .bind(ticket.customer_id.as_str())
+            .bind(customer)
             .bind(ticket.kind.as_str())
             .bind(ticket.channel.as_str())
             .bind(&ticket.line)
@@ -178,17 +191,22 @@ macro_rules! write_steps {
             .bind(ticket.reply_channel.as_str())
             .bind(codec::opt_millis(ticket.due_at))
             .bind(codec::millis(ticket.created_at))
-            .bind(client_ref)
+            .bind(client_ref.map(|c| codec::client_ref(&ticket.requester, c)))
             .bind(codec::opt_millis(ticket.at_risk_at))
             .bind(ticket.priority_rule.as_deref())
             .bind(codec::sla_json(&ticket.sla)?)
+            .bind(contact)
+            .bind(origin.map(|o| o.endpoint.as_str()))
+            .bind(origin.map(|o| o.address.as_str()))
+            .bind(origin.and_then(|o| o.thread.as_deref()))
+            .bind(ticket.channel.is_live())
             .fetch_optional(&mut *conn)
             .await?;
             // Built from the stored row, so timestamps carry the stored precision.
             row.as_ref().map(codec::ticket).transpose()
         }
 
-        async fn insert_events(
+        pub(crate) async fn insert_events(
             conn: &mut Conn,
             ticket: TicketId,
             actor: &Actor,
@@ -212,33 +230,65 @@ macro_rules! write_steps {
             Ok(())
         }
 
-        /// Queues notifications for delivery, due at once.
-        async fn insert_notifications(
+        /// Queues outbound messages for delivery, due at once; `seq` ties them
+        /// to the conversation message they deliver.
+        pub(crate) async fn insert_outbound(
             conn: &mut Conn,
             ticket: Option<TicketId>,
-            notifications: &[Notification],
+            seq: Option<i64>,
+            outbound: &[Outbound],
             at: Timestamp,
         ) -> Result<()> {
-            for n in notifications {
+            for o in outbound {
                 sqlx::query(
                     "INSERT INTO outbox \
                      (ticket_id, channel, recipient, subject, body, status, attempts, \
-                      next_attempt_at, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, $6)",
+                      next_attempt_at, created_at, sensitive, kind, endpoint, thread, \
+                      attachments, message_seq) \
+                     VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, $6, $7, $8, $9, $10, $11, $12)",
                 )
                 .bind(ticket.map(|t| t.0))
-                .bind(n.channel.as_str())
-                .bind(&n.recipient)
-                .bind(&n.subject)
-                .bind(&n.body)
+                .bind(o.route.medium.as_str())
+                .bind(&o.route.recipient)
+                .bind(&o.subject)
+                .bind(&o.text)
                 .bind(codec::millis(at))
+                .bind(o.sensitive)
+                .bind(o.kind.as_str())
+                .bind(o.route.endpoint.as_deref())
+                .bind(o.route.thread.as_deref())
+                .bind(codec::to_json(&o.attachments)?)
+                .bind(seq)
                 .execute(&mut *conn)
                 .await?;
             }
             Ok(())
         }
 
-        async fn ticket_exists(conn: &mut Conn, ticket: TicketId) -> Result<bool> {
+        /// Records an outside message id; `false` when it was recorded before.
+        pub(crate) async fn insert_external(
+            conn: &mut Conn,
+            channel: Channel,
+            external_id: &str,
+            ticket: TicketId,
+            seq: i64,
+            at: Timestamp,
+        ) -> Result<bool> {
+            let done = sqlx::query(
+                "INSERT INTO external_messages (channel, external_id, ticket_id, seq, at) \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (channel, external_id) DO NOTHING",
+            )
+            .bind(channel.as_str())
+            .bind(external_id)
+            .bind(ticket.0)
+            .bind(seq)
+            .bind(codec::millis(at))
+            .execute(&mut *conn)
+            .await?;
+            Ok(done.rows_affected() == 1)
+        }
+
+        pub(crate) async fn ticket_exists(conn: &mut Conn, ticket: TicketId) -> Result<bool> {
             Ok(sqlx::query("SELECT id FROM tickets WHERE id = $1")
                 .bind(ticket.0)
                 .fetch_optional(&mut *conn)

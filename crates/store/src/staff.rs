@@ -1,0 +1,158 @@
+//! Staff: accounts and sessions, presence and load for routing, alerts.
+
+use async_trait::async_trait;
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use switchboard_domain::ids::{EmailAddress, Login, OperatorId, TicketId};
+use switchboard_domain::ticket::{Ticket, TicketEvent};
+
+use crate::Result;
+use crate::tickets::TicketChange;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Operator,
+    Supervisor,
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Operator => "operator",
+            Role::Supervisor => "supervisor",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "operator" => Some(Role::Operator),
+            "supervisor" => Some(Role::Supervisor),
+            "admin" => Some(Role::Admin),
+            _ => None,
+        }
+    }
+}
+
+/// A member of staff: operator, supervisor or admin.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Operator {
+    pub id: OperatorId,
+    pub login: Login,
+    pub name: String,
+    pub role: Role,
+    /// Routing skills (catalog topic skills) this person may take.
+    pub skills: Vec<String>,
+    /// Concurrent live conversations.
+    pub capacity: u32,
+    pub active: bool,
+    /// Where staff notifications are e-mailed (none: not e-mailed).
+    pub email: Option<EmailAddress>,
+    /// The shift calendar's code (none: always on shift).
+    pub calendar: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewOperator {
+    pub login: Login,
+    pub name: String,
+    pub role: Role,
+    pub skills: Vec<String>,
+    pub capacity: u32,
+    /// An argon2 PHC string; the store never sees a plain password.
+    pub password_hash: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PresenceStatus {
+    Online,
+    Away,
+    Offline,
+}
+
+impl PresenceStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PresenceStatus::Online => "online",
+            PresenceStatus::Away => "away",
+            PresenceStatus::Offline => "offline",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "online" => Some(PresenceStatus::Online),
+            "away" => Some(PresenceStatus::Away),
+            "offline" => Some(PresenceStatus::Offline),
+            _ => None,
+        }
+    }
+}
+
+/// An online operator and how many live conversations they hold now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperatorLoad {
+    pub operator: Operator,
+    pub load: u32,
+}
+
+/// A notification for a member of staff (a deadline at risk or breached).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffAlert {
+    pub id: i64,
+    pub operator: OperatorId,
+    pub ticket: Option<TicketId>,
+    /// What happened (`SlaAtRisk`, `SlaBreached`).
+    pub event: TicketEvent,
+    pub created_at: Timestamp,
+}
+
+#[async_trait]
+pub trait StaffStore: Send + Sync {
+    /// `Conflict` when the login is taken.
+    async fn create_operator(&self, operator: &NewOperator) -> Result<Operator>;
+    async fn operator(&self, id: OperatorId) -> Result<Operator>;
+    async fn operators(&self) -> Result<Vec<Operator>>;
+    /// The operator and their argon2 password hash.
+    async fn operator_credentials(&self, login: &Login) -> Result<(Operator, String)>;
+    /// Sets a member of staff's notification e-mail and shift calendar.
+    async fn set_operator_profile(
+        &self,
+        operator: OperatorId,
+        email: Option<&EmailAddress>,
+        calendar: Option<&str>,
+    ) -> Result<()>;
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        operator: OperatorId,
+        expires_at: Timestamp,
+    ) -> Result<()>;
+    /// `NotFound` for an unknown or expired session, or an inactive operator.
+    async fn session_operator(&self, token_hash: &str, now: Timestamp) -> Result<Operator>;
+    async fn delete_session(&self, token_hash: &str) -> Result<()>;
+    /// Sets an operator's status; `seen_until` is the lease the console's node renews.
+    async fn set_presence(
+        &self,
+        operator: OperatorId,
+        status: PresenceStatus,
+        seen_until: Timestamp,
+        now: Timestamp,
+    ) -> Result<()>;
+    /// Active operators who are online with a live lease, and their load.
+    async fn online_operators(&self, now: Timestamp) -> Result<Vec<OperatorLoad>>;
+    /// `save_change` for handing a live conversation to `operator`, refused
+    /// with `Conflict` unless the operator is online and below capacity at
+    /// commit time.
+    async fn assign_conversation(
+        &self,
+        change: &TicketChange,
+        operator: OperatorId,
+        now: Timestamp,
+    ) -> Result<Ticket>;
+    /// A member of staff's alerts, newest first.
+    async fn staff_alerts(&self, operator: OperatorId, limit: u32) -> Result<Vec<StaffAlert>>;
+}
