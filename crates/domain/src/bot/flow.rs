@@ -148,7 +148,9 @@ impl Stage {
                 keep(Step::Open)
             }
             (Bot { .. } | Code { .. } | Person { .. }, Input::Text) => keep(Step::Continue),
-            (Bot { ticket }, Input::Helped) => Ok((Done { ticket: *ticket }, Step::Resolve)),
+            (Bot { ticket } | Code { ticket }, Input::Helped) => {
+                Ok((Done { ticket: *ticket }, Step::Resolve))
+            }
             (Bot { ticket } | Code { ticket }, Input::CallOperator) => {
                 if ctx.needs_code && !ctx.code_verified {
                     Ok((Code { ticket: *ticket }, Step::SendCode))

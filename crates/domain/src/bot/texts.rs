@@ -81,3 +81,15 @@ pub fn code_sms(locale: Locale, code: &str) -> (String, String) {
         ),
     }
 }
+
+/// The bot confirms a request to block the customer's card or account.
+pub fn block_recorded(locale: Locale, target: &str) -> String {
+    let card = target == "card";
+    match (locale, card) {
+        (Locale::Ru, true) => "Заявка на блокировку карты принята. Сотрудник заблокирует её в первую очередь и подтвердит здесь.",
+        (Locale::Ru, false) => "Заявка на блокировку аккаунта принята. Сотрудник заблокирует его в первую очередь и подтвердит здесь.",
+        (Locale::En, true) => "Your request to block the card is recorded. A member of staff will block it first thing and confirm here.",
+        (Locale::En, false) => "Your request to block the account is recorded. A member of staff will block it first thing and confirm here.",
+    }
+    .to_owned()
+}

@@ -10,26 +10,23 @@
 //! masked) survives only in an `ObscenityMasked` audit event, which only
 //! staff can read. Nothing here logs the text.
 
-use axum::http::StatusCode;
 use serde::Serialize;
 use switchboard_domain::i18n::Text;
 use switchboard_domain::ticket::TicketEvent;
 use switchboard_hygiene::{
     Bilingual, CustomerMessageReport, OutOfScope, ScopeCategory, SensitiveFinding,
 };
-use utoipa::ToSchema;
 
-use crate::error::ApiError;
+use crate::{CoreError, Refusal, RefusalKind};
 
 /// Something the sender should read next to the answer: a warning about
 /// data they should not have sent, the note that a repeated question was
 /// joined to an open request, the polite answer to an out-of-scope one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Advice {
     /// `sensitive_data_masked`, `joined_open_request`, `out_of_scope_trade_secret`,
     /// `out_of_scope_fraud`, `out_of_scope_dispute`.
     pub code: &'static str,
-    #[schema(value_type = Object)]
     pub message: Text,
 }
 
@@ -116,12 +113,13 @@ pub fn scope_advice(scope: &OutOfScope) -> Advice {
 }
 
 /// Why an operator's message was not sent.
-pub fn operator_blocked(explanation: Bilingual) -> ApiError {
-    ApiError::Problem {
-        status: StatusCode::UNPROCESSABLE_ENTITY,
+pub fn operator_blocked(explanation: Bilingual) -> CoreError {
+    CoreError::Refused(Refusal {
+        kind: RefusalKind::Invalid,
         code: OPERATOR_REQUEST_BLOCKED,
         message: Text::new(explanation.ru, explanation.en),
-    }
+        tries_left: None,
+    })
 }
 
 /// The stable code of a blocked operator message (API and chat).
@@ -130,10 +128,10 @@ pub const OPERATOR_REQUEST_BLOCKED: &str = "operator_request_blocked";
 /// A message from support. A request for the customer's secrets is refused
 /// (and nothing is stored); otherwise secrets an operator pasted are masked
 /// and obscene words masked, their wording kept for the audit log.
-pub fn operator_message(raw: &str) -> Result<Judged, Bilingual> {
+pub fn operator_message(raw: &str) -> Result<Judged, CoreError> {
     let report = switchboard_hygiene::inspect_operator_message(raw);
     if let Some(block) = report.blocked {
-        return Err(block.explanation);
+        return Err(operator_blocked(block.explanation));
     }
     let mut events = Vec::new();
     if !report.findings.is_empty() {

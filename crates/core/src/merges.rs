@@ -1,6 +1,6 @@
-//! Tickets that are one request (SPEC §6): a customer's repeated question is
-//! joined to their open ticket instead of opening another, whichever channel
-//! each came through; operators merge two tickets by hand, and undo it.
+//! Tickets that are one request (SPEC §6): a requester's repeated question
+//! is joined to their open ticket instead of opening another, whichever
+//! channel each came through; operators merge two tickets by hand, and undo it.
 //!
 //! A merge closes the source (status `closed`, a `ticket_merges` row keeps
 //! the status to restore) and the target's dialogue shows the source's
@@ -8,103 +8,91 @@
 //! them. Both tickets get a `merged` / `unmerged` audit event in the same
 //! transaction as the change.
 
-use axum::http::StatusCode;
-use switchboard_domain::ids::{CustomerId, OrderNumber, TicketId, TicketNumber};
-use switchboard_domain::ticket::{
-    Action, Actor, Channel, DeadlineRules, Status, Ticket, TicketEvent,
-};
+use jiff::Timestamp;
+use switchboard_domain::ids::{OrderNumber, TicketNumber};
+use switchboard_domain::ticket::{Action, Actor, Requester, Status, Ticket, TicketEvent};
+use switchboard_hygiene::duplicates::{DuplicateCandidate, DuplicateContext};
 use switchboard_hygiene::DuplicateDetector;
-use switchboard_store::{
-    NewMessage, Store, StoreError, StoredMessage, TicketChange, TicketFilter, Visibility,
-};
+use switchboard_store::prelude::*;
+use switchboard_store::{StoreError, TicketChange, Visibility};
 
-use crate::error::ApiError;
-use crate::state::AppState;
+use crate::act::Allow;
+use crate::{Core, CoreError, CoreResult, RefusalKind};
 
-/// Open tickets of a customer looked at for a repeat, newest first.
+/// Open tickets of a requester looked at for a repeat, newest first.
 const OPEN_TICKETS_CHECKED: u32 = 20;
-/// The customer's own messages per ticket compared with a new question, newest first.
+/// The requester's own messages per ticket compared with a new question, newest first.
 const MESSAGES_CHECKED: usize = 50;
 
 fn is_open(status: Status) -> bool {
-    !matches!(status, Status::Resolved | Status::Closed)
+    status.is_open()
 }
 
-/// The customer's open ticket that `text` repeats, if any: the one whose
-/// customer messages it matches best. Questions about two different orders
-/// are different questions, whatever their words.
-#[tracing::instrument(skip_all, fields(customer = %customer))]
-pub async fn find_open_duplicate(
-    store: &dyn Store,
-    customer: &CustomerId,
-    text: &str,
-    order: Option<&OrderNumber>,
-) -> Result<Option<Ticket>, StoreError> {
-    let filter = TicketFilter {
-        customer: Some(customer.clone()),
-        limit: 200,
-        ..TicketFilter::default()
-    };
-    let open: Vec<Ticket> = store
-        .list_tickets(&filter)
-        .await?
-        .into_iter()
-        .filter(|t| is_open(t.status))
-        .filter(|t| match (order, &t.order_number) {
-            (Some(a), Some(b)) => a == b,
-            _ => true,
-        })
-        .take(OPEN_TICKETS_CHECKED as usize)
-        .collect();
-    if open.is_empty() {
-        return Ok(None);
-    }
-    let mut detector = DuplicateDetector::new();
-    for (i, t) in open.iter().enumerate() {
-        let messages = store.messages(t.id, false).await?;
-        for m in messages
-            .iter()
-            .rev()
-            .filter(|m| matches!(&m.author, Actor::Customer(c) if c == customer))
-            .take(MESSAGES_CHECKED)
-        {
-            detector.add(i, &m.body);
+/// A new question as duplicate detection sees it.
+pub struct Question<'a> {
+    pub text: &'a str,
+    pub order: Option<&'a OrderNumber>,
+    /// The topic the requester chose, when the channel asks for one.
+    pub topic: Option<&'a str>,
+    pub channel: &'a str,
+}
+
+impl Core {
+    /// The requester's open ticket that `question` repeats, if any: the one
+    /// whose requester messages it matches best, given what else is known
+    /// (the order, the topic, how recent). Questions about two different
+    /// orders or topics are different questions, whatever their words.
+    #[tracing::instrument(skip_all, fields(requester = %requester))]
+    pub async fn find_open_duplicate(
+        &self,
+        requester: &Requester,
+        question: &Question<'_>,
+    ) -> CoreResult<Option<Ticket>> {
+        let open = self
+            .store
+            .open_tickets_of(requester, OPEN_TICKETS_CHECKED)
+            .await?;
+        if open.is_empty() {
+            return Ok(None);
         }
-    }
-    Ok(detector.find(text).map(|(i, _)| open[*i].clone()))
-}
-
-/// Appends a customer's message to one of their tickets that is not a chat
-/// (a chat takes messages through the chat writer), with audit events, as a
-/// customer reply: the state machine decides what the ticket's status and
-/// deadline do. Recomputed when another change got in first.
-pub async fn append_customer_message(
-    store: &dyn Store,
-    rules: &DeadlineRules,
-    now: jiff::Timestamp,
-    ticket: TicketId,
-    message: NewMessage,
-    events: Vec<TicketEvent>,
-) -> Result<Ticket, ApiError> {
-    for _ in 0..3 {
-        let t = store.ticket(ticket).await?;
-        let outcome = t.apply(&Action::CustomerReply, &message.author, rules, now)?;
-        let mut all = outcome.events;
-        all.extend(events.iter().cloned());
-        let change = TicketChange {
-            ticket: outcome.ticket,
-            actor: message.author.clone(),
-            events: all,
-            message: Some(message.clone()),
-            notifications: Vec::new(),
+        let now = self.clock.now();
+        let author = requester.actor();
+        let mut detector = DuplicateDetector::new();
+        for (i, t) in open.iter().enumerate() {
+            let messages = self.dialogue(t, false).await?;
+            let mine: Vec<_> = messages
+                .iter()
+                .rev()
+                .filter(|m| m.author == author && m.visibility == Visibility::Public)
+                .take(MESSAGES_CHECKED)
+                .collect();
+            let last = mine.first().map_or(t.updated_at, |m| m.created_at);
+            let context = DuplicateContext {
+                same_customer: true,
+                hours_since_last_customer_message: Some(hours_between(last, now)),
+            };
+            for m in mine {
+                let earlier = DuplicateCandidate {
+                    text: &m.body,
+                    order: t.order_number.as_ref().map(|o| o.as_str()),
+                    topic: Some(&t.topic),
+                    channel: Some(t.channel.as_str()),
+                };
+                detector.add_candidate(i, &earlier, context.clone());
+            }
+        }
+        let new = DuplicateCandidate {
+            text: question.text,
+            order: question.order.map(|o| o.as_str()),
+            topic: question.topic,
+            channel: Some(question.channel),
         };
-        match store.save_change(&change).await {
-            Ok(t) => return Ok(t),
-            Err(StoreError::Conflict(_)) => continue,
-            Err(e) => return Err(e.into()),
-        }
+        Ok(detector.find_candidate(&new).map(|(i, _)| open[*i].clone()))
     }
-    Err(StoreError::Conflict("the ticket keeps changing; try again".into()).into())
+}
+
+fn hours_between(earlier: Timestamp, now: Timestamp) -> f64 {
+    (now.as_millisecond() - earlier.as_millisecond()).max(0) as f64 / 3_600_000.0
 }
 
 /// The text the customer reads when a repeated question was joined.
@@ -121,29 +109,11 @@ pub fn joined_notice(number: TicketNumber) -> switchboard_domain::i18n::Text {
     )
 }
 
-fn merge_problem(status: StatusCode, code: &'static str, ru: &str, en: &str) -> ApiError {
-    ApiError::new(status, code, ru, en)
+fn merge_problem(code: &'static str, ru: &str, en: &str) -> CoreError {
+    CoreError::refused(RefusalKind::Conflict, code, ru, en)
 }
 
-impl AppState {
-    /// A ticket's dialogue with the messages of tickets merged into it, in time order.
-    pub async fn dialogue(
-        &self,
-        ticket: &Ticket,
-        include_internal: bool,
-    ) -> Result<Vec<StoredMessage>, ApiError> {
-        let mut messages = self.store.messages(ticket.id, include_internal).await?;
-        let merged = self.store.merged_into(ticket.id).await?;
-        if merged.is_empty() {
-            return Ok(messages);
-        }
-        for m in merged {
-            messages.extend(self.store.messages(m.source, include_internal).await?);
-        }
-        messages.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
-        Ok(messages)
-    }
-
+impl Core {
     /// Closes `source` as merged into `target` (same customer, both open).
     #[tracing::instrument(skip_all, fields(source = %source, target = %target))]
     pub async fn merge(
@@ -151,10 +121,10 @@ impl AppState {
         actor: &Actor,
         source: TicketNumber,
         target: TicketNumber,
-        allow: &(dyn Fn(&Ticket) -> Result<(), ApiError> + Send + Sync),
-    ) -> Result<(Ticket, Ticket), ApiError> {
+        allow: Allow<'_>,
+    ) -> CoreResult<(Ticket, Ticket)> {
         if source == target {
-            return Err(ApiError::field(
+            return Err(CoreError::field(
                 "into",
                 "same_ticket",
                 "Обращение нельзя объединить с самим собой",
@@ -166,7 +136,7 @@ impl AppState {
             let t = match self.store.ticket(target.id()).await {
                 Ok(t) => t,
                 Err(StoreError::NotFound) => {
-                    return Err(ApiError::field(
+                    return Err(CoreError::field(
                         "into",
                         "unknown_ticket",
                         "Нет такого обращения",
@@ -178,7 +148,7 @@ impl AppState {
             allow(&s)?;
             allow(&t)?;
             if s.customer_id != t.customer_id {
-                return Err(ApiError::field(
+                return Err(CoreError::field(
                     "into",
                     "different_customer",
                     "Объединять можно только обращения одного клиента",
@@ -187,7 +157,6 @@ impl AppState {
             }
             if !is_open(t.status) {
                 return Err(merge_problem(
-                    StatusCode::CONFLICT,
                     "target_closed",
                     "Обращение, в которое объединяют, уже решено или закрыто",
                     "The ticket to merge into is resolved or closed",
@@ -195,7 +164,6 @@ impl AppState {
             }
             if self.store.ticket_merge(t.id).await?.is_some() {
                 return Err(merge_problem(
-                    StatusCode::CONFLICT,
                     "target_merged",
                     "Обращение, в которое объединяют, само объединено с другим",
                     "The ticket to merge into is itself merged into another",
@@ -203,7 +171,6 @@ impl AppState {
             }
             if !self.store.merged_into(s.id).await?.is_empty() {
                 return Err(merge_problem(
-                    StatusCode::CONFLICT,
                     "has_merged_tickets",
                     "С этим обращением уже объединены другие: сначала разъедините их",
                     "Other tickets are merged into this one: unmerge them first",
@@ -223,14 +190,14 @@ impl AppState {
                 actor: actor.clone(),
                 events: vec![TicketEvent::Merged { source, target }],
                 message: None,
-                notifications: Vec::new(),
+                outbound: Vec::new(),
             };
             let source_change = TicketChange {
                 ticket: outcome.ticket,
                 actor: actor.clone(),
                 events: outcome.events,
                 message: None,
-                notifications: Vec::new(),
+                outbound: Vec::new(),
             };
             match self
                 .store
@@ -246,8 +213,7 @@ impl AppState {
                 }
                 Err(StoreError::Conflict(_)) => {
                     return Err(merge_problem(
-                        StatusCode::CONFLICT,
-                        "already_merged",
+                            "already_merged",
                         "Обращение уже объединено",
                         "The ticket is merged already",
                     ));
@@ -255,7 +221,7 @@ impl AppState {
                 Err(e) => return Err(e.into()),
             }
         }
-        Err(StoreError::Conflict("the tickets keep changing; try again".into()).into())
+        Err(CoreError::Conflict("the tickets keep changing; try again".into()))
     }
 
     /// Undoes the merge of `source`: it gets back the status it had.
@@ -264,13 +230,12 @@ impl AppState {
         &self,
         actor: &Actor,
         source: TicketNumber,
-        allow: &(dyn Fn(&Ticket) -> Result<(), ApiError> + Send + Sync),
-    ) -> Result<(Ticket, Ticket), ApiError> {
+        allow: Allow<'_>,
+    ) -> CoreResult<(Ticket, Ticket)> {
         for _ in 0..3 {
             let s = self.store.ticket(source.id()).await?;
             let Some(merge) = self.store.ticket_merge(s.id).await? else {
                 return Err(merge_problem(
-                    StatusCode::CONFLICT,
                     "not_merged",
                     "Обращение не объединено с другим",
                     "The ticket is not merged into another",
@@ -298,14 +263,14 @@ impl AppState {
                     target: t.number,
                 }],
                 message: None,
-                notifications: Vec::new(),
+                outbound: Vec::new(),
             };
             let source_change = TicketChange {
                 ticket: outcome.ticket,
                 actor: actor.clone(),
                 events: outcome.events,
                 message: None,
-                notifications: Vec::new(),
+                outbound: Vec::new(),
             };
             match self
                 .store
@@ -320,54 +285,6 @@ impl AppState {
                 Err(e) => return Err(e.into()),
             }
         }
-        Err(StoreError::Conflict("the tickets keep changing; try again".into()).into())
-    }
-
-    /// Joins a customer's repeated question to their open ticket `existing`:
-    /// appended as their message (through the chat writer for a chat), with
-    /// the judgement's events and a `duplicate_joined` event.
-    pub async fn join_duplicate(
-        &self,
-        existing: &Ticket,
-        customer: &CustomerId,
-        text: String,
-        uploads: &[crate::tickets::Upload],
-        mut events: Vec<TicketEvent>,
-        from: Channel,
-    ) -> Result<Ticket, ApiError> {
-        let checked = self.check_uploads(uploads).map_err(ApiError::Validation)?;
-        let attachments = self.save_files(&checked, uploads).await?;
-        events.push(TicketEvent::DuplicateJoined { channel: from });
-        let author = Actor::Customer(customer.clone());
-        if existing.channel == Channel::Chat {
-            self.chat
-                .send(switchboard_store::ChatAppend {
-                    ticket: existing.id,
-                    author,
-                    visibility: Visibility::Public,
-                    body: text,
-                    attachments,
-                    client_id: None,
-                    meta: None,
-                    supervisor: false,
-                    events,
-                })
-                .await?;
-            return Ok(self.store.ticket(existing.id).await?);
-        }
-        append_customer_message(
-            self.store.as_ref(),
-            &self.rules.deadlines,
-            self.clock.now(),
-            existing.id,
-            NewMessage {
-                author,
-                visibility: Visibility::Public,
-                body: text,
-                attachments,
-            },
-            events,
-        )
-        .await
+        Err(CoreError::Conflict("the tickets keep changing; try again".into()))
     }
 }

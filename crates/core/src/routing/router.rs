@@ -2,8 +2,8 @@
 //! loaded then longest idle, aging, returns, transfers, shifts) driven by what
 //! the store commits, from any node.
 //!
-//! The hub hands every chat ticket change, operator presence and chat message
-//! it reads from the store's feed to [`RouterInbox::observe`], which never
+//! The feed hands every live conversation's ticket change, operator presence
+//! and message it reads from the store to [`RouterInbox::observe`], which never
 //! waits: the notice goes into a bounded queue, and a full queue only marks
 //! the router stale. [`NodeRouter::step`] then brings the router in line with
 //! the store — a conversation queued (hand-over, transfer, escalation) is
@@ -13,12 +13,15 @@
 //! (`advance`), and commits what the router decided.
 //!
 //! **The router proposes, the store disposes.** Each assignment is committed
-//! with `Store::assign_chat`, which re-checks presence and capacity under a
+//! with `StaffStore::assign_conversation`, which re-checks presence and capacity under a
 //! row lock: with several nodes (each with its own router) on PostgreSQL, two
 //! proposals for one operator or one conversation cannot both win. A refused
 //! proposal, or any disagreement with the store, marks the router stale; the
 //! next step rebuilds it from the store (operators with their shift calendars,
-//! who is online, the chats queued and held) and proposes again.
+//! who is online, the conversations queued and held) and proposes again.
+//!
+//! A message's effect on the SLA clock is not the router's business: the
+//! domain decides it in the transaction that stores the message.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -29,12 +32,13 @@ use switchboard_domain::ids::{OperatorId, TicketId};
 use switchboard_domain::routing::{
     OperatorSpec, OperatorStatus, Routed, Router, RouterConfig, Whereabouts,
 };
-use switchboard_domain::ticket::{Action, Actor, Channel, Status, Ticket};
+use switchboard_domain::ticket::{Action, Actor, Status, Ticket};
+use switchboard_store::prelude::*;
 use switchboard_store::{Notice, PresenceStatus, StoreError, TicketChange};
 use tokio::sync::{Mutex, Notify, mpsc};
 
-use super::Chat;
-use super::assign::topic_skill;
+use super::topic_skill;
+use crate::Core;
 
 /// Notices queued for the router before it is considered stale.
 const INBOX: usize = 4096;
@@ -54,11 +58,11 @@ impl RouterInbox {
     /// Never waits: a full queue marks the router stale (it rebuilds).
     pub fn observe(&self, notice: &Arc<Notice>) {
         let relevant = match &**notice {
-            Notice::Ticket { ticket } => ticket.channel == Channel::Chat,
+            Notice::Ticket { ticket } => ticket.channel.is_live(),
             Notice::Presence { .. } => true,
             Notice::Message {
                 channel, message, ..
-            } => *channel == Channel::Chat && message.is_some(),
+            } => channel.is_live() && message.is_some(),
             _ => false,
         };
         if !relevant {
@@ -118,7 +122,7 @@ impl NodeRouter {
     /// Brings the router in line with what the store committed, applies shift
     /// changes due by now, and commits its decisions. Returns how many
     /// conversations it assigned.
-    pub async fn step(&self, chat: &Chat) -> Result<usize, StoreError> {
+    pub async fn step(&self, chat: &Core) -> Result<usize, StoreError> {
         let mut st = self.state.lock().await;
         let mut assigned = 0;
         for _ in 0..ROUNDS {
@@ -132,11 +136,7 @@ impl NodeRouter {
                 st.committed.clear();
                 routed = r;
             }
-            let mut replies: Vec<(TicketId, Action)> = Vec::new();
             while let Ok(notice) = st.rx.try_recv() {
-                if let Some(r) = sla_input(&notice) {
-                    replies.push(r);
-                }
                 if let Notice::Ticket { ticket } = &*notice
                     && st
                         .committed
@@ -151,7 +151,6 @@ impl NodeRouter {
             }
             routed.extend(st.router.advance(now));
             let (n, agreed) = commit(chat, &routed, &mut st.committed).await?;
-            record_messages(chat, replies).await?;
             assigned += n;
             if agreed && !self.inbox.stale.load(Ordering::Acquire) {
                 break;
@@ -177,7 +176,7 @@ fn status(p: PresenceStatus) -> OperatorStatus {
 
 /// A fresh router mirroring the store, and the assignments it proposes for
 /// the conversations waiting.
-async fn rebuild(chat: &Chat, now: Timestamp) -> Result<(Router, Vec<Routed>), StoreError> {
+async fn rebuild(chat: &Core, now: Timestamp) -> Result<(Router, Vec<Routed>), StoreError> {
     let mut router = Router::new(RouterConfig::default());
     let staff: Vec<_> = chat
         .store
@@ -199,7 +198,7 @@ async fn rebuild(chat: &Chat, now: Timestamp) -> Result<(Router, Vec<Routed>), S
         // Refused only for an operator already known, which cannot happen here.
         let _ = router.upsert_operator(spec(o, o.capacity), now);
     }
-    let chats = chat.store.routable_chats().await?;
+    let chats = chat.store.routable_conversations().await?;
     // Held chats the router cannot place (a skill taken away, over capacity
     // through a manual take) still use the operator's capacity.
     let mut untracked: std::collections::HashMap<OperatorId, u32> = Default::default();
@@ -238,7 +237,7 @@ async fn rebuild(chat: &Chat, now: Timestamp) -> Result<(Router, Vec<Routed>), S
 /// follow it (it must be rebuilt).
 fn observe(
     router: &mut Router,
-    chat: &Chat,
+    chat: &Core,
     notice: &Notice,
     now: Timestamp,
     out: &mut Vec<Routed>,
@@ -276,7 +275,7 @@ fn observe(
 
 fn follow_ticket(
     router: &mut Router,
-    chat: &Chat,
+    chat: &Core,
     t: &Ticket,
     now: Timestamp,
     out: &mut Vec<Routed>,
@@ -317,76 +316,10 @@ fn follow_ticket(
     Ok(())
 }
 
-/// A stored chat message from the customer or an operator moves the
-/// ticket's SLA clock (the chat writer stores messages without going through
-/// the state machine, to keep its batches lean).
-fn sla_input(notice: &Notice) -> Option<(TicketId, Action)> {
-    let Notice::Message {
-        ticket,
-        channel: Channel::Chat,
-        internal: false,
-        message: Some(m),
-        ..
-    } = notice
-    else {
-        return None;
-    };
-    match m.author {
-        Actor::Customer(_) => Some((*ticket, Action::ChatCustomerWrote { at: m.created_at })),
-        Actor::Operator(_) => Some((*ticket, Action::ChatReplied { at: m.created_at })),
-        _ => None,
-    }
-}
-
-/// Applies the messages' SLA effects, one read and at most one write per
-/// ticket. Every node does it for every message it hears of; the actions are
-/// idempotent (a clock already stopped or started stays so), so the nodes
-/// after the first change nothing.
-async fn record_messages(chat: &Chat, inputs: Vec<(TicketId, Action)>) -> Result<(), StoreError> {
-    let mut by_ticket: HashMap<TicketId, Vec<Action>> = HashMap::new();
-    for (id, a) in inputs {
-        by_ticket.entry(id).or_default().push(a);
-    }
-    for (id, actions) in by_ticket {
-        for _ in 0..3 {
-            let t = match chat.store.ticket(id).await {
-                Ok(t) => t,
-                Err(StoreError::NotFound) => break,
-                Err(e) => return Err(e),
-            };
-            let now = chat.clock.now();
-            let mut next = t.clone();
-            let mut events = Vec::new();
-            for a in &actions {
-                if let Ok(o) = next.apply(a, &Actor::System, &chat.rules.deadlines, now) {
-                    next = o.ticket;
-                    events.extend(o.events);
-                }
-            }
-            if next == t {
-                break;
-            }
-            let change = TicketChange {
-                ticket: next,
-                actor: Actor::System,
-                events,
-                message: None,
-                notifications: Vec::new(),
-            };
-            match chat.store.save_change(&change).await {
-                Ok(_) | Err(StoreError::NotFound) => break,
-                Err(StoreError::Conflict(_)) => continue,
-                Err(e) => return Err(e),
-            }
-        }
-    }
-    Ok(())
-}
-
 /// Commits the router's decisions in order. Returns how many conversations
 /// were assigned and whether the store agreed with every decision.
 async fn commit(
-    chat: &Chat,
+    chat: &Core,
     routed: &[Routed],
     committed: &mut HashMap<TicketId, i64>,
 ) -> Result<(usize, bool), StoreError> {
@@ -420,7 +353,7 @@ async fn commit(
 /// Takes a conversation back from an operator who left (away, offline, end of
 /// shift): it waits in the queue again. `None` when the store has it elsewhere.
 async fn give_back(
-    chat: &Chat,
+    chat: &Core,
     id: TicketId,
     from: OperatorId,
 ) -> Result<Option<Ticket>, StoreError> {
@@ -442,7 +375,7 @@ async fn give_back(
             actor: Actor::System,
             events: outcome.events,
             message: None,
-            notifications: Vec::new(),
+            outbound: Vec::new(),
         };
         match chat.store.save_change(&change).await {
             Ok(t) => return Ok(Some(t)),

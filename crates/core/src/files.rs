@@ -8,7 +8,12 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
+use switchboard_domain::attachment::{self, AttachmentMeta, CheckedFile};
+use switchboard_domain::conversation::InboundFile;
 use switchboard_domain::ids::ContentHash;
+use switchboard_domain::intake::FieldError;
+
+use crate::{Core, CoreError, CoreResult};
 
 #[derive(Debug, Clone)]
 pub struct FileStore {
@@ -54,5 +59,51 @@ impl FileStore {
                 .await
                 .map(|m| !m.permissions().readonly())
                 .unwrap_or(false)
+    }
+}
+
+fn field_error(e: &attachment::AttachmentError) -> FieldError {
+    FieldError {
+        field: "attachments",
+        code: e.code(),
+        message: e.message(),
+    }
+}
+
+impl Core {
+    /// Checks every file by content and size; all problems are reported together.
+    pub fn check_files(&self, files: &[InboundFile]) -> Result<Vec<CheckedFile>, Vec<FieldError>> {
+        if let Err(e) = attachment::check_count(&self.attachments, files.len()) {
+            return Err(vec![field_error(&e)]);
+        }
+        let mut checked = Vec::with_capacity(files.len());
+        let mut errors = Vec::new();
+        for f in files {
+            match attachment::check_file(&self.attachments, &f.name, &f.bytes) {
+                Ok(c) => checked.push(c),
+                Err(e) => errors.push(field_error(&e)),
+            }
+        }
+        if errors.is_empty() {
+            Ok(checked)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Writes checked files under their hashes (idempotent): called only
+    /// once the change they belong to is known to be allowed.
+    pub async fn save_files(
+        &self,
+        checked: &[CheckedFile],
+        files: &[InboundFile],
+    ) -> CoreResult<Vec<AttachmentMeta>> {
+        for (c, f) in checked.iter().zip(files) {
+            self.files
+                .put(&c.hash, &f.bytes)
+                .await
+                .map_err(|e| CoreError::internal("storing an attachment", e))?;
+        }
+        Ok(checked.iter().map(AttachmentMeta::from).collect())
     }
 }

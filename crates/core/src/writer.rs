@@ -1,15 +1,17 @@
-//! The batching writer: every chat message of this node goes through one task
-//! that takes whatever is waiting (up to `max_batch`), stores it in one
-//! transaction (`Store::append_chat_messages`), and only then answers each
-//! sender with its sequence number. Under load, messages that arrive while a
-//! transaction runs form the next batch, so one commit serves many messages;
-//! alone, a message is committed at once. One task per node keeps each
-//! connection's messages in the order it sent them.
+//! The batching writer: every message of this node, whatever its channel,
+//! goes through one task that takes whatever is waiting (up to `max_batch`),
+//! stores it in one transaction (`ConversationStore::append_messages`, where
+//! the domain decides each message on its locked ticket), and only then
+//! answers each sender with its sequence number. Under load, messages that
+//! arrive while a transaction runs form the next batch, so one commit serves
+//! many messages; alone, a message is committed at once. One task per node
+//! keeps each sender's messages in the order they were sent.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use switchboard_store::{AppendOutcome, ChatAppend, Store};
+use switchboard_domain::ticket::DeadlineRules;
+use switchboard_store::{AppendItem, AppendOutcome, Store};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::clock::Clock;
@@ -18,8 +20,18 @@ use crate::metrics::Metrics;
 pub type WriteResult = Result<AppendOutcome, String>;
 
 struct Job {
-    item: ChatAppend,
+    item: AppendItem,
     reply: oneshot::Sender<WriteResult>,
+}
+
+/// What the writer is started with.
+pub struct WriterParts {
+    pub store: Arc<dyn Store>,
+    pub clock: Arc<dyn Clock>,
+    pub metrics: Arc<Metrics>,
+    pub rules: DeadlineRules,
+    pub max_batch: usize,
+    pub linger: Duration,
 }
 
 #[derive(Clone)]
@@ -32,15 +44,9 @@ pub struct Writer {
 pub struct WriterClosed;
 
 impl Writer {
-    pub fn start(
-        store: Arc<dyn Store>,
-        clock: Arc<dyn Clock>,
-        metrics: Arc<Metrics>,
-        max_batch: usize,
-        linger: Duration,
-    ) -> Writer {
-        let (tx, rx) = mpsc::channel(max_batch.max(1) * 8);
-        tokio::spawn(run(store, clock, metrics, rx, max_batch.max(1), linger));
+    pub fn start(parts: WriterParts) -> Writer {
+        let (tx, rx) = mpsc::channel(parts.max_batch.max(1) * 8);
+        tokio::spawn(run(parts, rx));
         Writer { tx }
     }
 
@@ -48,7 +54,7 @@ impl Writer {
     /// Waits only when the queue is full (backpressure).
     pub async fn submit(
         &self,
-        item: ChatAppend,
+        item: AppendItem,
     ) -> Result<oneshot::Receiver<WriteResult>, WriterClosed> {
         let (reply, rx) = oneshot::channel();
         self.tx
@@ -58,7 +64,7 @@ impl Writer {
         Ok(rx)
     }
 
-    pub async fn append(&self, item: ChatAppend) -> WriteResult {
+    pub async fn append(&self, item: AppendItem) -> WriteResult {
         self.submit(item)
             .await
             .map_err(|_| "the chat writer has stopped".to_owned())?
@@ -67,14 +73,16 @@ impl Writer {
     }
 }
 
-async fn run(
-    store: Arc<dyn Store>,
-    clock: Arc<dyn Clock>,
-    metrics: Arc<Metrics>,
-    mut rx: mpsc::Receiver<Job>,
-    max_batch: usize,
-    linger: Duration,
-) {
+async fn run(parts: WriterParts, mut rx: mpsc::Receiver<Job>) {
+    let WriterParts {
+        store,
+        clock,
+        metrics,
+        rules,
+        max_batch,
+        linger,
+    } = parts;
+    let max_batch = max_batch.max(1);
     let mut jobs: Vec<Job> = Vec::with_capacity(max_batch);
     while let Some(first) = rx.recv().await {
         jobs.push(first);
@@ -93,14 +101,14 @@ async fn run(
                 }
             }
         }
-        let items: Vec<ChatAppend> = jobs.iter().map(|j| j.item.clone()).collect();
-        let mut result = store.append_chat_messages(&items, clock.now()).await;
+        let items: Vec<AppendItem> = jobs.iter().map(|j| j.item.clone()).collect();
+        let mut result = store.append_messages(&items, &rules, clock.now()).await;
         if let Err(e) = &result {
             // A batch fails whole (a lost connection, or the same client id
             // stored by another node at the same moment): once more, with the
             // committed state visible.
-            tracing::warn!(error = %e, batch = items.len(), "chat batch failed; retrying once");
-            result = store.append_chat_messages(&items, clock.now()).await;
+            tracing::warn!(error = %e, batch = items.len(), "message batch failed; retrying once");
+            result = store.append_messages(&items, &rules, clock.now()).await;
         }
         metrics.chat_batches.inc();
         match result {
@@ -115,7 +123,7 @@ async fn run(
                 }
             }
             Err(e) => {
-                tracing::error!(error = ?e, batch = items.len(), "chat batch failed");
+                tracing::error!(error = ?e, batch = items.len(), "message batch failed");
                 for job in jobs.drain(..) {
                     let _ = job.reply.send(Err(e.to_string()));
                 }
