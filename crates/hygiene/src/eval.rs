@@ -29,6 +29,8 @@ pub mod data {
         pub const CARDS: &str = include_str!("../data/heldout/cards.tsv");
         pub const OBSCENITY: &str = include_str!("../data/heldout/obscenity.tsv");
         pub const DUPLICATES: &str = include_str!("../data/heldout/duplicates.tsv");
+        pub const SECRETS: &str = include_str!("../data/heldout/secrets.tsv");
+        pub const SCOPE: &str = include_str!("../data/heldout/scope.tsv");
     }
 }
 
@@ -286,7 +288,10 @@ pub fn duplicates(tsv: &str) -> Report {
     let mut report = Report::new("duplicates");
     let mut counts = Counts::default();
     for row in rows(tsv) {
-        let [label, a, b] = row[..] else { continue };
+        let (label, a, b) = match row[..] {
+            [label, a, b] | [label, a, b, _] => (label, a, b),
+            _ => continue,
+        };
         report.examples += 1;
         let same = label.trim() == "same";
         let judged = is_duplicate(a, b);
@@ -315,7 +320,18 @@ pub fn heldout() -> Vec<Report> {
             "held-out card numbers",
             &[SensitiveKind::CardNumber],
         ),
+        sensitive(
+            data::heldout::SECRETS,
+            "held-out cvv, codes, pins, passwords",
+            &[
+                SensitiveKind::Cvv,
+                SensitiveKind::OneTimeCode,
+                SensitiveKind::Pin,
+                SensitiveKind::Password,
+            ],
+        ),
         obscenity(data::heldout::OBSCENITY),
+        scope(data::heldout::SCOPE),
         duplicates(data::heldout::DUPLICATES),
     ]
 }
