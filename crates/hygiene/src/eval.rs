@@ -8,11 +8,15 @@
 //! - `obscenity.tsv`: `expected<TAB>message`, expected words joined by ` ;; `;
 //! - `operator_requests.tsv`: `kinds<TAB>message` (`-` or `sms_code,cvv…`);
 //! - `scope.tsv`: `category<TAB>message` (`-`, `fraud`, `dispute`, `trade_secret`);
-//! - `duplicates.tsv`: `same|diff<TAB>first question<TAB>second question`.
+//! - `duplicates.tsv`: `same|diff<TAB>first question<TAB>second question`, with
+//!   an optional fourth column of signals (see `eval/duplicates.rs`).
 
 use std::collections::BTreeMap;
 
-use crate::{SensitiveKind, find_sensitive, is_duplicate, obscenity, operator, scope};
+use crate::{SensitiveKind, find_sensitive, obscenity, operator, scope};
+
+mod duplicates;
+pub use duplicates::{Calibration, calibrate, duplicates, duplicates_at};
 
 /// The labelled sets, compiled in so the command and the test need no paths.
 pub mod data {
@@ -280,35 +284,6 @@ pub fn scope(tsv: &str) -> Report {
             (false, false) => {}
         }
     }
-    report
-}
-
-/// Duplicate pairs: precision and recall of "same".
-pub fn duplicates(tsv: &str) -> Report {
-    let mut report = Report::new("duplicates");
-    let mut counts = Counts::default();
-    for row in rows(tsv) {
-        let (label, a, b) = match row[..] {
-            [label, a, b] | [label, a, b, _] => (label, a, b),
-            _ => continue,
-        };
-        report.examples += 1;
-        let same = label.trim() == "same";
-        let judged = is_duplicate(a, b);
-        match (same, judged) {
-            (true, true) => counts.tp += 1,
-            (false, true) => counts.fp += 1,
-            (true, false) => counts.fn_ += 1,
-            (false, false) => {}
-        }
-        if same != judged {
-            let score = crate::similarity(a, b);
-            report
-                .mistakes
-                .push(format!("{label} judged {judged} ({score:.2}): {a} | {b}"));
-        }
-    }
-    report.measures.insert("same".into(), counts);
     report
 }
 
