@@ -8,11 +8,15 @@
 //! - `obscenity.tsv`: `expected<TAB>message`, expected words joined by ` ;; `;
 //! - `operator_requests.tsv`: `kinds<TAB>message` (`-` or `sms_code,cvv…`);
 //! - `scope.tsv`: `category<TAB>message` (`-`, `fraud`, `dispute`, `trade_secret`);
-//! - `duplicates.tsv`: `same|diff<TAB>first question<TAB>second question`.
+//! - `duplicates.tsv`: `same|diff<TAB>first question<TAB>second question`, with
+//!   an optional fourth column of signals (see `eval/duplicates.rs`).
 
 use std::collections::BTreeMap;
 
-use crate::{SensitiveKind, find_sensitive, is_duplicate, obscenity, operator, scope};
+use crate::{SensitiveKind, find_sensitive, obscenity, operator, scope};
+
+mod duplicates;
+pub use duplicates::{Calibration, calibrate, duplicates, duplicates_at};
 
 /// The labelled sets, compiled in so the command and the test need no paths.
 pub mod data {
@@ -29,6 +33,8 @@ pub mod data {
         pub const CARDS: &str = include_str!("../data/heldout/cards.tsv");
         pub const OBSCENITY: &str = include_str!("../data/heldout/obscenity.tsv");
         pub const DUPLICATES: &str = include_str!("../data/heldout/duplicates.tsv");
+        pub const SECRETS: &str = include_str!("../data/heldout/secrets.tsv");
+        pub const SCOPE: &str = include_str!("../data/heldout/scope.tsv");
     }
 }
 
@@ -281,32 +287,6 @@ pub fn scope(tsv: &str) -> Report {
     report
 }
 
-/// Duplicate pairs: precision and recall of "same".
-pub fn duplicates(tsv: &str) -> Report {
-    let mut report = Report::new("duplicates");
-    let mut counts = Counts::default();
-    for row in rows(tsv) {
-        let [label, a, b] = row[..] else { continue };
-        report.examples += 1;
-        let same = label.trim() == "same";
-        let judged = is_duplicate(a, b);
-        match (same, judged) {
-            (true, true) => counts.tp += 1,
-            (false, true) => counts.fp += 1,
-            (true, false) => counts.fn_ += 1,
-            (false, false) => {}
-        }
-        if same != judged {
-            let score = crate::similarity(a, b);
-            report
-                .mistakes
-                .push(format!("{label} judged {judged} ({score:.2}): {a} | {b}"));
-        }
-    }
-    report.measures.insert("same".into(), counts);
-    report
-}
-
 /// The held-out sets, scored the same way.
 pub fn heldout() -> Vec<Report> {
     vec![
@@ -315,7 +295,18 @@ pub fn heldout() -> Vec<Report> {
             "held-out card numbers",
             &[SensitiveKind::CardNumber],
         ),
+        sensitive(
+            data::heldout::SECRETS,
+            "held-out cvv, codes, pins, passwords",
+            &[
+                SensitiveKind::Cvv,
+                SensitiveKind::OneTimeCode,
+                SensitiveKind::Pin,
+                SensitiveKind::Password,
+            ],
+        ),
         obscenity(data::heldout::OBSCENITY),
+        scope(data::heldout::SCOPE),
         duplicates(data::heldout::DUPLICATES),
     ]
 }

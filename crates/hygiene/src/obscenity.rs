@@ -16,6 +16,7 @@ use regex::Regex;
 
 use crate::normalize::{fold, is_cyrillic, is_letter, is_letter_or_digit};
 
+mod confusables;
 mod patterns;
 pub(crate) mod scan;
 
@@ -37,16 +38,10 @@ struct Matchers {
 }
 
 static MATCHERS: LazyLock<Matchers> = LazyLock::new(|| {
-    let any = |patterns: &[&str], disguised: bool| {
+    let any = |patterns: &[&str], table: &[(char, &str)]| {
         let alternatives: Vec<String> = patterns
             .iter()
-            .map(|p| {
-                if disguised {
-                    patterns::disguise(p)
-                } else {
-                    (*p).to_owned()
-                }
-            })
+            .map(|p| patterns::disguise(p, table))
             .map(|p| format!("(?:{p})"))
             .collect();
         Regex::new(&alternatives.join("|")).expect("static patterns")
@@ -60,11 +55,11 @@ static MATCHERS: LazyLock<Matchers> = LazyLock::new(|| {
     );
     Matchers {
         gate: regex::bytes::Regex::new(&gate).expect("static patterns"),
-        russian: any(patterns::RUSSIAN, true),
-        russian_exceptions: any(patterns::RUSSIAN_EXCEPTIONS, false),
-        lookalikes: any(patterns::RUSSIAN_IN_LATIN_LOOKALIKES, true),
-        english: any(patterns::ENGLISH, true),
-        english_exceptions: any(patterns::ENGLISH_EXCEPTIONS, false),
+        russian: any(patterns::RUSSIAN, confusables::CYRILLIC),
+        russian_exceptions: any(patterns::RUSSIAN_EXCEPTIONS, confusables::CYRILLIC),
+        lookalikes: any(patterns::RUSSIAN_IN_LATIN_LOOKALIKES, confusables::CYRILLIC),
+        english: any(patterns::ENGLISH, confusables::LATIN),
+        english_exceptions: any(patterns::ENGLISH_EXCEPTIONS, confusables::LATIN),
     }
 });
 
@@ -81,7 +76,19 @@ pub fn mask(text: &str) -> String {
 
 /// Characters that may sit inside a disguised word.
 fn is_word_char(c: char) -> bool {
-    is_letter_or_digit(c) || matches!(c, '*' | '@' | '$' | '!') || is_joiner(c)
+    is_letter_or_digit(c)
+        || matches!(
+            c,
+            '*' | '@' | '$' | '!' | '€' | '¥' | '×' | '¢' | '©' | '®' | '°'
+        )
+        || is_joiner(c)
+        || is_wildcard(c)
+}
+
+/// Characters typed in place of a letter that also split words: an emoji or
+/// `#` ("х🤬й", "f#ck", but "привет😊сука").
+fn is_wildcard(c: char) -> bool {
+    c == '#' || confusables::is_emoji(c)
 }
 
 /// Characters that split a word into parts but may also glue a disguised word
@@ -99,34 +106,44 @@ fn is_joiner(c: char) -> bool {
 #[derive(Default)]
 struct Forms {
     chars: Vec<char>,
-    cyrillic: String,
-    latin: String,
+    text: String,
 }
 
 impl Forms {
     /// Judges the characters of one word (joiners already allowed inside).
+    /// The word is matched as written: the patterns carry the look-alikes.
     fn is_obscene(&mut self, word: impl Iterator<Item = char>) -> bool {
         self.chars.clear();
-        self.chars.extend(word.filter(|&c| !is_joiner(c)));
-        let (mut letters, mut stars) = (0, 0);
+        self.chars.extend(
+            word.map(confusables::fold_wide)
+                .filter(|&c| !is_joiner(c))
+                .map(|c| if is_wildcard(c) { '*' } else { c }),
+        );
+        let (mut letters, mut stars, mut digits) = (0, 0, 0);
         let (mut has_cyrillic, mut has_latin) = (false, false);
         let (mut all_lookalike, mut telltale) = (true, false);
         for &c in &self.chars {
             if c == '*' {
                 stars += 1;
-            } else if is_cyrillic(c) {
+            } else if c.is_ascii_digit() {
+                digits += 1;
+            } else if matches!(c, '@' | '$' | '€' | '¥' | '×' | '¢' | '©' | '®') {
+                // A symbol inside a word stands for a letter ("a$$", "бл@ть").
                 letters += 1;
-                has_cyrillic = true;
             } else if c.is_ascii_alphabetic() {
                 letters += 1;
                 has_latin = true;
-                all_lookalike &= latin_to_cyrillic(c).is_some();
+                all_lookalike &= is_cyrillic_lookalike(c);
                 telltale |= matches!(c, 'x' | 'y');
             } else if is_letter(c) {
+                // Russian, and Greek or Ukrainian letters that only a
+                // disguise mixes into a Russian word.
                 letters += 1;
+                has_cyrillic = true;
             }
         }
-        if letters < 2 || stars > letters || self.chars.len() < 3 {
+        // Identifiers ("RA123", "MP-10001") have more digits than letters.
+        if letters < 2 || stars > letters || digits > letters || self.chars.len() < 3 {
             return false;
         }
         let m = &*MATCHERS;
@@ -137,75 +154,23 @@ impl Forms {
         } else {
             None
         };
-        if let Some(russian) = russian {
-            self.cyrillic.clear();
-            self.cyrillic.extend(
-                self.chars
-                    .iter()
-                    .map(|&c| latin_to_cyrillic(c).unwrap_or(c)),
-            );
-            if russian.is_match(&self.cyrillic) && !m.russian_exceptions.is_match(&self.cyrillic) {
-                return true;
-            }
+        self.text.clear();
+        self.text.extend(self.chars.iter());
+        if let Some(russian) = russian
+            && russian.is_match(&self.text)
+            && !m.russian_exceptions.is_match(&self.text)
+        {
+            return true;
         }
-        if !has_latin {
-            return false;
-        }
-        self.latin.clear();
-        self.latin.extend(
-            self.chars
-                .iter()
-                .map(|&c| cyrillic_to_latin(c).unwrap_or(c)),
-        );
-        m.english.is_match(&self.latin) && !m.english_exceptions.is_match(&self.latin)
+        has_latin && m.english.is_match(&self.text) && !m.english_exceptions.is_match(&self.text)
     }
 }
 
-/// Latin letters, digits and symbols that imitate Cyrillic letters.
-fn latin_to_cyrillic(c: char) -> Option<char> {
-    Some(match c {
-        'a' | '@' => 'а',
-        'b' | '6' => 'б',
-        'c' | '$' => 'с',
-        'e' => 'е',
-        'h' => 'н',
-        'i' => 'и',
-        'k' => 'к',
-        'm' => 'м',
-        'n' => 'п',
-        'o' | '0' => 'о',
-        'p' => 'р',
-        'r' => 'г',
-        't' => 'т',
-        'u' => 'и',
-        'x' => 'х',
-        'y' => 'у',
-        '3' => 'з',
-        '4' => 'ч',
-        _ => return None,
-    })
-}
-
-/// Cyrillic letters, digits and symbols that imitate Latin letters.
-fn cyrillic_to_latin(c: char) -> Option<char> {
-    Some(match c {
-        'а' | '@' | '4' => 'a',
-        'в' | '8' => 'b',
-        'с' => 'c',
-        'е' | '3' => 'e',
-        'н' => 'h',
-        'к' => 'k',
-        'м' => 'm',
-        'о' | '0' => 'o',
-        'р' => 'p',
-        'т' | '7' => 't',
-        'х' => 'x',
-        'у' => 'y',
-        'и' => 'u',
-        '1' | '!' => 'i',
-        '$' | '5' => 's',
-        _ => return None,
-    })
+/// A Latin letter that stands for a Cyrillic one in the confusables table.
+fn is_cyrillic_lookalike(c: char) -> bool {
+    confusables::CYRILLIC
+        .iter()
+        .any(|(_, alikes)| alikes.contains(c))
 }
 
 /// Finds obscene words in already folded text (see [`crate::normalize::fold`]).
@@ -263,8 +228,7 @@ fn is_plain(word: &str) -> bool {
         Some(c) if is_cyrillic(c) => chars.all(is_cyrillic),
         Some(c) if c.is_ascii_alphabetic() => {
             let all_ascii = word.bytes().all(|b| b.is_ascii_alphabetic());
-            let lookalike =
-                word.chars().all(|c| latin_to_cyrillic(c).is_some()) && word.contains(['x', 'y']);
+            let lookalike = word.chars().all(is_cyrillic_lookalike) && word.contains(['x', 'y']);
             all_ascii && !lookalike
         }
         _ => false,
@@ -274,7 +238,7 @@ fn is_plain(word: &str) -> bool {
 /// Drops joiners and `!` at the edges of a word ("сука!", "-бля-").
 fn trim(folded: &str, start: usize, end: usize) -> (usize, usize) {
     let word = &folded[start..end];
-    let edge = |c: char| is_joiner(c) || c == '!';
+    let edge = |c: char| is_joiner(c) || is_wildcard(c) || c == '!';
     let head = word.len() - word.trim_start_matches(edge).len();
     let tail = word.len() - word.trim_end_matches(edge).len();
     (start + head, (end - tail).max(start + head))
@@ -291,18 +255,27 @@ fn check_word(
     if word.len() < 3 || word.bytes().all(|b| b.is_ascii_digit()) {
         return;
     }
-    if forms.is_obscene(word.chars()) {
+    // "e6-размер", "mp3-плеер": an identifier glued to a word is judged
+    // part by part, never as one disguised word.
+    let identifier = word.contains(is_joiner)
+        && word.split(is_joiner).any(|part| {
+            part.bytes().all(|b| b.is_ascii_alphanumeric())
+                && part.bytes().any(|b| b.is_ascii_digit())
+                && part.bytes().any(|b| b.is_ascii_alphabetic())
+        });
+    if !identifier && forms.is_obscene(word.chars()) {
         found.push(ObsceneFinding { span: start..end });
         return;
     }
-    if !word.contains(is_joiner) {
+    let splits = |c: char| is_joiner(c) || is_wildcard(c);
+    if !word.contains(splits) {
         return;
     }
     // "ну.блять", "сука-бля": judge each part on its own as well.
     let mut part_start = start;
     let mut boundaries = word
         .char_indices()
-        .filter(|&(_, c)| is_joiner(c))
+        .filter(|&(_, c)| splits(c))
         .map(|(i, c)| (start + i, c.len_utf8()));
     loop {
         let (part_end, next_start) = match boundaries.next() {

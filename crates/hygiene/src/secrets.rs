@@ -16,12 +16,13 @@ use crate::normalize::{after, before, ends_word};
 use crate::{SensitiveFinding, SensitiveKind};
 
 mod cues;
+mod numbers;
 pub(crate) use cues::{CUES, Cue};
 
 /// What, right before a number, says it is something else than a code.
 static NUMBER_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:заказ[а-я]*|номер[а-я]*|order|number|№|#|телефон[а-я]*|тел|phone|сумм[а-я]*|amount|рубл[а-я]*|артикул[а-я]*|квартир[а-я]*|дом|офис|отделени[а-я]*|пвз|индекс|ticket|обращени[а-я]*|заявк[а-я]*|id)[\s:.#№-]*(?:is|are|—|-)?\s*\z",
+        r"(?:№|#|\b(?:заказ[а-я]*|номер[а-я]*|order|number|телефон[а-я]*|тел|phone|сумм[а-я]*|amount|рубл[а-я]*|артикул[а-я]*|квартир[а-я]*|дом|офис|отделени[а-я]*|пвз|индекс|ticket|обращени[а-я]*|заявк[а-я]*|id))[\s:.#№-]*(?:is|are|—|-)?\s*\z",
     )
     .expect("static regex")
 });
@@ -30,6 +31,15 @@ static NUMBER_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 static UNIT_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"\A\s?(?:₽|\$|€|%|р\.|р\b|руб|rub|usd|eur|шт|мин|сек|час|дн|день|дней|раз|год|лет|км|кг|г\.|min|sec|hour|day|time|year|x\b|х\b|-?го\b|-?й\b)",
+    )
+    .expect("static regex")
+});
+
+/// Before "смс"/"сообщение": the message is named as carrying something
+/// else ("номер заказа из смс", "трек в сообщении").
+static SMS_ABOUT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:номер|заказ|трек|брон|сумм|order|track|ссылк)[а-яa-z]*\s+(?:из|в|по|from|in)?\s*\z",
     )
     .expect("static regex")
 });
@@ -48,158 +58,6 @@ static OTHER_CODE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 
-const PASSWORD_STOPWORDS: &[&str] = &[
-    "не",
-    "нет",
-    "неверный",
-    "неверно",
-    "неправильный",
-    "неправильно",
-    "правильный",
-    "забыл",
-    "забыла",
-    "сброшен",
-    "сбросить",
-    "восстановить",
-    "поменять",
-    "сменить",
-    "изменить",
-    "я",
-    "мне",
-    "меня",
-    "мой",
-    "свой",
-    "от",
-    "для",
-    "и",
-    "а",
-    "но",
-    "уже",
-    "все",
-    "тоже",
-    "точно",
-    "был",
-    "была",
-    "было",
-    "будет",
-    "стал",
-    "слишком",
-    "очень",
-    "теперь",
-    "сейчас",
-    "снова",
-    "опять",
-    "никто",
-    "никому",
-    "заблокирован",
-    "устарел",
-    "истек",
-    "ввожу",
-    "ввел",
-    "который",
-    "что",
-    "как",
-    "где",
-    "когда",
-    "так",
-    "не подходит",
-    "приходит",
-    "пришел",
-    "подходит",
-    "верный",
-    "новый",
-    "старый",
-    "с",
-    "в",
-    "на",
-    "по",
-    "к",
-    "у",
-    "из",
-    "при",
-    "через",
-    "not",
-    "wrong",
-    "incorrect",
-    "invalid",
-    "expired",
-    "correct",
-    "right",
-    "too",
-    "very",
-    "the",
-    "a",
-    "an",
-    "my",
-    "your",
-    "being",
-    "been",
-    "no",
-    "still",
-    "now",
-    "blocked",
-    "locked",
-    "reset",
-    "changed",
-    "saved",
-    "required",
-    "lost",
-    "forgotten",
-    "forgot",
-    "weak",
-    "strong",
-    "ok",
-    "okay",
-    "fine",
-    "same",
-    "different",
-    "case",
-    "long",
-    "short",
-    "empty",
-    "there",
-    "here",
-    "in",
-    "on",
-    "at",
-    "for",
-    "from",
-    "of",
-    "and",
-    "or",
-    "that",
-    "this",
-    "it",
-    "what",
-    "doesn't",
-    "does",
-    "isn't",
-    "won't",
-    "working",
-    "new",
-    "old",
-    "to",
-    "is",
-    "with",
-    "but",
-    "again",
-    "always",
-    "never",
-    "also",
-    "just",
-    "only",
-    "definitely",
-    "probably",
-    "же",
-    "тот",
-    "та",
-    "такой же",
-    "прежний",
-    "как",
-    "sent",
-    "needed",
-];
-
 /// Appends findings for CVVs, one-time codes, PINs and passwords. Spans
 /// already in `out` (card numbers) are not claimed twice.
 pub(crate) fn find(
@@ -214,8 +72,14 @@ pub(crate) fn find(
         let Keyword::Secret(cue) = hit.keyword else {
             continue;
         };
-        // "код"/"пин"/"pin" must be whole words ("кодовое", "pinned").
-        if matches!(cue, Cue::BareCode | Cue::Pin) && !ends_word(folded, hit.span.end) {
+        // Single-word cues must be whole words ("кодовое", "pinned",
+        // "паролем" is not "парол"); a cue ending in ":" is whole already.
+        let ends_in_letter = folded[..hit.span.end]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphabetic);
+        let single = matches!(cue, Cue::BareCode | Cue::Pin | Cue::Sms | Cue::Password);
+        if single && ends_in_letter && !ends_word(folded, hit.span.end) {
             continue;
         }
         cues.push((hit.span.clone(), cue));
@@ -225,80 +89,82 @@ pub(crate) fn find(
     }
     let taken: Vec<Range<usize>> = out.iter().map(|f| f.span.clone()).collect();
     if has_digits {
-        for token in digit_tokens(folded) {
+        for number in numbers::numbers(folded) {
+            let token = number.span;
             if taken
                 .iter()
+                .chain(out.iter().map(|f| &f.span))
                 .any(|t| t.start < token.end && token.start < t.end)
             {
                 continue;
             }
-            if let Some(kind) = classify_number(folded, token.clone(), &cues) {
+            if let Some(kind) = classify_number(folded, token.clone(), number.digits, &cues) {
                 out.push(SensitiveFinding { kind, span: token });
             }
         }
     }
+    // A password of digits that came by SMS is a one-time code: "пришел
+    // пароль 1870 по смс".
+    let by_sms = cues.iter().any(|(_, c)| *c == Cue::Sms);
     for (span, cue) in &cues {
         if matches!(cue, Cue::Password | Cue::Credentials) {
+            let from = out.len();
             password_after(text, folded, span.end, *cue == Cue::Credentials, out);
+            for f in &mut out[from..] {
+                let digits_only = text[f.span.clone()].bytes().all(|b| b.is_ascii_digit());
+                if by_sms && digits_only {
+                    f.kind = SensitiveKind::OneTimeCode;
+                }
+            }
         }
     }
 }
 
-/// Standalone runs of 3–8 ASCII digits that are not part of a longer number,
-/// a decimal, a time, a date, a phone or an identifier.
-fn digit_tokens(folded: &str) -> impl Iterator<Item = Range<usize>> + '_ {
-    let b = folded.as_bytes();
-    let mut i = 0;
-    std::iter::from_fn(move || {
-        while i < b.len() {
-            let skip = b[i..].iter().position(u8::is_ascii_digit)?;
-            let start = i + skip;
-            let mut end = start;
-            while end < b.len() && b[end].is_ascii_digit() {
-                end += 1;
-            }
-            i = end;
-            if !(3..=8).contains(&(end - start)) || !standalone(folded, start, end) {
-                continue;
-            }
-            return Some(start..end);
-        }
-        None
-    })
-}
+/// Words that may stand between a cue and its code without cutting the
+/// link: "пришло смс с 4821", "код пришел 3030", "the sms said 8765".
+const LINKING_WORDS: &[&str] = &[
+    "пришло",
+    "пришла",
+    "пришел",
+    "пришёл",
+    "пришли",
+    "прислали",
+    "с",
+    "со",
+    "кодом",
+    "код",
+    "такой",
+    "такое",
+    "такая",
+    "вот",
+    "было",
+    "написано",
+    "это",
+    "is",
+    "said",
+    "with",
+    "came",
+    "code",
+    "kod",
+    "kodom",
+    "s",
+    "prishla",
+    "prishel",
+    "prishlo",
+    "a",
+];
 
-fn standalone(folded: &str, start: usize, end: usize) -> bool {
-    let b = folded.as_bytes();
-    let prev = |k: usize| start.checked_sub(k).and_then(|p| b.get(p)).copied();
-    let next = |k: usize| b.get(end + k - 1).copied();
-    let glued = |c: Option<u8>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == b'+');
-    let joins = |sep: Option<u8>, digit: Option<u8>| {
-        matches!(sep, Some(b'.' | b',' | b':' | b'/' | b'-' | b' '))
-            && digit.is_some_and(|d| d.is_ascii_digit())
-    };
-    let letter_after = folded
-        .get(end..)
-        .and_then(|t| t.chars().next())
-        .is_some_and(crate::normalize::is_letter);
-    let identifier = |sep: Option<u8>, other: Option<u8>| {
-        matches!(sep, Some(b'-' | b'_' | b'/')) && other.is_some_and(|c| c.is_ascii_alphabetic())
-    };
-    !glued(prev(1))
-        && !identifier(prev(1), prev(2))
-        && !identifier(next(1), next(2))
-        && !glued(next(1))
-        && !letter_after
-        && !crate::normalize::before(folded, start, 4)
-            .chars()
-            .next_back()
-            .is_some_and(crate::normalize::is_letter)
-        && !joins(prev(1), prev(2))
-        && !joins(next(1), next(2))
+/// Whether `gap` is punctuation and linking words only.
+fn linked(gap: &str) -> bool {
+    gap.split(|c: char| c.is_whitespace() || ":=—–-,".contains(c))
+        .filter(|w| !w.is_empty())
+        .all(|w| LINKING_WORDS.contains(&w))
 }
 
 fn classify_number(
     folded: &str,
     token: Range<usize>,
+    len: usize,
     cues: &[(Range<usize>, Cue)],
 ) -> Option<SensitiveKind> {
     if UNIT_AFTER.is_match(after(folded, token.end, 12))
@@ -309,17 +175,19 @@ fn classify_number(
     {
         return None;
     }
-    let len = token.end - token.start;
     let head = before(folded, token.start, 16);
     let mut best: Option<(usize, Cue)> = None;
     for (span, cue) in cues {
         let distance = if span.end <= token.start {
             let gap = folded.get(span.end..token.start).unwrap_or(".");
             let direct = gap.trim_matches(|c: char| c.is_whitespace() || ":=—–-".contains(c));
-            if *cue == Cue::BareCode
-                && (!(direct.is_empty() || direct == "это" || direct == "is")
-                    || OTHER_CODE.is_match(before(folded, span.start, 24)))
+            if matches!(cue, Cue::BareCode | Cue::Sms)
+                && (!linked(gap) || OTHER_CODE.is_match(before(folded, span.start, 24)))
             {
+                continue;
+            }
+            // "номер заказа из смс 66120": the message carried an order number.
+            if *cue == Cue::Sms && SMS_ABOUT.is_match(before(folded, span.start, 40)) {
                 continue;
             }
             if gap.len() > 48
@@ -334,7 +202,8 @@ fn classify_number(
             // names it only when nothing but a dash or "это" stands between.
             let gap = folded.get(token.end..span.start).unwrap_or(".");
             let direct = gap.trim_matches(|c: char| c.is_whitespace() || "—–-:".contains(c));
-            if *cue == Cue::BareCode || !(direct.is_empty() || direct == "это" || direct == "is")
+            if matches!(cue, Cue::BareCode | Cue::Sms)
+                || !(direct.is_empty() || direct == "это" || direct == "is")
             {
                 continue;
             }
@@ -348,7 +217,7 @@ fn classify_number(
     }
     match best?.1 {
         Cue::Cvv => Some(SensitiveKind::Cvv),
-        Cue::Otp | Cue::BareCode => Some(SensitiveKind::OneTimeCode),
+        Cue::Otp | Cue::BareCode | Cue::Sms => Some(SensitiveKind::OneTimeCode),
         Cue::Pin => Some(SensitiveKind::Pin),
         Cue::Password | Cue::Credentials => None,
     }
@@ -357,7 +226,7 @@ fn classify_number(
 fn fits(cue: Cue, len: usize) -> bool {
     match cue {
         Cue::Cvv => (3..=4).contains(&len),
-        Cue::Otp | Cue::BareCode => (4..=8).contains(&len),
+        Cue::Otp | Cue::BareCode | Cue::Sms => (4..=8).contains(&len),
         Cue::Pin => (4..=6).contains(&len),
         Cue::Password | Cue::Credentials => false,
     }

@@ -105,3 +105,31 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// Duplicate detection and obscenity take any text: no panic, spans on
+    /// character boundaries, scores in 0..=1.
+    #[test]
+    fn any_text_is_judged_without_panic(a in "\\PC{0,80}", b in "\\PC{0,80}") {
+        use switchboard_hygiene::duplicates::{DuplicateCandidate, DuplicateContext, judge_duplicate};
+        let score = switchboard_hygiene::similarity(&a, &b);
+        prop_assert!((0.0..=1.0).contains(&score));
+        let open = DuplicateCandidate { text: &a, order: Some(&b), topic: None, channel: None };
+        let new = DuplicateCandidate::text(&b);
+        let decision = judge_duplicate(&open, &new, &DuplicateContext::default());
+        prop_assert!((0.0..=1.0).contains(&decision.score));
+        for word in switchboard_hygiene::obscenity::find(&a) {
+            prop_assert!(a.get(word.span.clone()).is_some());
+        }
+    }
+
+    /// Look-alikes, emoji and stretched letters in the mix.
+    #[test]
+    fn disguise_soup_keeps_boundaries(text in "[хуйпиздбляxyu3469@$*#.\\- ρπχυ🤬ｆｕｃｋ]{0,40}") {
+        for word in switchboard_hygiene::obscenity::find(&text) {
+            prop_assert!(text.get(word.span.clone()).is_some());
+        }
+        let masked = switchboard_hygiene::obscenity::mask(&text);
+        prop_assert!(!masked.is_empty() || text.is_empty());
+    }
+}

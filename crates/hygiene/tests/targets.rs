@@ -89,3 +89,25 @@ fn out_of_scope_questions_are_recognised() {
         explain(&report)
     );
 }
+
+#[test]
+fn duplicate_threshold_is_the_one_calibrated_on_the_development_pairs() {
+    let calibration = eval::calibrate(data::DUPLICATES);
+    assert_eq!(calibration.wrong_joins, 0, "{calibration:?}");
+    assert!(
+        (calibration.threshold - switchboard_hygiene::duplicates::DUPLICATE_THRESHOLD).abs() < 1e-6,
+        "recalibrated: {calibration:?}"
+    );
+    assert!(calibration.recall >= 0.8, "{calibration:?}");
+}
+
+#[test]
+fn held_out_card_numbers_all_found_without_false_positives() {
+    let report = eval::sensitive(
+        data::heldout::CARDS,
+        "held-out cards",
+        &[SensitiveKind::CardNumber],
+    );
+    assert_eq!(report.measure("card").recall(), 1.0, "{}", explain(&report));
+    assert_eq!(report.measure("card").fp, 0, "{}", explain(&report));
+}

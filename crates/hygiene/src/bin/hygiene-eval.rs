@@ -16,10 +16,21 @@ fn main() {
         }
         println!();
     }
+    let calibration = eval::calibrate(eval::data::DUPLICATES);
+    println!(
+        "duplicate threshold calibrated on the development pairs: {:.2} (recall {:.1}%, wrong joins {}); shipped: {:.2}",
+        calibration.threshold,
+        calibration.recall * 100.0,
+        calibration.wrong_joins,
+        switchboard_hygiene::duplicates::DUPLICATE_THRESHOLD
+    );
+    println!();
     println!("held-out sets (written after the rules were frozen; not used for tuning)");
+    // Held-out mistakes are printed only on request: tuning must not look at them.
+    let show_heldout_mistakes = std::env::args().any(|a| a == "--heldout-mistakes");
     for report in eval::heldout() {
         print_report(&report);
-        if show_mistakes {
+        if show_heldout_mistakes {
             for m in &report.mistakes {
                 println!("    ! {m}");
             }

@@ -1,279 +1,264 @@
-//! Light stemming and stop words for comparing questions.
+//! Words reduced to keys that survive rewording: stop words dropped, each
+//! content word cut to a root by the Snowball stemmer of its script and then
+//! by a few verbal and participle endings Snowball leaves on ("вернут",
+//! "вернул", "верн" are one key; so are "оплатил", "оплачен", "неоплаченный"
+//! once the negation is split off), with spelling variation folded away.
 
-const STOP_WORDS: &[&str] = &[
-    // Russian greetings, politeness, fillers, pronouns, prepositions.
-    "здравствуйте",
-    "добрый",
-    "доброе",
-    "день",
-    "вечер",
-    "утро",
-    "привет",
-    "приветствую",
-    "пожалуйста",
-    "подскажите",
-    "помогите",
-    "скажите",
-    "спасибо",
-    "заранее",
-    "хочу",
-    "хотел",
-    "хотела",
-    "хотелось",
-    "бы",
-    "можно",
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use frostem::{Algorithm, Stemmer};
+
+use crate::normalize::is_cyrillic;
+
+static RUSSIAN: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::new(Algorithm::Russian));
+static ENGLISH: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::new(Algorithm::English));
+
+/// Greetings, politeness, pronouns, prepositions, question words, modal
+/// verbs and units (`data/stop_words.txt`): they carry no part of what is asked.
+static STOP_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    include_str!("../../data/stop_words.txt")
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .flat_map(str::split_whitespace)
+        .collect()
+});
+
+/// Particles that, after a verb, carry the direction of an English phrasal
+/// verb ("log in" / "log out"); elsewhere they are prepositions.
+pub(super) const PARTICLES: &[&str] = &["in", "into", "out", "on", "off", "up", "down"];
+
+/// Verbs of ability around a negation ("не могу оплатить", "оплатить не
+/// получается"): the negation belongs to the verb they govern.
+pub(super) const MODALS: &[&str] = &[
     "могу",
-    "могли",
-    "можете",
-    "что",
-    "делать",
-    "мне",
-    "мой",
-    "моя",
-    "мое",
-    "мои",
-    "моего",
-    "моей",
-    "моим",
-    "моему",
-    "я",
-    "у",
-    "меня",
-    "вы",
-    "вас",
-    "вам",
-    "ваш",
-    "ваша",
-    "ваше",
-    "и",
-    "в",
-    "во",
-    "на",
-    "с",
-    "со",
-    "по",
-    "за",
-    "к",
-    "ко",
-    "о",
-    "об",
-    "а",
-    "но",
-    "это",
-    "этот",
-    "эта",
-    "уже",
-    "еще",
-    "все",
-    "всё",
-    "так",
-    "же",
-    "ли",
-    "вот",
-    "там",
-    "тут",
-    "как",
-    "быть",
-    "был",
-    "была",
-    "было",
-    "есть",
-    "из",
-    "от",
-    "до",
-    "для",
-    "при",
-    "то",
-    "ну",
-    "очень",
-    "просто",
-    "снова",
-    "опять",
-    "раз",
-    "ситуация",
-    "вопрос",
-    "такой",
-    "такая",
-    "кто",
-    "нибудь",
-    "сейчас",
-    "прошу",
-    "он",
-    "она",
-    "оно",
-    "они",
-    "его",
-    "ее",
-    "их",
-    "им",
-    "ему",
-    "ей",
-    "тот",
-    "та",
-    "те",
-    "срочно",
-    "почему",
-    "зачем",
-    // English.
-    "the",
-    "a",
-    "an",
-    "i",
-    "my",
-    "me",
-    "please",
-    "hello",
-    "hi",
-    "hey",
-    "can",
-    "could",
-    "would",
-    "you",
-    "your",
-    "is",
-    "are",
-    "was",
-    "were",
-    "be",
-    "to",
-    "for",
-    "of",
-    "and",
-    "it",
-    "what",
-    "do",
-    "does",
-    "did",
-    "how",
-    "help",
-    "want",
-    "like",
-    "thanks",
-    "thank",
-    "on",
-    "in",
-    "at",
-    "with",
-    "this",
-    "that",
-    "there",
-    "again",
-    "just",
-    "some",
-    "any",
-    "get",
-    "have",
-    "has",
-    "had",
-    "am",
-    "should",
-    "will",
-    "tell",
-    "yet",
-    "still",
-    "already",
-    "why",
-    "urgent",
-    "urgently",
-    "he",
-    "she",
-    "they",
-    "it's",
+    "может",
+    "можем",
+    "получается",
+    "получилось",
+    "удается",
+    "удаётся",
+    "выходит",
+    "дает",
+    "даёт",
+    "дают",
+    "позволяет",
 ];
 
+/// Words that mean "not": the next content word is negated.
 const NEGATIONS: &[&str] = &[
-    "не", "нет", "ни", "not", "no", "never", "dont", "don", "cannot", "cant",
+    "не", "нет", "ни", "not", "no", "never", "cannot", "cant", "can't",
 ];
-
-/// Irregular forms of frequent support words, mapped to one stem.
-const CANONICAL: &[(&str, &str)] = &[
-    ("денег", "деньг"),
-    ("деньги", "деньг"),
-    ("средства", "деньг"),
-    ("средств", "деньг"),
-    ("возврат", "верн"),
-    ("возврата", "верн"),
-    ("возвратом", "верн"),
-    ("вернуть", "верн"),
-    ("пришли", "приш"),
-    ("пришел", "приш"),
-    ("пришла", "приш"),
-    ("пришло", "приш"),
-    ("приходит", "приш"),
-    ("придет", "приш"),
-    ("refund", "refund"),
-    ("refunded", "refund"),
-    ("money", "money"),
-];
-
-const RUSSIAN_ENDINGS: &[&str] = &[
-    "ться", "тся", "ите", "ете", "ить", "ать", "ять", "еть", "уть", "ого", "его", "ому", "ему",
-    "ыми", "ими", "ешь", "ишь", "ся", "сь", "ла", "ли", "ло", "ет", "ут", "ют", "ит", "ат", "ят",
-    "ой", "ый", "ий", "ая", "яя", "ое", "ее", "ые", "ие", "ом", "ем", "ам", "ям", "ах", "ях", "ов",
-    "ев", "ей", "ую", "юю", "а", "я", "о", "е", "ы", "и", "у", "ю", "ь", "й", "л",
-];
-
-const ENGLISH_ENDINGS: &[&str] = &["ing", "ed", "es", "s", "ly"];
 
 pub(super) fn is_negation(word: &str) -> bool {
     NEGATIONS.contains(&word)
 }
 
-/// Stems of words that mean the same in support questions.
-const SYNONYM_STEMS: &[(&str, &str)] = &[("помен", "смен"), ("измен", "смен"), ("поменя", "смен")];
+pub(super) fn is_stop(word: &str) -> bool {
+    STOP_WORDS.contains(word)
+}
 
-/// The stem of a content word, or `None` for a stop word.
-pub(super) fn content_stem(word: &str) -> Option<String> {
-    if STOP_WORDS.contains(&word) {
-        return None;
-    }
-    if let Some(&(_, stem)) = CANONICAL.iter().find(|(w, _)| *w == word) {
-        return Some(stem.to_owned());
-    }
-    let cyrillic = word.chars().any(crate::normalize::is_cyrillic);
-    let endings = if cyrillic {
-        RUSSIAN_ENDINGS
+/// Forms Snowball cannot bring together: suppletive and irregular stems.
+const IRREGULAR: &[(&str, &str)] = &[
+    ("приход", "приш"),
+    ("придет", "приш"),
+    ("придут", "приш"),
+    ("прид", "приш"),
+    ("шел", "шл"),
+    ("деньг", "денег"),
+    ("средств", "денег"),
+    ("возвраща", "возврат"),
+    ("верн", "возврат"),
+    ("вер", "возврат"),
+    ("вернул", "возврат"),
+    ("вернут", "возврат"),
+    ("refund", "возврат"),
+    ("дважд", "2"),
+];
+
+/// Verbal, participle and adjectival endings Snowball leaves on a stem.
+const ENDINGS: &[&str] = &[
+    "ирова",
+    "ова",
+    "ева",
+    "ыва",
+    "ива",
+    "енн",
+    "ен",
+    "ан",
+    "нн",
+    "ут",
+    "ют",
+    "ил",
+    "ел",
+    "ыт",
+    "л",
+    "н",
+    "а",
+    "я",
+    "и",
+    "е",
+    "у",
+    "ь",
+    "ы",
+];
+
+/// Endings of verb forms and participles in the written word.
+const VERBAL: &[&str] = &[
+    "ть",
+    "ти",
+    "ться",
+    "тся",
+    "ся",
+    "сь",
+    "л",
+    "ла",
+    "ло",
+    "ли",
+    "ют",
+    "ут",
+    "ят",
+    "ат",
+    "ит",
+    "ет",
+    "ишь",
+    "ешь",
+    "ите",
+    "ете",
+    "ен",
+    "ена",
+    "ено",
+    "ены",
+    "ан",
+    "ана",
+    "ано",
+    "аны",
+    "нный",
+    "нная",
+    "нное",
+    "нные",
+    "нного",
+    "нной",
+    "нным",
+    "нную",
+    "тый",
+    "тая",
+    "тое",
+    "тые",
+    "вший",
+    "ющий",
+    "ящий",
+    "ащий",
+    "ущий",
+    "ю",
+    "у",
+];
+
+/// The key of a content word: its root with spelling variation folded away.
+pub(super) fn root(word: &str) -> String {
+    let word = unstretch(word);
+    let cyrillic = word.chars().any(is_cyrillic);
+    let stemmed = if cyrillic {
+        RUSSIAN.stem(&word).into_owned()
     } else {
-        ENGLISH_ENDINGS
+        ENGLISH.stem(&word).into_owned()
     };
-    let mut stem = word;
-    // Two rounds: "вернули" → "верну" → "верн".
-    for _ in 0..2 {
-        if let Some(cut) = endings
-            .iter()
-            .filter_map(|e| stem.strip_suffix(e))
-            .find(|s| s.chars().count() >= 3)
+    let mut stem = stemmed.as_str();
+    // Only verbs and participles keep endings Snowball leaves on; a noun
+    // keeps its stem, so "Австрии" and "Австралии" stay apart.
+    if cyrillic && VERBAL.iter().any(|e| word.ends_with(e)) {
+        for _ in 0..2 {
+            if let Some(cut) = ENDINGS
+                .iter()
+                .filter_map(|e| stem.strip_suffix(e))
+                .find(|s| s.chars().count() >= 3)
+            {
+                stem = cut;
+            }
+        }
+    }
+    let mut key = spelling(stem);
+    if let Some(&(_, to)) = IRREGULAR.iter().find(|(from, _)| *from == key) {
+        key = to.to_owned();
+    }
+    key
+}
+
+/// A letter stretched to three or more ("пооомогите") is one letter; a
+/// doubled one stays for the stemmer ("касса") and is folded later.
+pub(super) fn unstretch(word: &str) -> String {
+    let chars: Vec<char> = word.chars().collect();
+    let mut out = String::with_capacity(word.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let mut j = i;
+        while j < chars.len() && chars[j] == chars[i] {
+            j += 1;
+        }
+        out.push(chars[i]);
+        if j - i == 2 {
+            out.push(chars[i]);
+        }
+        i = j;
+    }
+    out
+}
+
+/// Spelling variants folded: э/е, й/и, ь/ъ dropped, doubled letters single,
+/// consonant alternations at the end of a verb stem ("оплач" / "оплат",
+/// "доставл" / "достав").
+fn spelling(stem: &str) -> String {
+    let mut out = String::with_capacity(stem.len());
+    let mut last = None;
+    for c in stem.chars() {
+        let c = match c {
+            'э' => 'е',
+            'й' => 'и',
+            'ь' | 'ъ' => continue,
+            c => c,
+        };
+        if Some(c) != last {
+            out.push(c);
+        }
+        last = Some(c);
+    }
+    for (from, to) in [
+        ("вл", "в"),
+        ("бл", "б"),
+        ("пл", "п"),
+        ("мл", "м"),
+        ("ч", "т"),
+        ("щ", "ст"),
+    ] {
+        if out.chars().count() > 4
+            && let Some(head) = out.strip_suffix(from)
         {
-            stem = cut;
+            return format!("{head}{to}");
         }
     }
-    let stem = SYNONYM_STEMS
-        .iter()
-        .find(|(s, _)| *s == stem)
-        .map_or(stem, |(_, to)| to);
-    Some(stem.to_owned())
+    out
 }
 
-/// Two stems that differ by one edit (typo), when long enough to tell.
-pub(super) fn close(a: &str, b: &str) -> bool {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    if a.len().min(b.len()) < 4 || a.len().abs_diff(b.len()) > 1 {
-        return false;
-    }
-    let max_edits = if a.len().min(b.len()) >= 8 { 2 } else { 1 };
-    edit_distance(&a, &b) <= max_edits
-}
+#[cfg(test)]
+mod tests {
+    use super::root;
 
-fn edit_distance(a: &[char], b: &[char]) -> usize {
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = diagonal + usize::from(ca != cb);
-            diagonal = row[j + 1];
-            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+    #[test]
+    fn word_forms_share_a_root() {
+        for group in [
+            &["оплатил", "оплачен", "оплаченный", "оплатить"][..],
+            &["доставят", "доставлен", "доставили"],
+            &["вернуть", "верните", "вернулись", "возврат"],
+            &["начислили", "начислены", "начисляются"],
+            &["кешбэк", "кэшбек", "кешбек"],
+            &["пооомогите", "помогите"],
+        ] {
+            let roots: Vec<String> = group.iter().map(|w| root(w)).collect();
+            assert!(
+                roots.windows(2).all(|w| w[0] == w[1]),
+                "{group:?}: {roots:?}"
+            );
         }
+        assert_ne!(root("включить"), root("выключить"));
     }
-    row[b.len()]
 }

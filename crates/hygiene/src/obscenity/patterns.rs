@@ -47,6 +47,7 @@ pub(super) const RUSSIAN_IN_LATIN_LOOKALIKES: &[&str] = &["ху[йиеяю]", "^
 /// Ordinary words that contain a root: checked on the word's Cyrillic form.
 pub(super) const RUSSIAN_EXCEPTIONS: &[&str] = &[
     "страху",
+    "психу",
     "плоху",
     "тиху",
     "суху",
@@ -102,8 +103,11 @@ pub(super) const LOOKALIKES_IN_LATIN: &[&str] = &["xy[uie]", "^cyk[auiey]"];
 pub(super) const ENGLISH_EXCEPTIONS: &[&str] = &["^shiit", "^scunthorpe"];
 
 /// Rewrites a plain pattern so that each letter may repeat and may be typed
-/// as `*`: `ху[йи]` becomes `[х*]+[у*]+[йи*]+`.
-pub(super) fn disguise(pattern: &str) -> String {
+/// as `*` or as one of its look-alikes in `table`: `ху[йи]` becomes
+/// `[хx…*]+[уy…*]+[йиu…*]+`.
+pub(super) fn disguise(pattern: &str, table: &[(char, &str)]) -> String {
+    use super::confusables::{class_char, of};
+    let alikes = |c: char| -> String { of(table, c).chars().map(class_char).collect() };
     let chars: Vec<char> = pattern.chars().collect();
     let mut out = String::with_capacity(pattern.len() * 4);
     let mut i = 0;
@@ -115,7 +119,12 @@ pub(super) fn disguise(pattern: &str) -> String {
                 .iter()
                 .position(|&x| x == ']')
                 .map_or(chars.len(), |p| i + p);
-            out.extend(&chars[i..close]);
+            for &inner in &chars[i..close] {
+                out.push(inner);
+                if inner.is_alphabetic() {
+                    out.push_str(&alikes(inner));
+                }
+            }
             out.push_str("*]");
             if !quantified(close + 1) {
                 out.push('+');
@@ -124,6 +133,7 @@ pub(super) fn disguise(pattern: &str) -> String {
         } else if c.is_alphabetic() {
             out.push('[');
             out.push(c);
+            out.push_str(&alikes(c));
             out.push_str("*]");
             if !quantified(i + 1) {
                 out.push('+');
@@ -207,8 +217,9 @@ mod tests {
 
     #[test]
     fn disguise_rewrites_letters_and_classes() {
-        assert_eq!(disguise("^ху[йи]$"), "^[х*]+[у*]+[йи*]+$");
-        assert_eq!(disguise("(?:за)?б"), "(?:[з*]+[а*]+)?[б*]+");
-        assert_eq!(disguise("с[ъь]?"), "[с*]+[ъь*]?");
+        assert_eq!(disguise("^ху[йи]$", &[]), "^[х*]+[у*]+[йи*]+$");
+        assert_eq!(disguise("(?:за)?б", &[]), "(?:[з*]+[а*]+)?[б*]+");
+        assert_eq!(disguise("с[ъь]?", &[]), "[с*]+[ъь*]?");
+        assert_eq!(disguise("б", &[('б', "6$")]), "[б6\\$*]+");
     }
 }

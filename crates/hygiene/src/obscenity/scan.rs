@@ -25,7 +25,10 @@ const CONTINUATION: u8 = 8;
 /// A lead byte that may start an invisible joiner (soft hyphen, zero width).
 const MAYBE_INVISIBLE: u8 = 9;
 const SPACE: u8 = 10;
-const CLASS_COUNT: usize = 11;
+/// A letter of another script (Greek, Ukrainian "і"): next to a Latin or
+/// Russian letter it is a disguise.
+const FOREIGN: u8 = 11;
+const CLASS_COUNT: usize = 12;
 
 static CLASSES: [u8; 256] = {
     let mut table = [OTHER; 256];
@@ -33,9 +36,14 @@ static CLASSES: [u8; 256] = {
     while b < 256 {
         table[b] = match b as u8 {
             b'a'..=b'z' | b'A'..=b'Z' => LATIN,
-            b'2' | b'9' => DIGIT,
+            b'2' => DIGIT,
             b'0'..=b'9' => LEET,
-            b'.' | b'!' | b'\'' | b'"' | b'+' => JOINER,
+            0xC3 => JOINER,
+            b'.' | b'!' | b'\'' | b'"' | b'+' | b'#' => JOINER,
+            // Greek; emoji between letters; fullwidth forms only disguise.
+            0xCE | 0xCF => FOREIGN,
+            0xF0 => JOINER,
+            0xEF => DISGUISE,
             b'-' => HYPHEN,
             b'*' | b'@' | b'$' | b'|' | b'~' | b'^' | b'_' | b'`' => DISGUISE,
             b' ' | b'\t' | b'\n' | b'\r' => SPACE,
@@ -50,7 +58,7 @@ static CLASSES: [u8; 256] = {
 };
 
 const fn is_letter(c: u8) -> bool {
-    c == LATIN || c == CYRILLIC
+    c == LATIN || c == CYRILLIC || c == FOREIGN
 }
 
 const fn is_alnum(c: u8) -> bool {
@@ -86,6 +94,15 @@ static MIXED: [bool; CLASS_COUNT * CLASS_COUNT * CLASS_COUNT] = {
 #[inline]
 pub(crate) fn class_at(bytes: &[u8], i: usize) -> Option<u8> {
     let class = CLASSES[bytes[i] as usize];
+    if class == CYRILLIC {
+        // Russian letters only: "і", "ї", "є" and the rest are look-alikes.
+        let next = bytes.get(i + 1).copied().unwrap_or(0);
+        let russian = matches!(
+            (bytes[i], next),
+            (0xD0, 0x81 | 0x90..=0xBF) | (0xD1, 0x80..=0x8F | 0x91)
+        );
+        return Some(if russian { CYRILLIC } else { FOREIGN });
+    }
     if class == MAYBE_INVISIBLE {
         let tail = &bytes[i..bytes.len().min(i + 3)];
         if matches!(
@@ -94,6 +111,8 @@ pub(crate) fn class_at(bytes: &[u8], i: usize) -> Option<u8> {
         ) {
             return None;
         }
+        // Other symbols ("€", "×", "™"): a disguise only between letters.
+        return Some(JOINER);
     }
     Some(class)
 }
@@ -202,6 +221,11 @@ mod tests {
             "a b c",
             "х-у-й",
             "ху.йня",
+            "ρизда",
+            "ｆｕｃｋ",
+            "х🤬й",
+            "пiздец",
+            "бл9ть",
         ] {
             assert!(may_hide_a_word(text.as_bytes()), "{text}");
         }

@@ -1,0 +1,281 @@
+//! Comparing two questions: a weighted Dice over their keys, and the guards
+//! that say "another question" whatever the score.
+//!
+//! The guards, each a veto: different numbers (order, amount, date); a word
+//! with its opposite on the other side — an antonym pair ("включить" /
+//! "выключить", "log in" / "log out", "increase" / "decrease") or the same
+//! word negated on one side only; a substitution of look-alike words, the
+//! mark of a different named entity ("Пермь" / "Пенза", "Австрии" /
+//! "Австралии"); a route the other way round ("Казань - Москва").
+
+use std::sync::LazyLock;
+
+use super::Fingerprint;
+use super::synonyms::Synonyms;
+use super::words::{Token, tokens};
+
+/// Why two questions are different whatever their words share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Veto {
+    /// Different order numbers, amounts or dates.
+    DifferentNumbers,
+    /// Opposite actions or a negation on one side only.
+    OppositeMeaning,
+    /// One name swapped for a look-alike one: another city, country, street.
+    DifferentEntity,
+    /// The same places, the other way round.
+    ReversedRoute,
+}
+
+/// Pairs of words that ask for opposite things.
+const ANTONYMS: &[(&str, &str)] = &[
+    ("включить", "выключить"),
+    ("включить", "отключить"),
+    ("подключить", "отключить"),
+    ("привязать", "отвязать"),
+    ("заблокировать", "разблокировать"),
+    ("увеличить", "уменьшить"),
+    ("увеличить", "сократить"),
+    ("продлить", "сократить"),
+    ("продлить", "отменить"),
+    ("добавить", "убрать"),
+    ("добавить", "удалить"),
+    ("подписать", "отписать"),
+    ("открыть", "закрыть"),
+    ("пополнить", "снять"),
+    ("войти", "выйти"),
+    ("утро", "вечер"),
+    ("сегодня", "завтра"),
+    ("вчера", "сегодня"),
+    ("купить", "продать"),
+    ("купить", "вернуть"),
+    ("рано", "поздно"),
+    ("раньше", "позже"),
+    ("activate", "deactivate"),
+    ("enable", "disable"),
+    ("upgrade", "downgrade"),
+    ("increase", "decrease"),
+    ("raise", "lower"),
+    ("block", "unblock"),
+    ("subscribe", "unsubscribe"),
+    ("link", "unlink"),
+    ("~in", "~out"),
+    ("~on", "~off"),
+    ("~up", "~down"),
+];
+
+/// Verb prefixes of opposite direction: "в-"/"вы-", "под-"/"от-"…, and the
+/// English "en-"/"dis-", "in-"/"de-".
+const OPPOSITE_PREFIXES: &[(&str, &str)] = &[
+    ("в", "вы"),
+    ("во", "вы"),
+    ("в", "от"),
+    ("под", "от"),
+    ("при", "от"),
+    ("за", "от"),
+    ("за", "раз"),
+    ("за", "вы"),
+    ("", "раз"),
+    ("", "de"),
+    ("", "dis"),
+    ("", "un"),
+    ("en", "dis"),
+    ("in", "de"),
+    ("up", "down"),
+];
+
+/// Keys of words whose presence says little: almost every question has one.
+const GENERIC: &[&str] = &["заказ", "товар", "деньги", "помощь", "проблема"];
+const GENERIC_WEIGHT: f32 = 0.5;
+
+/// Words that name what the customer wants done (see [`compare`]).
+const INTENTS: &[&str] = &[
+    "возврат",
+    "отменить",
+    "обменять",
+    "потратить",
+    "списать",
+    "начислить",
+    "заблокировать",
+    "оплатить",
+    "доставка",
+    "удалить",
+    "купить",
+    "изменить",
+    "ship",
+    "exchange",
+];
+const INTENT_FACTOR: f32 = 0.75;
+
+struct Lexicon {
+    antonyms: Vec<(String, String)>,
+    generic: Vec<String>,
+    intents: Vec<String>,
+}
+
+static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
+    let synonyms = Synonyms::built_in();
+    let key = |w: &str| {
+        synonyms.group_of(w).unwrap_or_else(|| {
+            tokens(w)
+                .into_iter()
+                .find_map(|t| match t {
+                    Token::Word { key, .. } => Some(key),
+                    _ => None,
+                })
+                .unwrap_or_else(|| w.to_owned())
+        })
+    };
+    Lexicon {
+        antonyms: ANTONYMS
+            .iter()
+            .map(|(a, b)| {
+                let k = |w: &str| {
+                    if w.starts_with('~') {
+                        w.to_owned()
+                    } else {
+                        key(w)
+                    }
+                };
+                (k(a), k(b))
+            })
+            .collect(),
+        generic: GENERIC.iter().map(|w| key(w)).collect(),
+        intents: INTENTS.iter().map(|w| key(w)).collect(),
+    }
+});
+
+fn weight(key: &str) -> f32 {
+    if LEXICON.generic.iter().any(|g| g == key) {
+        GENERIC_WEIGHT
+    } else {
+        1.0
+    }
+}
+
+fn opposite(a: &str, b: &str) -> bool {
+    if LEXICON
+        .antonyms
+        .iter()
+        .any(|(x, y)| (x == a && y == b) || (x == b && y == a))
+    {
+        return true;
+    }
+    OPPOSITE_PREFIXES.iter().any(|(p, q)| {
+        let split = |x: &str, y: &str| {
+            matches!((a.strip_prefix(x), b.strip_prefix(y)), (Some(r), Some(s)) if r == s && r.chars().count() >= 3)
+        };
+        split(p, q) || split(q, p)
+    })
+}
+
+/// Two keys that differ by a typo: long enough, same first letter, one edit
+/// (two for long words) apart, and not a prefix pair of opposite direction.
+fn typo(a: &str, b: &str) -> bool {
+    let (x, y): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let shorter = x.len().min(y.len());
+    if a.starts_with('#') || b.starts_with('#') || shorter < 5 || x.first() != y.first() {
+        return false;
+    }
+    let allowed = if shorter >= 8 { 2 } else { 1 };
+    x.len().abs_diff(y.len()) <= allowed && edit_distance(&x, &y) <= allowed && !opposite(a, b)
+}
+
+/// Two different keys spelt alike: a different name, not a typo of it.
+fn look_alike(a: &str, b: &str) -> bool {
+    let (x, y): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a.starts_with(['#', '~']) || b.starts_with(['#', '~']) || x.len().min(y.len()) < 3 {
+        return false;
+    }
+    let common_prefix = x.iter().zip(&y).take_while(|(p, q)| p == q).count();
+    edit_distance(&x, &y) <= 2 || common_prefix >= 4
+}
+
+pub(super) fn edit_distance(a: &[char], b: &[char]) -> usize {
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = diagonal + usize::from(ca != cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
+}
+
+/// The score of `a` against `b` in 0..=1 and the veto, if any.
+pub(super) fn compare(a: &Fingerprint, b: &Fingerprint, substitution: f32) -> (f32, Option<Veto>) {
+    if let Some(veto) = number_veto(&a.numbers, &b.numbers) {
+        return (0.0, Some(veto));
+    }
+    if a.routes
+        .iter()
+        .any(|(x, y)| b.routes.contains(&(y.clone(), x.clone())))
+    {
+        return (0.0, Some(Veto::ReversedRoute));
+    }
+    if a.words.is_empty() || b.words.is_empty() {
+        let same = a.bare == b.bare && a.numbers == b.numbers;
+        return (if same { 1.0 } else { 0.0 }, None);
+    }
+    let mut used = vec![false; b.words.len()];
+    let mut matched = 0.0;
+    let mut lone_a = Vec::new();
+    for (key, negated) in &a.words {
+        let exact = b.words.iter().position(|(k, _)| k == key);
+        let partner = exact.or_else(|| b.words.iter().position(|(k, _)| typo(key, k)));
+        match partner {
+            Some(i) if b.words[i].1 != *negated => return (0.0, Some(Veto::OppositeMeaning)),
+            Some(i) if !used[i] => {
+                used[i] = true;
+                matched += weight(key);
+            }
+            Some(_) => {}
+            None => lone_a.push(key.as_str()),
+        }
+    }
+    let lone_b: Vec<&str> = b
+        .words
+        .iter()
+        .zip(&used)
+        .filter(|(_, u)| !**u)
+        .map(|((k, _), _)| k.as_str())
+        .collect();
+    for x in &lone_a {
+        for y in &lone_b {
+            if opposite(x, y) {
+                return (0.0, Some(Veto::OppositeMeaning));
+            }
+            if look_alike(x, y) {
+                return (0.0, Some(Veto::DifferentEntity));
+            }
+        }
+    }
+    // Numbers are a guard, not evidence: a shared order number says the
+    // questions are about one order, not that they ask the same thing.
+    let total: f32 = a.words.iter().chain(&b.words).map(|(k, _)| weight(k)).sum();
+    let mut score = 2.0 * matched / total;
+    if !lone_a.is_empty() && !lone_b.is_empty() {
+        score *= substitution;
+    }
+    // A request word on one side only ("возврат", "отмена", "потратить")
+    // turns "where is my order" into another request about it.
+    if lone_a
+        .iter()
+        .chain(&lone_b)
+        .any(|k| LEXICON.intents.iter().any(|i| i == k))
+    {
+        score *= INTENT_FACTOR;
+    }
+    (score, None)
+}
+
+/// Different numbers on both sides are different orders, amounts or dates;
+/// a number only one side gives is detail.
+fn number_veto(a: &[String], b: &[String]) -> Option<Veto> {
+    let differs = |x: &[String], y: &[String]| x.iter().any(|n| !y.contains(n));
+    (!a.is_empty() && !b.is_empty() && differs(a, b) && differs(b, a))
+        .then_some(Veto::DifferentNumbers)
+}

@@ -1,0 +1,238 @@
+//! A question split into what can be compared: content-word keys (with the
+//! negation that governs them), numbers and routes.
+//!
+//! Spelling is normalised before anything else: case and ё, stretched letters
+//! ("пооомогите"), numbers glued to units ("5кг" is "5" and "кг"), number
+//! words ("три", "дважды"), English contractions ("can't"). A negation binds
+//! to the next content word, so "курьер не привез" and "курьер привез" have
+//! the same word with opposite signs, while "деньги не пришли" and "где мои
+//! деньги" simply share "деньги".
+
+use super::stem::{MODALS, PARTICLES, is_negation, is_stop, root};
+use crate::normalize::{fold, is_letter};
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Token {
+    /// A content word's key and whether a negation governs it.
+    Word { key: String, negated: bool },
+    /// Digits without leading zeros.
+    Number(String),
+    /// A dash standing between two words: "Москва - Сочи".
+    Dash,
+}
+
+const NUMBER_WORDS: &[(&str, &str)] = &[
+    ("один", "1"),
+    ("одна", "1"),
+    ("одного", "1"),
+    ("одной", "1"),
+    ("одну", "1"),
+    ("два", "2"),
+    ("две", "2"),
+    ("двух", "2"),
+    ("дважды", "2"),
+    ("двойное", "2"),
+    ("двойной", "2"),
+    ("три", "3"),
+    ("трех", "3"),
+    ("трое", "3"),
+    ("троих", "3"),
+    ("трижды", "3"),
+    ("четыре", "4"),
+    ("четырех", "4"),
+    ("четверых", "4"),
+    ("пять", "5"),
+    ("пяти", "5"),
+    ("шесть", "6"),
+    ("семь", "7"),
+    ("восемь", "8"),
+    ("девять", "9"),
+    ("десять", "10"),
+    ("двое", "2"),
+    ("двоих", "2"),
+    ("one", "1"),
+    ("two", "2"),
+    ("twice", "2"),
+    ("double", "2"),
+    ("three", "3"),
+    ("four", "4"),
+    ("five", "5"),
+    ("ten", "10"),
+];
+
+/// Words that follow "добрый"/"доброе" in a greeting.
+const GREETING_TAIL: &[&str] = &["день", "дня", "вечер", "вечера", "утро", "утра", "ночи"];
+
+/// Pieces of folded text: words, digit runs and free-standing dashes.
+fn pieces(folded: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start: Option<(usize, bool)> = None;
+    let mut prev_space = true;
+    let chars: Vec<(usize, char)> = folded.char_indices().collect();
+    for (n, &(i, c)) in chars.iter().enumerate() {
+        let letter = is_letter(c) || c == '\'';
+        let digit = c.is_ascii_digit();
+        let kind = if letter {
+            Some(false)
+        } else if digit {
+            Some(true)
+        } else {
+            None
+        };
+        if let Some((s, was_digit)) = start
+            && kind != Some(was_digit)
+        {
+            out.push(&folded[s..i]);
+            start = None;
+        }
+        if let Some(is_digit) = kind {
+            start.get_or_insert((i, is_digit));
+        } else if matches!(c, '-' | '—' | '–' | '→')
+            && prev_space
+            && chars
+                .get(n + 1)
+                .is_none_or(|&(_, next)| next.is_whitespace())
+        {
+            out.push("-");
+        }
+        prev_space = c.is_whitespace();
+    }
+    if let Some((s, _)) = start {
+        out.push(&folded[s..]);
+    }
+    out
+}
+
+/// Fused negation of a participle or adjective: "неоплаченный".
+fn fused_negation(word: &str) -> Option<&str> {
+    let rest = word.strip_prefix("не")?;
+    let participle = [
+        "нный",
+        "нным",
+        "нная",
+        "нные",
+        "нной",
+        "нного",
+        "нную",
+        "нн",
+        "нно",
+    ];
+    (rest.chars().count() >= 6 && participle.iter().any(|e| rest.ends_with(e))).then_some(rest)
+}
+
+/// The tokens of `text`, in order.
+pub(crate) fn tokens(text: &str) -> Vec<Token> {
+    let folded = fold(text)
+        .replace(['’', '`'], "'")
+        .replace("n't", " not")
+        .replace("'s", "");
+    let mut out = Vec::new();
+    let mut negated = false;
+    let mut after_content = false;
+    let mut greeting = false;
+    // A negation that met a modal ("не получается") and found no verb after
+    // it belongs to the verb before it: "оплатить не получается".
+    let mut modal_negation = false;
+    for piece in pieces(&folded) {
+        let piece = piece.trim_matches('\'');
+        if piece.is_empty() {
+            continue;
+        }
+        if piece == "-" {
+            out.push(Token::Dash);
+            after_content = false;
+            continue;
+        }
+        if piece.bytes().all(|b| b.is_ascii_digit()) {
+            let n = piece.trim_start_matches('0');
+            out.push(Token::Number(if n.is_empty() { "0" } else { n }.to_owned()));
+            after_content = false;
+            continue;
+        }
+        if std::mem::take(&mut greeting) && GREETING_TAIL.contains(&piece) {
+            continue;
+        }
+        if let Some(&(_, n)) = NUMBER_WORDS.iter().find(|(w, _)| *w == piece) {
+            out.push(Token::Number(n.to_owned()));
+            continue;
+        }
+        if is_negation(piece) {
+            negated = true;
+            continue;
+        }
+        if PARTICLES.contains(&piece) {
+            if after_content {
+                let particle = if piece == "into" { "in" } else { piece };
+                out.push(Token::Word {
+                    key: format!("~{particle}"),
+                    negated: false,
+                });
+            }
+            after_content = false;
+            continue;
+        }
+        if negated && MODALS.contains(&piece) {
+            modal_negation = true;
+        }
+        if is_stop(piece) {
+            greeting |= matches!(piece, "добрый" | "доброе" | "доброй");
+            continue;
+        }
+        let (word, fused) = match fused_negation(piece) {
+            Some(rest) => (rest, true),
+            None => (piece, false),
+        };
+        let key = root(word);
+        if key.is_empty() {
+            continue;
+        }
+        modal_negation = false;
+        out.push(Token::Word {
+            key,
+            negated: std::mem::take(&mut negated) ^ fused,
+        });
+        after_content = true;
+    }
+    if negated
+        && modal_negation
+        && let Some(Token::Word { negated, .. }) = out
+            .iter_mut()
+            .rev()
+            .find(|t| matches!(t, Token::Word { .. }))
+    {
+        *negated = true;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<String> {
+        tokens(text)
+            .into_iter()
+            .map(|t| match t {
+                Token::Word { key, negated } => format!("{}{key}", if negated { "!" } else { "" }),
+                Token::Number(n) => format!("={n}"),
+                Token::Dash => "-".into(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn units_numbers_negation_particles() {
+        assert_eq!(words("5кг"), words("5 кг"));
+        assert_eq!(
+            words("курьер опоздал на три часа"),
+            words("курьер опоздал на 3 часа")
+        );
+        assert_eq!(
+            words("курьер не привез")[1],
+            format!("!{}", words("привез")[0])
+        );
+        assert_eq!(words("log in"), vec!["log", "~in"]);
+        assert_eq!(words("Москва - Сочи").len(), 3);
+        assert_eq!(words("Добрый день, где заказ"), words("где заказ"));
+    }
+}
