@@ -20,10 +20,9 @@ use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Tls, TlsParameters};
 use lettre::{Address, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use serde::{Deserialize, Serialize};
-use switchboard_domain::notification::Notification;
-use switchboard_domain::ticket::ReplyChannel;
+use switchboard_domain::conversation::Medium;
 
-use crate::{ConfigError, Delivery, Secret, SendError, Sender, error_chain};
+use crate::{Adapter, ConfigError, Delivered, Delivery, Secret, SendError, error_chain};
 
 /// How the SMTP connection is protected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -138,27 +137,38 @@ impl EmailSender {
         })
     }
 
-    fn message(&self, n: &Notification) -> Result<Message, SendError> {
-        if n.channel != ReplyChannel::Email {
+    fn message(&self, d: &Delivery) -> Result<Message, SendError> {
+        let n = &d.outbound;
+        if n.route.medium != Medium::Email {
             return Err(SendError::Permanent(format!(
-                "{} notification handed to the e-mail sender",
-                n.channel
+                "a {} message handed to the e-mail sender",
+                n.route.medium
             )));
         }
         // A bare address only: a display name in `recipient` would be a bug upstream,
         // and parsing it as a Mailbox would quietly accept one.
-        let to: Address = n.recipient.trim().parse().map_err(|e| {
-            SendError::Permanent(format!("invalid e-mail address {:?}: {e}", n.recipient))
+        let to: Address = n.route.recipient.trim().parse().map_err(|e| {
+            SendError::Permanent(format!(
+                "invalid e-mail address {:?}: {e}",
+                n.route.recipient
+            ))
         })?;
-        let mut message = Message::builder()
+        let mut builder = Message::builder()
             .from(self.from.clone())
             .to(Mailbox::new(None, to))
             .subject(n.subject.as_str())
             // Set here rather than by the relay so we know it and can match replies.
-            .message_id(None)
-            // A MIME part rather than a bare body: it adds `MIME-Version`, without
-            // which strict readers may ignore the charset and transfer encoding.
-            .singlepart(SinglePart::plain(n.body.clone()))
+            .message_id(None);
+        // A reply names the mail it answers, so the customer's client threads it.
+        if let Some(thread) = &n.route.thread {
+            builder = builder
+                .in_reply_to(thread.clone())
+                .references(thread.clone());
+        }
+        // A MIME part rather than a bare body: it adds `MIME-Version`, without
+        // which strict readers may ignore the charset and transfer encoding.
+        let mut message = builder
+            .singlepart(SinglePart::plain(n.text.clone()))
             .map_err(|e| SendError::Permanent(format!("cannot build the message: {e}")))?;
         self.own_message_id(&mut message);
         Ok(message)
@@ -197,10 +207,14 @@ fn classify(err: &lettre::transport::smtp::Error) -> SendError {
 }
 
 #[async_trait]
-impl Sender for EmailSender {
-    #[tracing::instrument(skip_all, fields(sender = "smtp"))]
-    async fn send(&self, n: &Notification) -> Result<Delivery, SendError> {
-        let message = self.message(n)?;
+impl Adapter for EmailSender {
+    fn medium(&self) -> Medium {
+        Medium::Email
+    }
+
+    #[tracing::instrument(skip_all, fields(adapter = "smtp"))]
+    async fn deliver(&self, d: &Delivery) -> Result<Delivered, SendError> {
+        let message = self.message(d)?;
         let provider_id = message
             .headers()
             .get_raw("Message-ID")
@@ -211,7 +225,7 @@ impl Sender for EmailSender {
             err
         })?;
         tracing::debug!(code = %response.code(), ?provider_id, "smtp accepted the message");
-        Ok(Delivery { provider_id })
+        Ok(Delivered { provider_id })
     }
 
     fn name(&self) -> &'static str {

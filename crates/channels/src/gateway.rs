@@ -25,10 +25,9 @@ use std::time::Duration;
 use async_trait::async_trait;
 use reqwest::{Client, StatusCode, Url};
 use serde::{Deserialize, Serialize};
-use switchboard_domain::notification::Notification;
-use switchboard_domain::ticket::ReplyChannel;
+use switchboard_domain::conversation::Medium;
 
-use crate::{ConfigError, Delivery, Secret, SendError, Sender, error_chain};
+use crate::{Adapter, ConfigError, Delivered, Delivery, Secret, SendError, error_chain};
 
 /// Which notifications a gateway carries; it also fills the `channel` field on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,10 +44,10 @@ impl GatewayChannel {
         }
     }
 
-    pub fn reply_channel(self) -> ReplyChannel {
+    pub fn medium(self) -> Medium {
         match self {
-            GatewayChannel::Sms => ReplyChannel::Sms,
-            GatewayChannel::Push => ReplyChannel::Push,
+            GatewayChannel::Sms => Medium::Sms,
+            GatewayChannel::Push => Medium::Push,
         }
     }
 }
@@ -188,23 +187,28 @@ fn provider_id(body: &str) -> Option<String> {
 }
 
 #[async_trait]
-impl Sender for GatewaySender {
-    #[tracing::instrument(skip_all, fields(sender = self.name()))]
-    async fn send(&self, n: &Notification) -> Result<Delivery, SendError> {
-        if n.channel != self.channel.reply_channel() {
+impl Adapter for GatewaySender {
+    fn medium(&self) -> Medium {
+        self.channel.medium()
+    }
+
+    #[tracing::instrument(skip_all, fields(adapter = self.name()))]
+    async fn deliver(&self, d: &Delivery) -> Result<Delivered, SendError> {
+        let n = &d.outbound;
+        if n.route.medium != self.channel.medium() {
             return Err(SendError::Permanent(format!(
-                "{} notification handed to the {} gateway",
-                n.channel,
+                "a {} message handed to the {} gateway",
+                n.route.medium,
                 self.channel.as_str()
             )));
         }
-        if n.recipient.trim().is_empty() {
+        if n.route.recipient.trim().is_empty() {
             return Err(SendError::Permanent("empty recipient".into()));
         }
         let mut request = self.client.post(self.url.clone()).json(&Outgoing {
-            to: n.recipient.trim(),
+            to: n.route.recipient.trim(),
             title: &n.subject,
-            text: &n.body,
+            text: &n.text,
             channel: self.channel.as_str(),
         });
         if let Some(token) = &self.token {
@@ -223,8 +227,8 @@ impl Sender for GatewaySender {
         let body = response.text().await.unwrap_or_default();
         if status.is_success() {
             let provider_id = provider_id(&body);
-            tracing::debug!(%status, ?provider_id, "gateway accepted the notification");
-            Ok(Delivery { provider_id })
+            tracing::debug!(%status, ?provider_id, "gateway accepted the message");
+            Ok(Delivered { provider_id })
         } else {
             let err = classify_status(status, &body);
             tracing::debug!(error = %err, "gateway refused the notification");

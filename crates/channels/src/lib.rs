@@ -1,43 +1,63 @@
-//! Switchboard's outside worlds for outbound customer notifications: one module per
-//! delivery route (`email` over SMTP, `gateway` for SMS and push through an HTTP
-//! gateway), all behind the [`Sender`] trait. A sender turns a domain
-//! [`Notification`] into one delivery attempt and classifies failure as
-//! [`SendError::Transient`] (the outbox should retry later) or
-//! [`SendError::Permanent`] (retrying cannot help, give up). This crate knows SMTP
-//! and the gateway's JSON, but nothing about tickets, storage or retry schedules:
-//! the caller (the server's outbox worker) owns those.
+//! Switchboard's outside worlds: one module per route out (`email` over SMTP,
+//! `gateway` for SMS and push through an HTTP gateway), and later the inbound
+//! adapters of e-mail, messengers and the phone.
 //!
-//! TLS is rustls with the ring provider only; [`install_crypto_provider`] must run
-//! before any client is built, and the constructors here call it themselves.
+//! Outbound, each is an [`Adapter`] for one [`Medium`], registered in a
+//! [`Registry`]: the outbox worker (in `switchboard-core`) hands every due
+//! [`Outbound`] to the adapter of its medium, which makes one delivery
+//! attempt and classifies a failure as [`SendError::Transient`] (retry
+//! later) or [`SendError::Permanent`] (give up). Adding a channel adds an
+//! adapter and a registry entry; nothing else matches on media.
+//!
+//! Inbound, an adapter turns what the outside world sends into the domain's
+//! [`Inbound`] and hands it to an [`InboundSink`] (the use-case layer's
+//! `ingest`), which says whether it was taken.
+//!
+//! This crate knows SMTP and the gateways' JSON, but nothing about tickets,
+//! storage or retry schedules. TLS is rustls with the ring provider only;
+//! [`install_crypto_provider`] must run before any client is built, and the
+//! constructors here call it themselves.
 
 mod email;
 mod gateway;
 mod secret;
 
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, Once};
 
 use async_trait::async_trait;
-use switchboard_domain::notification::Notification;
-use switchboard_domain::ticket::ReplyChannel;
+use switchboard_domain::attachment::AttachmentMeta;
+use switchboard_domain::conversation::{Inbound, Medium, Outbound};
+use switchboard_domain::ids::TicketNumber;
 
 pub use email::{EmailSender, SmtpConfig, SmtpSecurity};
 pub use gateway::{GatewayChannel, GatewayConfig, GatewaySender};
 pub use secret::Secret;
 
-/// Delivers notifications of one channel to the outside world.
-#[async_trait]
-pub trait Sender: Send + Sync {
-    /// One delivery attempt; no retries inside, so the caller's schedule is the only one.
-    async fn send(&self, n: &Notification) -> Result<Delivery, SendError>;
+/// A file to send with a message, read from the attachment store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileBytes {
+    pub meta: AttachmentMeta,
+    pub bytes: Vec<u8>,
+}
 
-    /// A short stable name for logs and metrics, e.g. `"smtp"`.
-    fn name(&self) -> &'static str;
+/// One outbound message handed to an adapter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    /// The outbox row: stable across retries, for providers that dedupe on
+    /// a caller's id (VK's `random_id`).
+    pub id: i64,
+    /// The ticket it is about, if any (for subjects, references).
+    pub ticket: Option<TicketNumber>,
+    pub outbound: Outbound,
+    /// The bytes of `outbound.attachments`, in order.
+    pub files: Vec<FileBytes>,
 }
 
 /// What the outside world acknowledged.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Delivery {
+pub struct Delivered {
     /// The provider's id for the message, when it gives one (for e-mail: the
     /// `Message-ID` header we sent, which replies will quote in `In-Reply-To`).
     pub provider_id: Option<String>,
@@ -49,7 +69,7 @@ pub enum SendError {
     /// Worth retrying later: the peer was unreachable, slow, overloaded or said "try again".
     #[error("transient delivery failure: {0}")]
     Transient(String),
-    /// Retrying the same notification cannot succeed: bad recipient, rejected content,
+    /// Retrying the same message cannot succeed: bad recipient, rejected content,
     /// or a request the provider refuses outright.
     #[error("permanent delivery failure: {0}")]
     Permanent(String),
@@ -59,6 +79,19 @@ impl SendError {
     pub fn is_transient(&self) -> bool {
         matches!(self, SendError::Transient(_))
     }
+}
+
+/// Delivers outbound messages of one medium to the outside world.
+#[async_trait]
+pub trait Adapter: Send + Sync {
+    /// The medium it delivers.
+    fn medium(&self) -> Medium;
+
+    /// A short stable name for logs and metrics, e.g. `"smtp"`.
+    fn name(&self) -> &'static str;
+
+    /// One delivery attempt; no retries inside, so the caller's schedule is the only one.
+    async fn deliver(&self, delivery: &Delivery) -> Result<Delivered, SendError>;
 }
 
 /// A sender could not be built from its configuration.
@@ -74,53 +107,64 @@ pub enum ConfigError {
     Client(String),
 }
 
-/// The configured sender for each reply channel; a channel without one is off.
+/// The adapter registered for each medium; a medium without one is off.
 #[derive(Clone, Default)]
-pub struct Senders {
-    email: Option<Arc<dyn Sender>>,
-    push: Option<Arc<dyn Sender>>,
-    sms: Option<Arc<dyn Sender>>,
+pub struct Registry {
+    adapters: HashMap<Medium, Arc<dyn Adapter>>,
 }
 
-impl Senders {
+impl Registry {
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets (or replaces) the sender for `channel`.
-    pub fn with(mut self, channel: ReplyChannel, sender: Arc<dyn Sender>) -> Self {
-        *self.slot(channel) = Some(sender);
+    /// Registers (or replaces) the adapter for its medium.
+    pub fn with(mut self, adapter: Arc<dyn Adapter>) -> Self {
+        self.adapters.insert(adapter.medium(), adapter);
         self
     }
 
-    pub fn get(&self, channel: ReplyChannel) -> Option<Arc<dyn Sender>> {
-        match channel {
-            ReplyChannel::Email => self.email.clone(),
-            ReplyChannel::Push => self.push.clone(),
-            ReplyChannel::Sms => self.sms.clone(),
-        }
-    }
-
-    // An exhaustive match instead of a map: a new ReplyChannel must not compile
-    // until someone decides how it is delivered.
-    fn slot(&mut self, channel: ReplyChannel) -> &mut Option<Arc<dyn Sender>> {
-        match channel {
-            ReplyChannel::Email => &mut self.email,
-            ReplyChannel::Push => &mut self.push,
-            ReplyChannel::Sms => &mut self.sms,
-        }
+    pub fn get(&self, medium: Medium) -> Option<Arc<dyn Adapter>> {
+        self.adapters.get(&medium).cloned()
     }
 }
 
-impl fmt::Debug for Senders {
+impl fmt::Debug for Registry {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let name = |s: &Option<Arc<dyn Sender>>| s.as_ref().map(|s| s.name());
-        f.debug_struct("Senders")
-            .field("email", &name(&self.email))
-            .field("push", &name(&self.push))
-            .field("sms", &name(&self.sms))
-            .finish()
+        let mut names: Vec<(&str, &str)> = self
+            .adapters
+            .iter()
+            .map(|(m, a)| (m.as_str(), a.name()))
+            .collect();
+        names.sort();
+        f.debug_map().entries(names).finish()
     }
+}
+
+/// What an inbound message became.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Receipt {
+    pub ticket: TicketNumber,
+    pub seq: i64,
+    /// It was taken before (the same outside id): nothing new was stored.
+    pub duplicate: bool,
+}
+
+/// Why an inbound message was not taken.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SinkError {
+    /// It will never be taken (it breaks a rule): do not offer it again.
+    #[error("refused: {code}: {reason}")]
+    Refused { code: &'static str, reason: String },
+    /// Not now (storage unavailable): keep it and offer it again later.
+    #[error("unavailable: {0}")]
+    Unavailable(String),
+}
+
+/// Where inbound adapters hand what came in: the use-case layer.
+#[async_trait]
+pub trait InboundSink: Send + Sync {
+    async fn ingest(&self, inbound: Inbound) -> Result<Receipt, SinkError>;
 }
 
 /// Installs rustls' ring provider as the process default, once.

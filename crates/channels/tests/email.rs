@@ -5,12 +5,56 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use serde::Deserialize;
-use switchboard_channels::{EmailSender, SendError, Sender, SmtpConfig, SmtpSecurity};
-use switchboard_domain::notification::Notification;
-use switchboard_domain::ticket::ReplyChannel;
+use switchboard_channels::{
+    Adapter, Delivered, Delivery, EmailSender, SendError, SmtpConfig, SmtpSecurity,
+};
+use switchboard_domain::conversation::{Medium, Outbound, OutboundKind, Route};
 use tokio::io::{AsyncBufReadExt, BufReader, Lines};
 use tokio::process::{Child, ChildStdout, Command};
 use tokio::time::timeout;
+
+/// The message under test, as the outbox would hand it over.
+#[derive(Debug, Clone)]
+struct Notification {
+    channel: Medium,
+    recipient: String,
+    subject: String,
+    body: String,
+}
+
+impl Notification {
+    fn delivery(&self) -> Delivery {
+        Delivery {
+            id: 1,
+            ticket: None,
+            outbound: Outbound {
+                kind: OutboundKind::Confirmation,
+                route: Route {
+                    medium: self.channel,
+                    recipient: self.recipient.clone(),
+                    endpoint: None,
+                    thread: None,
+                },
+                subject: self.subject.clone(),
+                text: self.body.clone(),
+                attachments: Vec::new(),
+                sensitive: false,
+            },
+            files: Vec::new(),
+        }
+    }
+}
+
+/// `adapter.send(&n)`: one delivery attempt of `n`.
+trait SendExt {
+    async fn send(&self, n: &Notification) -> Result<Delivered, SendError>;
+}
+
+impl<A: Adapter> SendExt for A {
+    async fn send(&self, n: &Notification) -> Result<Delivered, SendError> {
+        self.deliver(&n.delivery()).await
+    }
+}
 
 /// A guard against a hung sink, not a wait: every read returns as soon as the line arrives.
 const PATIENCE: Duration = Duration::from_secs(30);
@@ -96,7 +140,7 @@ fn config(port: u16) -> SmtpConfig {
 
 fn email_to(recipient: &str) -> Notification {
     Notification {
-        channel: ReplyChannel::Email,
+        channel: Medium::Email,
         recipient: recipient.into(),
         subject: "Обращение SB-000123 принято: не пришёл заказ".into(),
         body: "Здравствуйте, Алёна!\n\nМы получили ваше обращение и присвоили ему номер SB-000123.\nОтвет придёт на этот адрес, а вся переписка — в разделе «Мои обращения».\n\nСлужба поддержки".into(),
@@ -206,7 +250,7 @@ async fn an_invalid_address_is_permanent_without_connecting() {
 async fn a_notification_for_another_channel_is_refused() {
     let sender = EmailSender::new(&config(closed_port().await)).unwrap();
     let n = Notification {
-        channel: ReplyChannel::Sms,
+        channel: Medium::Sms,
         ..email_to("alena@demo.example")
     };
 

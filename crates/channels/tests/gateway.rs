@@ -11,10 +11,52 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde_json::{Value, json};
 use switchboard_channels::{
-    GatewayChannel, GatewayConfig, GatewaySender, Secret, SendError, Sender,
+    Adapter, Delivered, Delivery, GatewayChannel, GatewayConfig, GatewaySender, Secret, SendError,
 };
-use switchboard_domain::notification::Notification;
-use switchboard_domain::ticket::ReplyChannel;
+use switchboard_domain::conversation::{Medium, Outbound, OutboundKind, Route};
+
+/// The message under test, as the outbox would hand it over.
+#[derive(Debug, Clone)]
+struct Notification {
+    channel: Medium,
+    recipient: String,
+    subject: String,
+    body: String,
+}
+
+impl Notification {
+    fn delivery(&self) -> Delivery {
+        Delivery {
+            id: 1,
+            ticket: None,
+            outbound: Outbound {
+                kind: OutboundKind::Confirmation,
+                route: Route {
+                    medium: self.channel,
+                    recipient: self.recipient.clone(),
+                    endpoint: None,
+                    thread: None,
+                },
+                subject: self.subject.clone(),
+                text: self.body.clone(),
+                attachments: Vec::new(),
+                sensitive: false,
+            },
+            files: Vec::new(),
+        }
+    }
+}
+
+/// `adapter.send(&n)`: one delivery attempt of `n`.
+trait SendExt {
+    async fn send(&self, n: &Notification) -> Result<Delivered, SendError>;
+}
+
+impl<A: Adapter> SendExt for A {
+    async fn send(&self, n: &Notification) -> Result<Delivered, SendError> {
+        self.deliver(&n.delivery()).await
+    }
+}
 
 #[derive(Debug, Clone)]
 struct Recorded {
@@ -92,7 +134,7 @@ impl Gateway {
 
 fn sms() -> Notification {
     Notification {
-        channel: ReplyChannel::Sms,
+        channel: Medium::Sms,
         recipient: "+79991234567".into(),
         subject: "Обращение SB-000123 принято".into(),
         body: "Обращение SB-000123 принято. Ответим до 21.11.2026 18:00 (МСК).".into(),
@@ -126,7 +168,7 @@ async fn push_without_a_token_sends_no_authorization_and_a_non_json_reply_has_no
     let gw = Gateway::start().await;
     let sender = gw.sender(GatewayChannel::Push, "/notify/202", None);
     let n = Notification {
-        channel: ReplyChannel::Push,
+        channel: Medium::Push,
         recipient: "cust-42".into(),
         ..sms()
     };

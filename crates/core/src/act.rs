@@ -9,7 +9,6 @@ use std::future::Future;
 use switchboard_domain::conversation::InboundFile;
 use switchboard_domain::ids::TicketId;
 use switchboard_domain::ticket::{Action, Actor, Ticket, TicketEvent};
-use switchboard_store::prelude::*;
 use switchboard_store::{NewMessage, TicketChange, Visibility};
 
 use crate::{Core, CoreError, CoreResult};
@@ -85,7 +84,9 @@ impl Core {
         allow: Allow<'_>,
     ) -> CoreResult<Ticket> {
         let text = crate::conversation::checked_text(&detail.text, !detail.files.is_empty())?;
-        let checked = self.check_files(&detail.files).map_err(CoreError::Invalid)?;
+        let checked = self
+            .check_files(&detail.files)
+            .map_err(CoreError::Invalid)?;
         // Written once, on the first attempt that is allowed.
         let saved = tokio::sync::OnceCell::new();
         retrying(|| async {

@@ -16,7 +16,6 @@ use switchboard_domain::ids::{TicketId, TicketNumber};
 use switchboard_domain::ticket::{Action, Actor, Priority, Status, Ticket, TicketEvent};
 use switchboard_hygiene::OutOfScope;
 use switchboard_store::Feedback;
-use switchboard_store::prelude::*;
 
 use crate::{Core, CoreError, CoreResult, RefusalKind};
 
@@ -49,7 +48,10 @@ impl Core {
     /// Where the flow stands for this conversation and what `input` leads to.
     async fn flow_step(&self, t: &Ticket, input: Input) -> CoreResult<Step> {
         let state = self.store.step_up(t.id).await?;
-        let topic = self.catalog.topic(&t.line, &t.topic).map(|(_, topic)| topic);
+        let topic = self
+            .catalog
+            .topic(&t.line, &t.topic)
+            .map(|(_, topic)| topic);
         let ctx = switchboard_domain::bot::FlowContext {
             catalog: &self.catalog,
             customer: None,
@@ -87,7 +89,12 @@ impl Core {
 
     /// After a customer's message is stored: while the bot has the
     /// conversation it answers; if a person has it, fraud still makes it urgent.
-    pub(crate) fn after_customer_wrote(self: &Arc<Self>, ticket: TicketId, question: String, urgent: bool) {
+    pub(crate) fn after_customer_wrote(
+        self: &Arc<Self>,
+        ticket: TicketId,
+        question: String,
+        urgent: bool,
+    ) {
         let core = self.clone();
         tokio::spawn(async move {
             let Ok(t) = core.store.ticket(ticket).await else {
@@ -154,7 +161,12 @@ impl Core {
             return;
         }
         let raised = self
-            .act(t.id, &Actor::Bot, &Action::ChangePriority(Priority::Urgent), &|_| Ok(()))
+            .act(
+                t.id,
+                &Actor::Bot,
+                &Action::ChangePriority(Priority::Urgent),
+                &|_| Ok(()),
+            )
             .await;
         match raised {
             Ok(_) => {

@@ -13,8 +13,7 @@ use switchboard_domain::customer::Customer;
 use switchboard_domain::i18n::Locale;
 use switchboard_domain::ids::{OperatorId, TicketId};
 use switchboard_domain::notification;
-use switchboard_domain::ticket::{Actor, Channel, Requester, Ticket, TicketEvent};
-use switchboard_store::prelude::*;
+use switchboard_domain::ticket::{Actor, Channel, Requester, Status, Ticket, TicketEvent};
 use switchboard_store::{AppendItem, AppendOutcome, Notice, Visibility};
 use tokio::sync::oneshot;
 
@@ -56,7 +55,10 @@ pub struct Pending {
 pub(crate) enum After {
     Nothing,
     /// The bot answers while it has the conversation; fraud makes it urgent.
-    CustomerWrote { question: String, urgent: bool },
+    CustomerWrote {
+        question: String,
+        urgent: bool,
+    },
 }
 
 impl Pending {
@@ -75,12 +77,16 @@ impl Pending {
             .await
             .map_err(|_| CoreError::internal("writer", "the writer has stopped"))?
             .map_err(|e| CoreError::internal("storing a message", e))?;
+        let mut with_bot = false;
         let ack = match result {
-            AppendOutcome::Stored(m) => Ack {
-                ticket: self.ticket,
-                seq: m.seq,
-                duplicate: false,
-            },
+            AppendOutcome::Stored(m, status) => {
+                with_bot = status == Status::WithBot;
+                Ack {
+                    ticket: self.ticket,
+                    seq: m.seq,
+                    duplicate: false,
+                }
+            }
             AppendOutcome::Duplicate { seq } => Ack {
                 ticket: self.ticket,
                 seq,
@@ -88,7 +94,11 @@ impl Pending {
             },
             AppendOutcome::Refused(r) => return Err(r.into()),
         };
-        if let (After::CustomerWrote { question, urgent }, false) = (self.after, ack.duplicate) {
+        // Only a message to the bot, or fraud reported to a person, has a
+        // sequel: the common case costs no further read.
+        if let (After::CustomerWrote { question, urgent }, false) = (self.after, ack.duplicate)
+            && (with_bot || urgent)
+        {
             core.after_customer_wrote(self.ticket, question, urgent);
         }
         Ok(ack)
@@ -124,7 +134,8 @@ impl Core {
         let outbound = if m.internal {
             Vec::new()
         } else {
-            self.outbound_for(ticket, &author, &text, &attachments).await
+            self.outbound_for(ticket, &author, &text, &attachments)
+                .await
         };
         let item = AppendItem {
             ticket: ticket.id,
@@ -243,7 +254,9 @@ impl Core {
         const PAGE: u32 = 1000;
         let mut all = Vec::new();
         loop {
-            let after = all.last().map_or(0, |m: &switchboard_store::StoredMessage| m.seq);
+            let after = all
+                .last()
+                .map_or(0, |m: &switchboard_store::StoredMessage| m.seq);
             let page = self
                 .store
                 .messages(ticket, after, PAGE, include_internal)
@@ -257,7 +270,12 @@ impl Core {
     }
 
     /// Records audit events the transports observed (a customer's block request).
-    pub async fn record(&self, t: &Ticket, actor: &Actor, events: &[TicketEvent]) -> CoreResult<()> {
+    pub async fn record(
+        &self,
+        t: &Ticket,
+        actor: &Actor,
+        events: &[TicketEvent],
+    ) -> CoreResult<()> {
         self.store
             .record_events(t.id, actor, events, self.clock.now())
             .await?;
@@ -302,5 +320,23 @@ pub fn joined_advice(number: switchboard_domain::ids::TicketNumber) -> Advice {
     Advice {
         code: "joined_open_request",
         message: crate::merges::joined_notice(number),
+    }
+}
+
+/// Client message ids: 1–64 of Latin letters, digits, `-`, `_`, `.`, `:`.
+pub fn check_client_id(id: &str) -> CoreResult<()> {
+    let ok = (1..=64).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'));
+    if ok {
+        Ok(())
+    } else {
+        Err(CoreError::refused(
+            crate::RefusalKind::Invalid,
+            "invalid_client_id",
+            "client_id — от 1 до 64 латинских букв, цифр, '-', '_', '.', ':'",
+            "client_id is 1–64 Latin letters, digits, '-', '_', '.' or ':'",
+        ))
     }
 }

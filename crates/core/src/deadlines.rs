@@ -23,6 +23,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use jiff::Timestamp;
+use switchboard_domain::conversation::Outbound;
 use switchboard_domain::deadline::EscalationAction;
 use switchboard_domain::ids::TicketId;
 use switchboard_domain::notification;
@@ -206,7 +207,7 @@ impl DeadlineWorker {
                 actor: Actor::System,
                 events: outcome.events,
                 message: None,
-                notifications: Vec::new(),
+                outbound: Vec::new(),
             };
             match self.store.save_escalation(&change, &alerts, &emails).await {
                 Ok(stored) => {
@@ -231,7 +232,7 @@ impl DeadlineWorker {
     ) -> Result<
         (
             Vec<(switchboard_domain::ids::OperatorId, TicketEvent)>,
-            Vec<notification::Notification>,
+            Vec<Outbound>,
         ),
         StoreError,
     > {

@@ -34,7 +34,12 @@ pub struct Refusal {
 }
 
 impl Refusal {
-    pub fn new(kind: RefusalKind, code: &'static str, ru: impl Into<String>, en: impl Into<String>) -> Self {
+    pub fn new(
+        kind: RefusalKind,
+        code: &'static str,
+        ru: impl Into<String>,
+        en: impl Into<String>,
+    ) -> Self {
         Refusal {
             kind,
             code,

@@ -18,8 +18,8 @@ use std::sync::{Arc, RwLock};
 
 use anyhow::Context;
 use jiff::Timestamp;
+use switchboard_domain::bot::{BotAnswers, Suggestion, TopicAnswers};
 use switchboard_domain::catalog::{Catalog, Topic};
-use switchboard_domain::chat::{BotAnswers, Suggestion, TopicAnswers};
 use switchboard_domain::i18n::Locale;
 use switchboard_domain::ticket::Actor;
 use switchboard_search::{

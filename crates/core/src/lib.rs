@@ -37,6 +37,7 @@ pub mod metrics;
 pub mod outbox;
 pub mod routing;
 pub mod rules;
+pub mod sink;
 pub mod writer;
 
 use std::collections::HashMap;
@@ -50,8 +51,9 @@ use switchboard_domain::ids::OperatorId;
 use switchboard_store::{PresenceStatus, Store};
 
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use conversation::{Ack, Pending};
 pub use error::{CoreError, CoreResult, Refusal, RefusalKind};
-pub use ingest::{Ingested, IngestOutcome, Pending};
+pub use ingest::{IngestOutcome, Ingested, Ingesting};
 pub use switchboard_domain::conversation::Inbound;
 
 use crate::config::ConversationConfig;

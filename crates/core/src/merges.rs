@@ -11,9 +11,8 @@
 use jiff::Timestamp;
 use switchboard_domain::ids::{OrderNumber, TicketNumber};
 use switchboard_domain::ticket::{Action, Actor, Requester, Status, Ticket, TicketEvent};
-use switchboard_hygiene::duplicates::{DuplicateCandidate, DuplicateContext};
 use switchboard_hygiene::DuplicateDetector;
-use switchboard_store::prelude::*;
+use switchboard_hygiene::duplicates::{DuplicateCandidate, DuplicateContext};
 use switchboard_store::{StoreError, TicketChange, Visibility};
 
 use crate::act::Allow;
@@ -78,7 +77,7 @@ impl Core {
                     topic: Some(&t.topic),
                     channel: Some(t.channel.as_str()),
                 };
-                detector.add_candidate(i, &earlier, context.clone());
+                detector.add_candidate(i, &earlier, context);
             }
         }
         let new = DuplicateCandidate {
@@ -147,7 +146,7 @@ impl Core {
             };
             allow(&s)?;
             allow(&t)?;
-            if s.customer_id != t.customer_id {
+            if s.requester != t.requester {
                 return Err(CoreError::field(
                     "into",
                     "different_customer",
@@ -213,7 +212,7 @@ impl Core {
                 }
                 Err(StoreError::Conflict(_)) => {
                     return Err(merge_problem(
-                            "already_merged",
+                        "already_merged",
                         "Обращение уже объединено",
                         "The ticket is merged already",
                     ));
@@ -221,7 +220,9 @@ impl Core {
                 Err(e) => return Err(e.into()),
             }
         }
-        Err(CoreError::Conflict("the tickets keep changing; try again".into()))
+        Err(CoreError::Conflict(
+            "the tickets keep changing; try again".into(),
+        ))
     }
 
     /// Undoes the merge of `source`: it gets back the status it had.
@@ -285,6 +286,8 @@ impl Core {
                 Err(e) => return Err(e.into()),
             }
         }
-        Err(CoreError::Conflict("the tickets keep changing; try again".into()))
+        Err(CoreError::Conflict(
+            "the tickets keep changing; try again".into(),
+        ))
     }
 }

@@ -1,26 +1,41 @@
-//! Delivers the notification outbox. Rows are written in the same transaction
-//! as the change that causes them; this worker claims due rows with a lease
-//! (so several nodes never send one twice at the same time), sends each through
-//! the channel's sender, and records the outcome: delivered, retry later with
-//! exponential backoff, or failed for good after the last attempt or a
-//! permanent refusal. Delivery is at least once: a crash after sending but
-//! before recording sends again when the lease runs out.
+//! Delivers the outbox. Rows are written in the same transaction as the
+//! change that causes them; this worker claims due rows with a lease (so
+//! several nodes never send one twice at the same time), hands each to the
+//! adapter registered for its medium, and records the outcome: delivered
+//! (with the outside id the provider gave it, which threads replies to the
+//! conversation), retry later with exponential backoff, or failed for good
+//! after the last attempt or a permanent refusal. Delivery is at least once:
+//! a crash after sending but before recording sends again when the lease
+//! runs out (adapters whose provider dedupes pass the row id on).
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use jiff::SignedDuration;
-use switchboard_channels::{SendError, Senders};
+use switchboard_channels::{Delivery, FileBytes, Registry, SendError};
+use switchboard_domain::ids::TicketNumber;
 use switchboard_store::{OutboxItem, Store};
 
 use crate::clock::Clock;
 use crate::config::OutboxConfig;
+use crate::files::FileStore;
 use crate::metrics::{DeliveryLabels, Metrics};
+
+/// What the worker is built from.
+pub struct OutboxParts {
+    pub store: Arc<dyn Store>,
+    pub adapters: Arc<Registry>,
+    pub files: FileStore,
+    pub clock: Arc<dyn Clock>,
+    pub config: OutboxConfig,
+    pub metrics: Arc<Metrics>,
+}
 
 #[derive(Clone)]
 pub struct OutboxWorker {
     store: Arc<dyn Store>,
-    senders: Arc<Senders>,
+    adapters: Arc<Registry>,
+    files: FileStore,
     clock: Arc<dyn Clock>,
     config: OutboxConfig,
     metrics: Arc<Metrics>,
@@ -41,19 +56,14 @@ impl StepReport {
 }
 
 impl OutboxWorker {
-    pub fn new(
-        store: Arc<dyn Store>,
-        senders: Arc<Senders>,
-        clock: Arc<dyn Clock>,
-        config: OutboxConfig,
-        metrics: Arc<Metrics>,
-    ) -> Self {
+    pub fn new(parts: OutboxParts) -> Self {
         OutboxWorker {
-            store,
-            senders,
-            clock,
-            config,
-            metrics,
+            store: parts.store,
+            adapters: parts.adapters,
+            files: parts.files,
+            clock: parts.clock,
+            config: parts.config,
+            metrics: parts.metrics,
         }
     }
 
@@ -71,7 +81,7 @@ impl OutboxWorker {
         let now = self.clock.now();
         let items = self
             .store
-            .claim_notifications(
+            .claim_outbound(
                 now,
                 SignedDuration::from_secs(self.config.lease_secs.max(1)),
                 self.config.batch_size.max(1),
@@ -84,19 +94,45 @@ impl OutboxWorker {
         Ok(report)
     }
 
-    #[tracing::instrument(skip_all, fields(notification = item.id, channel = item.notification.channel.as_str()))]
+    /// The bytes of the item's attachments; a file that cannot be read is a
+    /// failed attempt (the disk may come back), not a message sent without it.
+    async fn files(&self, item: &OutboxItem) -> Result<Vec<FileBytes>, SendError> {
+        let mut files = Vec::with_capacity(item.outbound.attachments.len());
+        for meta in &item.outbound.attachments {
+            let bytes =
+                self.files.get(&meta.hash).await.map_err(|e| {
+                    SendError::Transient(format!("reading {}: {e}", meta.file_name))
+                })?;
+            files.push(FileBytes {
+                meta: meta.clone(),
+                bytes,
+            });
+        }
+        Ok(files)
+    }
+
+    #[tracing::instrument(skip_all, fields(outbox = item.id, medium = item.outbound.route.medium.as_str()))]
     async fn deliver(&self, item: OutboxItem, report: &mut StepReport) -> anyhow::Result<()> {
-        let channel = item.notification.channel;
-        let result = match self.senders.get(channel) {
-            Some(sender) => sender.send(&item.notification).await.map(|_| ()),
-            None => Err(SendError::Transient(format!(
-                "no sender is configured for {channel}"
+        let medium = item.outbound.route.medium;
+        let result = match (self.adapters.get(medium), self.files(&item).await) {
+            (None, _) => Err(SendError::Transient(format!(
+                "no adapter is configured for {medium}"
             ))),
+            (_, Err(e)) => Err(e),
+            (Some(adapter), Ok(files)) => {
+                let delivery = Delivery {
+                    id: item.id,
+                    ticket: item.ticket_id.map(TicketNumber::from_id),
+                    outbound: item.outbound.clone(),
+                    files,
+                };
+                adapter.deliver(&delivery).await
+            }
         };
         let outcome = match result {
-            Ok(()) => {
+            Ok(delivered) => {
                 self.store
-                    .notification_delivered(item.id, self.clock.now())
+                    .outbound_delivered(item.id, delivered.provider_id.as_deref(), self.clock.now())
                     .await?;
                 report.delivered += 1;
                 "delivered"
@@ -108,7 +144,7 @@ impl OutboxWorker {
                 let retry_at = (!give_up).then(|| self.clock.now() + self.backoff(item.attempts));
                 tracing::warn!(error = %err, attempts, give_up, "notification not delivered");
                 self.store
-                    .notification_failed(item.id, &err.to_string(), retry_at)
+                    .outbound_failed(item.id, &err.to_string(), retry_at)
                     .await?;
                 if give_up {
                     report.failed += 1;
@@ -122,7 +158,7 @@ impl OutboxWorker {
         self.metrics
             .notifications
             .get_or_create(&DeliveryLabels {
-                channel: channel.as_str().into(),
+                channel: medium.as_str().into(),
                 outcome: outcome.into(),
             })
             .inc();

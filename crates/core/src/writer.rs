@@ -115,7 +115,7 @@ async fn run(parts: WriterParts, mut rx: mpsc::Receiver<Job>) {
             Ok(outcomes) => {
                 let stored = outcomes
                     .iter()
-                    .filter(|o| matches!(o, AppendOutcome::Stored(_)))
+                    .filter(|o| matches!(o, AppendOutcome::Stored(..)))
                     .count();
                 metrics.chat_messages_stored.inc_by(stored as u64);
                 for (job, outcome) in jobs.drain(..).zip(outcomes) {

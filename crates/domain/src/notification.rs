@@ -58,26 +58,29 @@ fn local_time(at: Timestamp, tz: &TimeZone) -> String {
         .to_string()
 }
 
-/// "Your request is registered" with its number and reply deadline.
+/// "Your request is registered" with its number and reply deadline, by
+/// `route`: the whole text by e-mail and messengers, a short one by SMS and
+/// push. `name` is the customer's, when known.
 pub fn ticket_confirmation(
-    customer: &Customer,
-    channel: ReplyChannel,
+    route: Route,
+    locale: Locale,
+    name: Option<&str>,
     number: TicketNumber,
     subject: &str,
     due_at: Option<Timestamp>,
     tz: &TimeZone,
-) -> Option<Outbound> {
-    let route = profile_route(customer, channel)?;
+) -> Outbound {
     let due = due_at.map(|d| local_time(d, tz));
-    let (title, body) = match (customer.locale, channel) {
-        (Locale::Ru, ReplyChannel::Sms | ReplyChannel::Push) => (
+    let short = matches!(route.medium, Medium::Sms | Medium::Push);
+    let (title, body) = match (locale, short) {
+        (Locale::Ru, true) => (
             format!("Обращение {number} принято"),
             match &due {
                 Some(d) => format!("Обращение {number} принято. Ответим до {d} (МСК)."),
                 None => format!("Обращение {number} принято."),
             },
         ),
-        (Locale::En, ReplyChannel::Sms | ReplyChannel::Push) => (
+        (Locale::En, true) => (
             format!("Request {number} received"),
             match &due {
                 Some(d) => {
@@ -86,33 +89,33 @@ pub fn ticket_confirmation(
                 None => format!("Request {number} received."),
             },
         ),
-        (Locale::Ru, ReplyChannel::Email) => (
+        (Locale::Ru, false) => (
             format!("Обращение {number} принято: {subject}"),
             format!(
-                "Здравствуйте, {}!\n\nМы получили ваше обращение и присвоили ему номер {number}.\nТема: {subject}\n{}\nОтвет придёт на этот адрес, а вся переписка — в разделе «Мои обращения».\n\nСлужба поддержки",
-                customer.name,
+                "Здравствуйте{}!\n\nМы получили ваше обращение и присвоили ему номер {number}.\nТема: {subject}\n{}\nОтвет придёт на этот адрес, а вся переписка — в разделе «Мои обращения».\n\nСлужба поддержки",
+                name.map(|n| format!(", {n}")).unwrap_or_default(),
                 due.map(|d| format!("Ответим до {d} (МСК).\n"))
                     .unwrap_or_default()
             ),
         ),
-        (Locale::En, ReplyChannel::Email) => (
+        (Locale::En, false) => (
             format!("Request {number} received: {subject}"),
             format!(
-                "Hello {},\n\nWe have received your request and registered it as {number}.\nSubject: {subject}\n{}\nThe reply will come to this address; the whole conversation is under \"My requests\".\n\nCustomer support",
-                customer.name,
+                "Hello{},\n\nWe have received your request and registered it as {number}.\nSubject: {subject}\n{}\nThe reply will come to this address; the whole conversation is under \"My requests\".\n\nCustomer support",
+                name.map(|n| format!(" {n}")).unwrap_or_default(),
                 due.map(|d| format!("We will reply by {d} (Moscow time).\n"))
                     .unwrap_or_default()
             ),
         ),
     };
-    Some(Outbound {
+    Outbound {
         kind: OutboundKind::Confirmation,
         route,
         subject: title,
         text: body,
         attachments: Vec::new(),
         sensitive: false,
-    })
+    }
 }
 
 /// Support has answered: e-mail and messengers carry the answer; SMS and push

@@ -8,19 +8,21 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use jiff::SignedDuration;
-use switchboard_channels::{EmailSender, GatewayChannel, GatewaySender, Senders};
+use switchboard_channels::{EmailSender, GatewayChannel, GatewaySender, Registry};
+use switchboard_core::clock::{Clock, SystemClock};
+use switchboard_core::deadlines::DeadlineWorker;
+use switchboard_core::files::FileStore;
+use switchboard_core::kb::Knowledge;
+use switchboard_core::metrics::Metrics;
+use switchboard_core::outbox::{OutboxParts, OutboxWorker};
+use switchboard_core::rules::Rules;
+use switchboard_core::{Core, CoreParts};
 use switchboard_domain::attachment::AttachmentPolicy;
 use switchboard_domain::identity::IdentitySigner;
-use switchboard_domain::sla::SlaPolicy;
-use switchboard_domain::ticket::ReplyChannel;
 use switchboard_store::{ConnectOptions, Store};
 use tokio::net::TcpListener;
 
-use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
-use crate::files::FileStore;
-use crate::metrics::Metrics;
-use crate::outbox::OutboxWorker;
 use crate::state::AppState;
 
 pub struct Application {
@@ -29,7 +31,7 @@ pub struct Application {
     state: AppState,
     outbox: OutboxWorker,
     run_outbox: bool,
-    deadlines: crate::deadlines::DeadlineWorker,
+    deadlines: DeadlineWorker,
     run_deadlines: bool,
     body_limit: usize,
 }
@@ -70,14 +72,14 @@ impl Application {
         let catalog = Arc::new(crate::demo::load_catalog(
             config.profile.catalog.as_deref(),
         )?);
-        let rules = crate::rules::Rules::load(&config.profile, catalog.clone())?;
+        let rules = Rules::load(&config.profile, catalog.clone())?;
         if config.profile.demo
             && crate::demo::seed_if_empty(store.as_ref(), &catalog, &rules, clock.now()).await?
         {
             tracing::info!("first start: demo profile loaded");
         }
-        let profile_kb = crate::kb::load_profile_kb(config.kb.dir.as_deref())?;
-        let kb = crate::kb::Knowledge::start(
+        let profile_kb = switchboard_core::kb::load_profile_kb(config.kb.dir.as_deref())?;
+        let kb = Knowledge::start(
             store.clone(),
             config.kb.search.clone(),
             &profile_kb,
@@ -94,51 +96,50 @@ impl Application {
         }
         let secret = identity_secret(&config, data_dir)?;
         let metrics = Arc::new(Metrics::new());
-        let sla = Arc::new(SlaPolicy::spec_defaults());
-        let chat = crate::chat::Chat::start(crate::chat::ChatParts {
-            store: store.clone(),
-            catalog: catalog.clone(),
-            sla: sla.clone(),
-            rules: rules.clone(),
-            clock: clock.clone(),
-            metrics: metrics.clone(),
-            config: config.chat.clone(),
-            secret: secret.clone(),
-            knowledge: kb.clone(),
-        })
-        .await
-        .context("starting the chat")?;
-        let state = AppState {
+        let files = FileStore::new(data_dir.join("attachments"));
+        let core = Core::start(CoreParts {
             store: store.clone(),
             catalog,
-            sla,
             rules: rules.clone(),
-            identity: Arc::new(IdentitySigner::new(
-                &secret,
-                config.identity.max_token_lifetime_secs,
-            )),
-            files: FileStore::new(data_dir.join("attachments")),
             clock: clock.clone(),
+            files: files.clone(),
             attachments: AttachmentPolicy {
                 max_files: config.attachments.max_files,
                 max_file_bytes: config.attachments.max_file_bytes,
             },
-            session_ttl: SignedDuration::from_secs(config.staff.session_ttl_secs),
-            body_limit: config.server.body_limit_bytes,
             metrics: metrics.clone(),
-            chat,
-            kb,
-        };
-        let deadlines = crate::deadlines::DeadlineWorker::start(
+            knowledge: kb,
+            config: config.chat.conversations(),
+            secret: secret.clone(),
+        })
+        .await
+        .context("starting the use cases")?;
+        let state = AppState::new(
+            core,
+            Arc::new(IdentitySigner::new(
+                &secret,
+                config.identity.max_token_lifetime_secs,
+            )),
+            SignedDuration::from_secs(config.staff.session_ttl_secs),
+            config.server.body_limit_bytes,
+            config.chat.clone(),
+        );
+        let deadlines = DeadlineWorker::start(
             store.clone(),
             clock.clone(),
-            rules.clone(),
+            rules,
             std::time::Duration::from_millis(config.deadlines.tick_ms.max(10)),
         )
         .await
         .context("starting the deadline worker")?;
-        let senders = Arc::new(senders(&config)?);
-        let outbox = OutboxWorker::new(store, senders, clock, config.outbox.clone(), metrics);
+        let outbox = OutboxWorker::new(OutboxParts {
+            store,
+            adapters: Arc::new(adapters(&config)?),
+            files,
+            clock,
+            config: config.outbox.clone(),
+            metrics,
+        });
         Ok(Application {
             listener,
             address,
@@ -169,7 +170,7 @@ impl Application {
     }
 
     /// The deadline worker, for driving it one step at a time in tests.
-    pub fn deadlines(&self) -> crate::deadlines::DeadlineWorker {
+    pub fn deadlines(&self) -> DeadlineWorker {
         self.deadlines.clone()
     }
 
@@ -203,27 +204,24 @@ impl Application {
     }
 }
 
-fn senders(config: &Config) -> anyhow::Result<Senders> {
-    let mut senders = Senders::new();
+/// The outbound adapter of every configured medium; a medium left
+/// unconfigured is off (its messages wait in the outbox, retried).
+fn adapters(config: &Config) -> anyhow::Result<Registry> {
+    let mut registry = Registry::new();
     if config.smtp.is_enabled() {
-        senders = senders.with(
-            ReplyChannel::Email,
-            Arc::new(EmailSender::new(&config.smtp).context("[smtp]")?),
-        );
+        registry = registry.with(Arc::new(EmailSender::new(&config.smtp).context("[smtp]")?));
     }
     if config.sms.is_enabled() {
-        senders = senders.with(
-            ReplyChannel::Sms,
-            Arc::new(GatewaySender::new(GatewayChannel::Sms, &config.sms).context("[sms]")?),
-        );
+        registry = registry.with(Arc::new(
+            GatewaySender::new(GatewayChannel::Sms, &config.sms).context("[sms]")?,
+        ));
     }
     if config.push.is_enabled() {
-        senders = senders.with(
-            ReplyChannel::Push,
-            Arc::new(GatewaySender::new(GatewayChannel::Push, &config.push).context("[push]")?),
-        );
+        registry = registry.with(Arc::new(
+            GatewaySender::new(GatewayChannel::Push, &config.push).context("[push]")?,
+        ));
     }
-    Ok(senders)
+    Ok(registry)
 }
 
 /// The configured secret, or one generated on first start and kept in the data folder.

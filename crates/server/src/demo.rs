@@ -34,7 +34,7 @@ pub fn demo_profile() -> anyhow::Result<Profile> {
 pub async fn seed_if_empty(
     store: &dyn Store,
     catalog: &Catalog,
-    rules: &crate::rules::Rules,
+    rules: &switchboard_core::rules::Rules,
     now: jiff::Timestamp,
 ) -> anyhow::Result<bool> {
     if !store.operators().await?.is_empty() {

@@ -5,6 +5,7 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+use switchboard_core::{CoreError, RefusalKind};
 use switchboard_domain::attachment::AttachmentError;
 use switchboard_domain::i18n::{Locale, Text};
 use switchboard_domain::intake::FieldError;
@@ -218,6 +219,34 @@ impl From<AttachmentError> for ApiError {
             status,
             code: err.code(),
             message: err.message(),
+        }
+    }
+}
+
+/// The one mapping from the use cases' answers to HTTP.
+impl From<CoreError> for ApiError {
+    fn from(err: CoreError) -> Self {
+        match err {
+            CoreError::NotFound => ApiError::Problem {
+                status: StatusCode::NOT_FOUND,
+                code: "not_found",
+                message: Text::new("Не найдено", "Not found"),
+            },
+            CoreError::Refused(r) => ApiError::Problem {
+                status: match r.kind {
+                    RefusalKind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+                    RefusalKind::Forbidden => StatusCode::FORBIDDEN,
+                    RefusalKind::Conflict => StatusCode::CONFLICT,
+                    RefusalKind::TooMany => StatusCode::TOO_MANY_REQUESTS,
+                    RefusalKind::Gone => StatusCode::GONE,
+                },
+                code: r.code,
+                message: r.message,
+            },
+            CoreError::Invalid(fields) => ApiError::Validation(fields),
+            CoreError::Transition(t) => t.into(),
+            CoreError::Conflict(detail) => StoreError::Conflict(detail).into(),
+            CoreError::Internal(e) => ApiError::Internal(e),
         }
     }
 }

@@ -1,38 +1,67 @@
 //! What every handler can reach. Cheap to clone: everything is shared.
+//! The use cases are `core`'s; the rest are handles to the same shared
+//! parts, for reads and views, and the transport's own pieces.
 
 use std::sync::Arc;
 
 use jiff::SignedDuration;
-use switchboard_domain::attachment::AttachmentPolicy;
+use switchboard_core::Core;
+use switchboard_core::clock::Clock;
+use switchboard_core::kb::Knowledge;
+use switchboard_core::metrics::Metrics;
+use switchboard_core::rules::Rules;
 use switchboard_domain::catalog::Catalog;
 use switchboard_domain::identity::IdentitySigner;
-use switchboard_domain::sla::SlaPolicy;
 use switchboard_store::Store;
 
-use crate::chat::Chat;
-use crate::clock::Clock;
-use crate::files::FileStore;
-use crate::metrics::Metrics;
+use crate::chat::hub::Hub;
+use crate::config::ChatConfig;
 
 #[derive(Clone)]
 pub struct AppState {
+    /// The use cases.
+    pub core: Arc<Core>,
     pub store: Arc<dyn Store>,
     pub catalog: Arc<Catalog>,
-    /// The legacy fixed deadlines the form's intake still computes; the
-    /// ticket's real deadlines come from `rules` (its SLA clock).
-    pub sla: Arc<SlaPolicy>,
-    /// Calendars, SLA policies and priority rules (issue 4).
-    pub rules: crate::rules::Rules,
-    pub identity: Arc<IdentitySigner>,
-    pub files: FileStore,
+    /// Calendars, SLA policies and priority rules.
+    pub rules: Rules,
     pub clock: Arc<dyn Clock>,
-    pub attachments: AttachmentPolicy,
+    pub metrics: Arc<Metrics>,
+    /// The knowledge base: this node's copy and search index.
+    pub kb: Arc<Knowledge>,
+    pub identity: Arc<IdentitySigner>,
     pub session_ttl: SignedDuration,
     /// Largest request body, in bytes.
     pub body_limit: usize,
-    pub metrics: Arc<Metrics>,
-    /// The chat: its writer, fan-out hub and dispatcher.
-    pub chat: Arc<Chat>,
-    /// The knowledge base: this node's copy and search index.
-    pub kb: Arc<crate::kb::Knowledge>,
+    /// This node's chat sockets.
+    pub hub: Arc<Hub>,
+    /// The chat transport's settings (rates, frame sizes, buffers).
+    pub chat: ChatConfig,
+}
+
+impl AppState {
+    pub fn new(
+        core: Arc<Core>,
+        identity: Arc<IdentitySigner>,
+        session_ttl: SignedDuration,
+        body_limit: usize,
+        chat: ChatConfig,
+    ) -> Self {
+        let hub = Hub::new(chat.connection_queue, core.metrics.clone());
+        core.feed.listen(hub.clone());
+        AppState {
+            store: core.store.clone(),
+            catalog: core.catalog.clone(),
+            rules: core.rules.clone(),
+            clock: core.clock.clone(),
+            metrics: core.metrics.clone(),
+            kb: core.kb.clone(),
+            core,
+            identity,
+            session_ttl,
+            body_limit,
+            hub,
+            chat,
+        }
+    }
 }

@@ -10,7 +10,7 @@ use switchboard_domain::bot::StepUp;
 use switchboard_domain::conversation::Outbound;
 use switchboard_domain::ids::{CustomerId, OperatorId, TicketId};
 use switchboard_domain::ticket::{
-    Actor, AppendRefusal, Channel, DeadlineRules, Ticket, TicketEvent,
+    Actor, AppendRefusal, Channel, DeadlineRules, Status, Ticket, TicketEvent,
 };
 use tokio::sync::mpsc;
 
@@ -64,7 +64,8 @@ impl AppendItem {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AppendOutcome {
-    Stored(StoredMessage),
+    /// Stored, and the ticket's status right after it.
+    Stored(StoredMessage, Status),
     /// This client or outside id was stored before (or earlier in the same
     /// batch) under `seq`.
     Duplicate {

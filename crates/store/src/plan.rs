@@ -8,7 +8,9 @@
 use std::collections::HashMap;
 
 use jiff::Timestamp;
-use switchboard_domain::ticket::{Append, AppendRefusal, DeadlineRules, Ticket, TicketEvent};
+use switchboard_domain::ticket::{
+    Append, AppendRefusal, DeadlineRules, Status, Ticket, TicketEvent,
+};
 
 use crate::feed::{Notice, message_notice};
 use crate::{AppendItem, AppendOutcome, StoredMessage, Visibility};
@@ -27,6 +29,8 @@ pub(crate) struct PlannedRow {
     pub item: usize,
     pub seq: i64,
     pub events: Vec<TicketEvent>,
+    /// The ticket's status right after this message.
+    pub status: Status,
 }
 
 enum Slot {
@@ -130,6 +134,7 @@ pub(crate) fn plan_batch(
             item: i,
             seq: head.seq,
             events,
+            status: head.ticket.status,
         });
     }
     let mut touched: Vec<(i64, i64)> = Vec::new();
@@ -160,7 +165,7 @@ impl Plan {
     /// Outcomes in item order plus the notices, given the ids the rows got
     /// and the tickets as stored (with their new versions).
     pub(crate) fn finish(
-        self,
+        mut self,
         items: &[AppendItem],
         stored: &[Ticket],
         locked: &[Locked],
@@ -204,12 +209,11 @@ impl Plan {
                 .iter()
                 .filter_map(|m| Some(message_notice(current(m.ticket_id.0)?, m))),
         );
-        let outcomes = self
-            .slots
+        let outcomes = std::mem::take(&mut self.slots)
             .into_iter()
             .map(|s| match s {
                 Slot::Done(o) => o,
-                Slot::Row(r) => AppendOutcome::Stored(messages[r].clone()),
+                Slot::Row(r) => AppendOutcome::Stored(messages[r].clone(), self.rows[r].status),
                 Slot::SameAsRow(r) => AppendOutcome::Duplicate {
                     seq: messages[r].seq,
                 },

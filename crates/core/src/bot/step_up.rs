@@ -10,7 +10,6 @@ use switchboard_domain::customer::Customer;
 use switchboard_domain::i18n::Text;
 use switchboard_domain::notification;
 use switchboard_domain::ticket::{Action, Actor, Status, Ticket, TicketEvent};
-use switchboard_store::prelude::*;
 
 use super::not_with_bot;
 use crate::{Core, CoreError, CoreResult, Refusal, RefusalKind};
@@ -27,7 +26,11 @@ pub enum CallOutcome {
 
 impl Core {
     /// "Call an operator": bank topics first need the SMS code.
-    pub async fn call_operator(&self, customer: &Customer, number: &str) -> CoreResult<CallOutcome> {
+    pub async fn call_operator(
+        &self,
+        customer: &Customer,
+        number: &str,
+    ) -> CoreResult<CallOutcome> {
         let t = self.own_conversation(customer, number).await?;
         match self.flow_step(&t, Input::CallOperator).await? {
             rules::Step::SendCode => self.send_code(customer, &t).await,
@@ -117,7 +120,12 @@ impl Core {
     }
 
     /// The customer enters the SMS code; a right one hands the conversation over.
-    pub async fn enter_code(&self, customer: &Customer, number: &str, code: &str) -> CoreResult<()> {
+    pub async fn enter_code(
+        &self,
+        customer: &Customer,
+        number: &str,
+        code: &str,
+    ) -> CoreResult<()> {
         let t = self.own_conversation(customer, number).await?;
         if t.status != Status::WithBot {
             return Err(not_with_bot());

@@ -15,7 +15,6 @@ use switchboard_domain::bot::texts as bot_text;
 use switchboard_domain::catalog::Catalog;
 use switchboard_domain::ids::{OperatorId, TicketId};
 use switchboard_domain::ticket::{Action, Actor, Status, Ticket};
-use switchboard_store::prelude::*;
 use switchboard_store::{StoreError, TicketChange};
 
 pub use router::{NodeRouter, RouterInbox};
@@ -87,17 +86,22 @@ impl Core {
             .assign_conversation(&change, op, self.clock.now())
             .await?;
         self.metrics.chat_assigned.inc();
-        if let (Ok(operator), Some(locale)) =
-            (self.store.operator(op).await, self.requester_locale(&stored).await)
-        {
+        if let (Ok(operator), Some(locale)) = (
+            self.store.operator(op).await,
+            self.requester_locale(&stored).await,
+        ) {
             let first_name = operator
                 .name
                 .split_whitespace()
                 .next()
                 .unwrap_or("")
                 .to_owned();
-            self.bot_says(&stored, bot_text::operator_joined(locale, &first_name), None)
-                .await;
+            self.bot_says(
+                &stored,
+                bot_text::operator_joined(locale, &first_name),
+                None,
+            )
+            .await;
         }
         Ok(Some(stored))
     }

@@ -4,7 +4,6 @@
 
 use jiff::SignedDuration;
 use switchboard_domain::ids::OperatorId;
-use switchboard_store::prelude::*;
 use switchboard_store::{PresenceStatus, StoreError};
 
 use crate::{Core, CoreResult};

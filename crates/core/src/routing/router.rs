@@ -33,7 +33,6 @@ use switchboard_domain::routing::{
     OperatorSpec, OperatorStatus, Routed, Router, RouterConfig, Whereabouts,
 };
 use switchboard_domain::ticket::{Action, Actor, Status, Ticket};
-use switchboard_store::prelude::*;
 use switchboard_store::{Notice, PresenceStatus, StoreError, TicketChange};
 use tokio::sync::{Mutex, Notify, mpsc};
 

@@ -1,6 +1,6 @@
-//! This node's fan-out: one task reads the store's feed (committed messages
-//! and ticket changes from every node, typing) and hands each notice to the
-//! local connections it concerns.
+//! This node's fan-out to its sockets: the core's feed hands it every
+//! committed notice (messages and ticket changes from every node, typing,
+//! alerts) and it hands each to the local connections it concerns.
 //!
 //! Every connection has a bounded queue. The hub never waits for a
 //! connection: when a queue is full the notice is dropped *for that
@@ -8,17 +8,22 @@
 //! its conversations from the store by sequence number. A slow reader thus
 //! costs only itself, and loses nothing. A feed `Resync` (the database
 //! listener reconnected) flags every connection.
+//!
+//! Customers' sockets get their own conversations' messages and changes
+//! (web chat); consoles get the messages of conversations assigned to them
+//! on any channel, and every ticket change (queues, and a previous assignee
+//! learns it lost one).
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
+use switchboard_core::feed::FeedListener;
+use switchboard_core::metrics::Metrics;
 use switchboard_domain::ids::{CustomerId, OperatorId};
-use switchboard_domain::ticket::{Actor, Channel};
-use switchboard_store::{FeedEvent, Notice};
+use switchboard_domain::ticket::Actor;
+use switchboard_store::Notice;
 use tokio::sync::{Notify, mpsc};
-
-use crate::metrics::Metrics;
 
 /// A connection's handle, held by the hub.
 #[derive(Clone)]
@@ -54,25 +59,15 @@ pub struct Hub {
     next_id: AtomicU64,
     queue_size: usize,
     metrics: Arc<Metrics>,
-    /// Wakes this node's router.
-    pub dispatch: Arc<Notify>,
-    /// Where chat ticket changes, presence and messages go for routing.
-    router: super::route::RouterInbox,
 }
 
 impl Hub {
-    pub fn new(
-        queue_size: usize,
-        metrics: Arc<Metrics>,
-        router: super::route::RouterInbox,
-    ) -> Arc<Hub> {
+    pub fn new(queue_size: usize, metrics: Arc<Metrics>) -> Arc<Hub> {
         Arc::new(Hub {
             registry: Mutex::new(Registry::default()),
             next_id: AtomicU64::new(1),
             queue_size: queue_size.max(1),
             metrics,
-            dispatch: router.wake.clone(),
-            router,
         })
     }
 
@@ -169,91 +164,80 @@ impl Hub {
         }
     }
 
-    fn route(&self, notice: Notice) {
-        let notice = Arc::new(notice);
-        self.router.observe(&notice);
+    fn route(&self, notice: &Arc<Notice>) {
         let r = self.registry();
-        match &*notice {
+        let customer_sockets = |requester: &switchboard_domain::ticket::Requester| {
+            requester
+                .customer()
+                .and_then(|c| r.customers.get(c))
+                .into_iter()
+                .flatten()
+        };
+        match &**notice {
             Notice::Message {
-                customer,
+                requester,
                 assignee,
-                channel,
                 ..
             } => {
-                if *channel != Channel::Chat {
-                    return;
-                }
-                for h in r.customers.get(customer).into_iter().flatten() {
-                    self.deliver(h, &notice);
+                for h in customer_sockets(requester) {
+                    self.deliver(h, notice);
                 }
                 if let Some(op) = assignee {
                     for h in r.operators.get(op).into_iter().flatten() {
-                        self.deliver(h, &notice);
+                        self.deliver(h, notice);
                     }
                 }
             }
             Notice::Ticket { ticket } => {
-                if ticket.channel != Channel::Chat {
-                    return;
+                for h in customer_sockets(&ticket.requester) {
+                    self.deliver(h, notice);
                 }
-                for h in r.customers.get(&ticket.customer_id).into_iter().flatten() {
-                    self.deliver(h, &notice);
-                }
-                // Every console: for the queue, and so a previous assignee learns it lost the chat.
+                // Every console: for the queue, and so a previous assignee learns it lost it.
                 for h in r.operators.values().flatten() {
-                    self.deliver(h, &notice);
+                    self.deliver(h, notice);
                 }
             }
             Notice::StaffAlert { alert } => {
                 for h in r.operators.get(&alert.operator).into_iter().flatten() {
-                    self.deliver(h, &notice);
+                    self.deliver(h, notice);
                 }
             }
             Notice::Presence { .. } => {}
             Notice::Typing {
-                customer,
+                requester,
                 assignee,
                 from,
                 ..
             } => match from {
-                Actor::Customer(_) => {
+                Actor::Customer(_) | Actor::Contact(_) => {
                     if let Some(op) = assignee {
                         for h in r.operators.get(op).into_iter().flatten() {
-                            self.deliver(h, &notice);
+                            self.deliver(h, notice);
                         }
                     }
                 }
                 _ => {
-                    for h in r.customers.get(customer).into_iter().flatten() {
-                        self.deliver(h, &notice);
+                    for h in customer_sockets(requester) {
+                        self.deliver(h, notice);
                     }
                 }
             },
         }
     }
+}
 
-    fn resync_all(&self) {
+impl FeedListener for Hub {
+    fn notice(&self, notice: &Arc<Notice>) {
+        self.route(notice);
+    }
+
+    fn resync(&self) {
         let r = self.registry();
         for h in r.customers.values().chain(r.operators.values()).flatten() {
             h.resync.store(true, Ordering::Release);
             h.wake.notify_one();
         }
         self.metrics.chat_resyncs.inc();
-        self.router.mark_stale();
-    }
-
-    /// Runs until the feed ends (the store is gone).
-    pub async fn run(self: Arc<Self>, mut feed: mpsc::Receiver<FeedEvent>) {
-        while let Some(event) = feed.recv().await {
-            match event {
-                FeedEvent::Notices(notices) => {
-                    for n in notices {
-                        self.route(n);
-                    }
-                }
-                FeedEvent::Resync => self.resync_all(),
-            }
-        }
     }
 }
 

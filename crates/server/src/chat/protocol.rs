@@ -1,10 +1,11 @@
 //! The chat's JSON frames (see the module doc of [`crate::chat`] for the flow).
 
 use serde::{Deserialize, Serialize};
+use switchboard_core::CoreError;
 use switchboard_domain::i18n::Text;
 use switchboard_domain::ids::TicketNumber;
 use switchboard_domain::ticket::{Actor, Ticket};
-use switchboard_store::ChatMessage;
+use switchboard_store::StoredMessage;
 
 use crate::http::views::{AttachmentView, Names};
 
@@ -150,7 +151,7 @@ pub struct MessageView {
 
 impl MessageView {
     /// `staff` picks the attachment URLs and whether the client id is ours to see.
-    pub fn new(m: &ChatMessage, staff: bool, viewer: &Actor) -> Self {
+    pub fn new(m: &StoredMessage, staff: bool, viewer: &Actor) -> Self {
         let number = TicketNumber::from_id(m.ticket_id);
         let base = if staff {
             format!("/api/v1/tickets/{number}")
@@ -291,6 +292,60 @@ impl ServerFrame {
             message,
             client_id: None,
             tries_left: None,
+        }
+    }
+
+    /// The one mapping from the use cases' answers to the socket: an
+    /// `error` frame with the same stable code the HTTP API gives.
+    pub fn from_error(e: CoreError, client_id: Option<String>) -> Self {
+        let (code, message, tries_left) = match e {
+            CoreError::NotFound => (
+                "conversation_not_found",
+                Text::new("Разговор не найден", "No such conversation"),
+                None,
+            ),
+            CoreError::Refused(r) => (r.code, r.message, r.tries_left),
+            CoreError::Invalid(fields) => match fields.into_iter().next() {
+                Some(f) => (f.code, f.message, None),
+                None => (
+                    "invalid",
+                    Text::new("Неверный запрос", "Invalid request"),
+                    None,
+                ),
+            },
+            CoreError::Transition(t) => (
+                t.code(),
+                Text::new(
+                    "Это действие недоступно в текущем состоянии разговора",
+                    t.to_string(),
+                ),
+                None,
+            ),
+            CoreError::Conflict(_) => (
+                "conflict",
+                Text::new(
+                    "Разговор изменился, повторите",
+                    "The conversation changed meanwhile; try again",
+                ),
+                None,
+            ),
+            CoreError::Internal(e) => {
+                tracing::error!(error = ?e, "chat request failed");
+                (
+                    "internal",
+                    Text::new(
+                        "Внутренняя ошибка, попробуйте позже",
+                        "Internal error, please try again later",
+                    ),
+                    None,
+                )
+            }
+        };
+        ServerFrame::Error {
+            code,
+            message,
+            client_id,
+            tries_left,
         }
     }
 

@@ -17,21 +17,22 @@ use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use futures_util::StreamExt;
 use futures_util::stream::FuturesOrdered;
 use jiff::Timestamp;
-use switchboard_domain::chat::{self as rules, Intake, TopicChosen};
+use switchboard_core::bot::CallOutcome;
+use switchboard_core::conversation::{StaffMessage, check_client_id};
+use switchboard_core::{Core, CoreError, CoreResult, IngestOutcome, RefusalKind};
+use switchboard_domain::bot::{Intake, TopicChosen};
+use switchboard_domain::conversation::{ExternalRefs, Inbound, Request, Sender, Target};
 use switchboard_domain::customer::Customer;
 use switchboard_domain::i18n::Text;
-use switchboard_domain::ids::{CustomerId, OperatorId, TicketId};
+use switchboard_domain::ids::{TicketId, TicketNumber};
 use switchboard_domain::ticket::{Actor, Channel, Status, Ticket};
-use switchboard_store::{
-    ChatAppend, ChatScope, Notice, Operator, PresenceStatus, Role, Visibility,
-};
+use switchboard_store::{ConversationScope, Notice, Operator, PresenceStatus, Role};
 
-use super::conduct::Opened;
-use super::hub::ConnInbox;
+use super::hub::{ConnInbox, Hub};
 use super::protocol::{
     ClientFrame, ConversationView, LineView, MessageView, OrderView, ServerFrame, TopicView,
 };
-use super::{CallOutcome, Chat, ChatError, check_client_id};
+use crate::config::ChatConfig;
 use crate::http::views::Names;
 
 /// Who is on the other end.
@@ -53,9 +54,8 @@ const REPLAY_PAGE: u32 = 200;
 
 struct Attached {
     last: i64,
-    status: Status,
-    assignee: Option<OperatorId>,
-    customer: CustomerId,
+    /// The conversation as last seen (status, assignee, where it runs).
+    ticket: Ticket,
 }
 
 /// The frames that answer one sent message once it is stored (the ack, and a
@@ -86,7 +86,7 @@ impl Bucket {
 }
 
 struct Session {
-    chat: Arc<Chat>,
+    core: Arc<Core>,
     who: Who,
     actor: Actor,
     ws: WebSocket,
@@ -103,19 +103,27 @@ enum Step {
     Close(u16, &'static str),
 }
 
-pub async fn run(chat: Arc<Chat>, ws: WebSocket, who: Who) {
+/// What a connection is served with.
+pub struct Served {
+    pub core: Arc<Core>,
+    pub hub: Arc<Hub>,
+    pub config: ChatConfig,
+}
+
+pub async fn run(served: Served, ws: WebSocket, who: Who) {
+    let Served { core, hub, config } = served;
     let (actor, mut inbox) = match &who {
-        Who::Customer(c, _) => (Actor::Customer(c.id.clone()), chat.hub.join_customer(&c.id)),
-        Who::Operator(o) => (Actor::Operator(o.id), chat.hub.join_operator(o.id)),
+        Who::Customer(c, _) => (Actor::Customer(c.id.clone()), hub.join_customer(&c.id)),
+        Who::Operator(o) => (Actor::Operator(o.id), hub.join_operator(o.id)),
     };
     let bucket = Bucket {
-        tokens: f64::from(chat.config.rate_burst),
+        tokens: f64::from(config.rate_burst),
         at: Instant::now(),
-        rate: chat.config.rate_per_sec,
-        burst: f64::from(chat.config.rate_burst),
+        rate: config.rate_per_sec,
+        burst: f64::from(config.rate_burst),
     };
     let mut s = Session {
-        chat: chat.clone(),
+        core: core.clone(),
         who,
         actor,
         ws,
@@ -129,10 +137,10 @@ pub async fn run(chat: Arc<Chat>, ws: WebSocket, who: Who) {
     Box::pin(s.hello()).await;
     Box::pin(s.serve(&mut inbox)).await;
     match &s.who {
-        Who::Customer(c, _) => chat.hub.leave_customer(&c.id, inbox.id),
+        Who::Customer(c, _) => hub.leave_customer(&c.id, inbox.id),
         Who::Operator(o) => {
-            if chat.hub.leave_operator(o.id, inbox.id) == 0
-                && let Err(e) = chat.set_presence(o.id, PresenceStatus::Offline).await
+            if hub.leave_operator(o.id, inbox.id) == 0
+                && let Err(e) = core.set_presence(o.id, PresenceStatus::Offline).await
             {
                 tracing::warn!(error = ?e, "could not mark the operator offline");
             }
@@ -219,9 +227,12 @@ impl Session {
         let frame = match &self.who {
             Who::Customer(c, _) => {
                 let conversations = self
-                    .chat
+                    .core
                     .store
-                    .conversations(&ChatScope::Customer(c.id.clone()), 20)
+                    .conversations(
+                        &ConversationScope::Customer(c.id.clone(), Channel::Chat),
+                        20,
+                    )
                     .await
                     .unwrap_or_default()
                     .iter()
@@ -236,18 +247,18 @@ impl Session {
             }
             Who::Operator(o) => {
                 let conversations = self
-                    .chat
+                    .core
                     .store
-                    .conversations(&ChatScope::Assignee(o.id), 200)
+                    .conversations(&ConversationScope::Assignee(o.id), 200)
                     .await
                     .unwrap_or_default()
                     .iter()
                     .map(|cv| ConversationView::new(&cv.ticket, cv.last_seq, true))
                     .collect();
                 let queue = self
-                    .chat
+                    .core
                     .store
-                    .conversations(&ChatScope::Queued, 200)
+                    .conversations(&ConversationScope::Queued, 200)
                     .await
                     .unwrap_or_default()
                     .iter()
@@ -269,9 +280,9 @@ impl Session {
         match &self.who {
             Who::Operator(o) => {
                 o.role != Role::Operator
-                    || o.skills
-                        .iter()
-                        .any(|s| *s == super::assign::topic_skill(&self.chat.catalog, t))
+                    || o.skills.iter().any(|s| {
+                        *s == switchboard_core::routing::topic_skill(&self.core.catalog, t)
+                    })
             }
             Who::Customer(..) => false,
         }
@@ -279,7 +290,7 @@ impl Session {
 
     async fn on_text(&mut self, text: &str) -> Step {
         if let Who::Customer(_, Some(expires)) = &self.who
-            && self.chat.clock.now() >= *expires
+            && self.core.clock.now() >= *expires
         {
             self.send(&ServerFrame::error(
                 "token_expired",
@@ -322,28 +333,27 @@ impl Session {
             }
         };
         if let Err(e) = self.on_frame(frame).await {
-            let frame = e.frame(None);
-            self.send(&frame).await;
+            self.send(&ServerFrame::from_error(e, None)).await;
         }
         Step::Continue
     }
 
-    fn customer(&self) -> Result<&Customer, ChatError> {
+    fn customer(&self) -> CoreResult<&Customer> {
         match &self.who {
             Who::Customer(c, _) => Ok(c),
             Who::Operator(_) => Err(wrong_side()),
         }
     }
 
-    fn operator(&self) -> Result<&Operator, ChatError> {
+    fn operator(&self) -> CoreResult<&Operator> {
         match &self.who {
             Who::Operator(o) => Ok(o),
             Who::Customer(..) => Err(wrong_side()),
         }
     }
 
-    async fn on_frame(&mut self, frame: ClientFrame) -> Result<(), ChatError> {
-        let chat = self.chat.clone();
+    async fn on_frame(&mut self, frame: ClientFrame) -> CoreResult<()> {
+        let chat = self.core.clone();
         match frame {
             ClientFrame::Ping => self.send(&ServerFrame::Pong).await,
             ClientFrame::Topics => {
@@ -374,10 +384,8 @@ impl Session {
                 let c = self.customer()?.clone();
                 let chosen = self
                     .intake
-                    .choose_topic(&chat.catalog, &c, &line, &topic)
-                    .map_err(|r| {
-                        ChatError::refused(axum::http::StatusCode::UNPROCESSABLE_ENTITY, r)
-                    })?;
+                    .choose_topic(&chat.catalog, Some(&c), &line, &topic)
+                    .map_err(|r| CoreError::chat(RefusalKind::Invalid, r))?;
                 match chosen {
                     TopicChosen::OrderRequired => {
                         let mut orders: Vec<OrderView> = chat
@@ -405,10 +413,8 @@ impl Session {
                 let c = self.customer()?.clone();
                 let orders = chat.store.customer_orders(&c.id).await?;
                 self.intake
-                    .choose_order(&c, &orders, number.as_deref())
-                    .map_err(|r| {
-                        ChatError::refused(axum::http::StatusCode::UNPROCESSABLE_ENTITY, r)
-                    })?;
+                    .choose_order(Some(&c), &orders, number.as_deref())
+                    .map_err(|r| CoreError::chat(RefusalKind::Invalid, r))?;
                 self.ready().await;
             }
             ClientFrame::Message {
@@ -416,19 +422,11 @@ impl Session {
                 client_id,
                 body,
             } => {
-                let fail = |e: ChatError, id: &str| e.frame(Some(id.to_owned()));
+                let fail = |e: CoreError, id: &str| ServerFrame::from_error(e, Some(id.to_owned()));
                 if let Err(e) = check_client_id(&client_id) {
                     self.send(&fail(e, &client_id)).await;
                     return Ok(());
                 }
-                let body = match rules::check_text(&body) {
-                    Ok(b) => b,
-                    Err(r) => {
-                        let e = ChatError::refused(axum::http::StatusCode::UNPROCESSABLE_ENTITY, r);
-                        self.send(&fail(e, &client_id)).await;
-                        return Ok(());
-                    }
-                };
                 let result = match conversation {
                     None => self.open_conversation(&body, &client_id).await,
                     Some(number) => self.message(&number, body, client_id.clone()).await,
@@ -446,15 +444,8 @@ impl Session {
             }
             ClientFrame::Typing { conversation } => {
                 let t = self.attached_id(&conversation)?;
-                let a = &self.attached[&t];
-                chat.store
-                    .publish(&Notice::Typing {
-                        ticket: t,
-                        customer: a.customer.clone(),
-                        assignee: a.assignee,
-                        from: self.actor.clone(),
-                    })
-                    .await?;
+                let ticket = self.attached[&t].ticket.clone();
+                chat.typing(&ticket, self.actor.clone()).await?;
             }
             ClientFrame::Helped {
                 conversation,
@@ -517,8 +508,8 @@ impl Session {
             ClientFrame::Presence { status } => {
                 let op = self.operator()?.id;
                 let status = PresenceStatus::parse(&status).ok_or_else(|| {
-                    ChatError::new(
-                        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                    CoreError::refused(
+                        RefusalKind::Invalid,
                         "invalid_status",
                         "Статус: online, away или offline",
                         "Status is online, away or offline",
@@ -545,8 +536,8 @@ impl Session {
     }
 
     /// The conversation, if this connection may see it.
-    async fn authorised(&mut self, number: &str) -> Result<Ticket, ChatError> {
-        let chat = self.chat.clone();
+    async fn authorised(&mut self, number: &str) -> CoreResult<Ticket> {
+        let chat = self.core.clone();
         match &self.who {
             Who::Customer(c, _) => chat.own_conversation(c, number).await,
             Who::Operator(o) => {
@@ -554,8 +545,8 @@ impl Session {
                 if t.assignee == Some(o.id) || o.role != Role::Operator {
                     Ok(t)
                 } else {
-                    Err(ChatError::new(
-                        axum::http::StatusCode::FORBIDDEN,
+                    Err(CoreError::refused(
+                        RefusalKind::Forbidden,
                         "assigned_to_someone_else",
                         "Разговор назначен другому сотруднику",
                         "The conversation is assigned to someone else",
@@ -565,57 +556,69 @@ impl Session {
         }
     }
 
-    fn attached_id(&self, number: &str) -> Result<TicketId, ChatError> {
-        let n = switchboard_domain::ids::TicketNumber::parse(number)
-            .map_err(|_| ChatError::not_found())?;
+    fn attached_id(&self, number: &str) -> CoreResult<TicketId> {
+        let n = TicketNumber::parse(number).map_err(|_| CoreError::NotFound)?;
         if self.attached.contains_key(&n.id()) {
             Ok(n.id())
         } else {
-            Err(ChatError::not_found())
+            Err(CoreError::NotFound)
         }
     }
 
-    async fn open_conversation(&mut self, body: &str, client_id: &str) -> Result<(), ChatError> {
+    async fn open_conversation(&mut self, body: &str, client_id: &str) -> CoreResult<()> {
         let c = self.customer()?.clone();
         // The intake stays as it is: resending this frame answers with the same conversation.
-        let (opened, judged) = self
-            .chat
-            .open_judged(&c, &self.intake, body, client_id)
-            .await?;
-        let t = match opened {
-            Opened::Conversation {
-                ticket: t,
-                first,
-                created,
-            } => {
-                if !self.attached.contains_key(&t.id) {
-                    self.attach(&t, 0).await;
-                }
-                self.send(&ServerFrame::Ack {
-                    client_id: client_id.to_owned(),
-                    conversation: t.number.to_string(),
-                    seq: first.seq,
-                    duplicate: !created,
-                })
-                .await;
-                t
+        self.intake
+            .text_allowed()
+            .map_err(|r| CoreError::chat(RefusalKind::Invalid, r))?;
+        let Intake::Ready { line, topic, order } = &self.intake else {
+            return Err(CoreError::chat(
+                RefusalKind::Invalid,
+                switchboard_domain::bot::topic_required(),
+            ));
+        };
+        let inbound = Inbound {
+            sender: Sender::Customer(c.id.clone()),
+            channel: Channel::Chat,
+            refs: ExternalRefs {
+                client_id: Some(client_id.to_owned()),
+                ..ExternalRefs::default()
+            },
+            target: Target::New(Request {
+                line: line.clone(),
+                topic: topic.clone(),
+                order_number: order.as_ref().map(|o| o.to_string()),
+                ..Request::default()
+            }),
+            text: body.to_owned(),
+            files: Vec::new(),
+            locale: Some(c.locale),
+        };
+        let core = self.core.clone();
+        let done = core.ingest(inbound).await?.finish(&core).await?;
+        let t = core.store.ticket(done.ticket).await?;
+        let joined = done.outcome == IngestOutcome::Joined;
+        if t.channel == Channel::Chat && !self.attached.contains_key(&t.id) {
+            self.attach(&t, 0).await;
+        }
+        let frame = if joined {
+            ServerFrame::Joined {
+                client_id: client_id.to_owned(),
+                ticket: t.number.to_string(),
+                channel: t.channel.as_str(),
+                seq: t.channel.is_live().then_some(done.seq),
+                message: switchboard_core::merges::joined_notice(t.number),
             }
-            Opened::Joined { ticket: t, seq } => {
-                if t.channel == Channel::Chat && !self.attached.contains_key(&t.id) {
-                    self.attach(&t, 0).await;
-                }
-                self.send(&ServerFrame::Joined {
-                    client_id: client_id.to_owned(),
-                    ticket: t.number.to_string(),
-                    channel: t.channel.as_str(),
-                    seq,
-                    message: crate::merges::joined_notice(t.number),
-                })
-                .await;
-                t
+        } else {
+            ServerFrame::Ack {
+                client_id: client_id.to_owned(),
+                conversation: t.number.to_string(),
+                seq: done.seq,
+                duplicate: done.duplicate,
             }
         };
-        if let Some(w) = judged.warning {
+        self.send(&frame).await;
+        if let Some(w) = done.warning {
             self.send(&ServerFrame::Warning {
                 conversation: t.number.to_string(),
                 client_id: Some(client_id.to_owned()),
@@ -627,81 +630,97 @@ impl Session {
         Ok(())
     }
 
-    async fn message(
-        &mut self,
-        number: &str,
-        body: String,
-        client_id: String,
-    ) -> Result<(), ChatError> {
-        // Judged before anything else: an operator's request for secrets is
-        // refused here and nothing is stored.
-        let judged = self.chat.judge(&self.actor, &body)?;
-        let body = judged.text;
+    async fn message(&mut self, number: &str, body: String, client_id: String) -> CoreResult<()> {
         let ticket = match self.attached_id(number) {
             Ok(id) => id,
             Err(_) => {
                 let t = self.authorised(number).await?;
-                let head = self.chat.store.conversation(t.id).await?.last_seq;
+                let head = self.core.store.conversation(t.id).await?.last_seq;
                 self.attach(&t, head).await;
                 t.id
             }
         };
-        let supervisor = matches!(&self.who, Who::Operator(o) if o.role != Role::Operator);
-        let item = ChatAppend {
-            ticket,
-            author: self.actor.clone(),
-            visibility: Visibility::Public,
-            body: body.clone(),
-            attachments: Vec::new(),
-            client_id: Some(client_id.clone()),
-            meta: None,
-            supervisor,
-            events: judged.events,
-        };
-        let rx = self.chat.submit(item).await?;
-        let conversation = switchboard_domain::ids::TicketNumber::from_id(ticket).to_string();
-        let follow_up = match (&self.actor, self.attached.get(&ticket)) {
-            (Actor::Customer(_), Some(a)) if a.status == Status::WithBot => Some(self.chat.clone()),
-            // Out of scope while a person has it: fraud still makes it urgent.
-            (Actor::Customer(_), Some(_)) if judged.scope.is_some() => Some(self.chat.clone()),
-            _ => None,
-        };
-        let warning = judged.warning;
-        self.pending.push_back(Box::pin(async move {
-            let result = rx
-                .await
-                .unwrap_or_else(|_| Err("the chat writer has stopped".into()));
-            match Chat::settle(result, ticket) {
-                Ok(ack) => {
-                    if let (Some(chat), false) = (follow_up, ack.duplicate) {
-                        chat.bot_follow_up(ticket, body);
-                    }
-                    let mut frames = vec![ServerFrame::Ack {
-                        client_id: client_id.clone(),
-                        conversation: conversation.clone(),
-                        seq: ack.seq,
-                        duplicate: ack.duplicate,
-                    }];
-                    if let Some(w) = warning {
-                        frames.push(ServerFrame::Warning {
-                            conversation,
-                            client_id: Some(client_id),
-                            code: w.code,
-                            message: w.message,
-                        });
-                    }
-                    frames
-                }
-                Err(e) => vec![e.frame(Some(client_id))],
+        let conversation = TicketNumber::from_id(ticket).to_string();
+        let core = self.core.clone();
+        let frames = |ack_seq: i64,
+                      duplicate: bool,
+                      warning: Option<switchboard_core::judgement::Advice>,
+                      client_id: String,
+                      conversation: String| {
+            let mut frames = vec![ServerFrame::Ack {
+                client_id: client_id.clone(),
+                conversation: conversation.clone(),
+                seq: ack_seq,
+                duplicate,
+            }];
+            if let Some(w) = warning {
+                frames.push(ServerFrame::Warning {
+                    conversation,
+                    client_id: Some(client_id),
+                    code: w.code,
+                    message: w.message,
+                });
             }
-        }));
+            frames
+        };
+        match &self.who {
+            Who::Customer(c, _) => {
+                let inbound = Inbound {
+                    sender: Sender::Customer(c.id.clone()),
+                    channel: Channel::Chat,
+                    refs: ExternalRefs {
+                        client_id: Some(client_id.clone()),
+                        ..ExternalRefs::default()
+                    },
+                    target: Target::Existing(TicketNumber::from_id(ticket)),
+                    text: body,
+                    files: Vec::new(),
+                    locale: Some(c.locale),
+                };
+                let ingesting = core.ingest(inbound).await?;
+                self.pending.push_back(Box::pin(async move {
+                    match ingesting.finish(&core).await {
+                        Ok(done) => frames(
+                            done.seq,
+                            done.duplicate,
+                            done.warning,
+                            client_id,
+                            conversation,
+                        ),
+                        Err(e) => vec![ServerFrame::from_error(e, Some(client_id))],
+                    }
+                }));
+            }
+            Who::Operator(o) => {
+                let Some(a) = self.attached.get(&ticket) else {
+                    return Err(CoreError::NotFound);
+                };
+                let message = StaffMessage {
+                    operator: o.id,
+                    supervisor: o.role != Role::Operator,
+                    text: body,
+                    files: Vec::new(),
+                    internal: false,
+                    client_id: Some(client_id.clone()),
+                };
+                // Judged first: an operator's request for secrets is refused
+                // here and nothing is stored.
+                let pending = core.post_staff(&a.ticket, message).await?;
+                self.pending.push_back(Box::pin(async move {
+                    match pending.wait(&core).await {
+                        Ok(ack) => frames(ack.seq, ack.duplicate, None, client_id, conversation),
+                        Err(e) => vec![ServerFrame::from_error(e, Some(client_id))],
+                    }
+                }));
+            }
+        }
         Ok(())
     }
 
     /// Attaches a conversation and sends its state and everything after `last`.
     async fn attach(&mut self, t: &Ticket, last: i64) {
         let head = self
-            .chat
+            .core
             .store
             .conversation(t.id)
             .await
@@ -711,9 +730,7 @@ impl Session {
             t.id,
             Attached {
                 last,
-                status: t.status,
-                assignee: t.assignee,
-                customer: t.customer_id.clone(),
+                ticket: t.clone(),
             },
         );
         let frame = ServerFrame::Conversation(ConversationView::new(t, head, self.staff()));
@@ -728,9 +745,9 @@ impl Session {
                 return;
             };
             let page = match self
-                .chat
+                .core
                 .store
-                .chat_messages(ticket, last, REPLAY_PAGE, staff)
+                .messages(ticket, last, REPLAY_PAGE, staff)
                 .await
             {
                 Ok(p) => p,
@@ -791,8 +808,7 @@ impl Session {
             Notice::Typing { ticket, from, .. } => {
                 if self.attached.contains_key(ticket) && *from != self.actor {
                     let frame = ServerFrame::Typing {
-                        conversation: switchboard_domain::ids::TicketNumber::from_id(*ticket)
-                            .to_string(),
+                        conversation: TicketNumber::from_id(*ticket).to_string(),
                         from: from.kind(),
                     };
                     self.send(&frame).await;
@@ -814,9 +830,10 @@ impl Session {
             Who::Customer(..) => None,
         };
         if let Some(a) = self.attached.get_mut(&t.id) {
-            let changed = a.status != t.status || a.assignee != t.assignee;
-            a.status = t.status;
-            a.assignee = t.assignee;
+            let changed = a.ticket.status != t.status || a.ticket.assignee != t.assignee;
+            if t.version >= a.ticket.version {
+                a.ticket = t.clone();
+            }
             let last = a.last;
             if staff && me.is_some() && t.assignee != me && !self.has_skill_override() {
                 self.attached.remove(&t.id);
@@ -854,9 +871,9 @@ impl Session {
     }
 }
 
-fn wrong_side() -> ChatError {
-    ChatError::new(
-        axum::http::StatusCode::FORBIDDEN,
+fn wrong_side() -> CoreError {
+    CoreError::refused(
+        RefusalKind::Forbidden,
         "not_for_this_side",
         "Это действие недоступно на этой стороне разговора",
         "This frame is not for your side of the conversation",

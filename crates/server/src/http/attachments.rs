@@ -56,7 +56,7 @@ pub async fn download(
         .store
         .ticket_attachment(ticket, &hash, include_internal)
         .await?;
-    let bytes = state.files.get(&hash).await.map_err(|e| {
+    let bytes = state.core.files.get(&hash).await.map_err(|e| {
         ApiError::Internal(
             anyhow::Error::new(e)
                 .context(format!("attachment {} is missing on disk", hash.as_str())),

@@ -13,20 +13,21 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
-use switchboard_domain::chat::{self as rules, Intake};
-use switchboard_domain::ticket::Actor;
-use switchboard_store::{ChatAppend, Visibility};
+use switchboard_core::IngestOutcome;
+use switchboard_core::bot::CallOutcome;
+use switchboard_core::conversation::{StaffMessage, check_client_id};
+use switchboard_domain::conversation::{ExternalRefs, Inbound, Request, Sender, Target};
+use switchboard_domain::ticket::{Actor, Channel};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{
     CustomerAuth, StaffAuth, bearer_token, customer_by_token, staff_by_token, token_expiry,
 };
-use crate::chat::conduct::Opened;
 use crate::chat::protocol::{ConversationView, MessageView};
-use crate::chat::session::{self, Who};
-use crate::chat::{CallOutcome, ChatError, check_client_id};
+use crate::chat::session::{self, Served, Who};
 use crate::error::{ApiError, Problem};
 use crate::http::input::{ApiJson, Submission};
+use crate::http::views::AdviceView;
 use crate::state::AppState;
 
 /// The token of a WebSocket request: the `Authorization` header, or `?token=`
@@ -38,7 +39,7 @@ fn socket_token(parts: &Parts, query: &HashMap<String, String>) -> Option<String
 }
 
 fn configure(ws: WebSocketUpgrade, state: &AppState) -> WebSocketUpgrade {
-    let c = &state.chat.config;
+    let c = &state.chat;
     ws.read_buffer_size(c.read_buffer_bytes)
         .write_buffer_size(0)
         .max_write_buffer_size(c.max_frame_bytes * 64)
@@ -71,9 +72,9 @@ pub async fn customer_socket(
                 e.body_text(),
             )
         })?;
-    let chat = state.chat.clone();
+    let served = served(&state);
     Ok(configure(ws, &state)
-        .on_upgrade(move |socket| session::run(chat, socket, Who::Customer(customer, expires))))
+        .on_upgrade(move |socket| session::run(served, socket, Who::Customer(customer, expires))))
 }
 
 /// `GET /api/v1/chat/console`: an operator's console socket.
@@ -100,9 +101,17 @@ pub async fn console_socket(
                 e.body_text(),
             )
         })?;
-    let chat = state.chat.clone();
+    let served = served(&state);
     Ok(configure(ws, &state)
-        .on_upgrade(move |socket| session::run(chat, socket, Who::Operator(operator))))
+        .on_upgrade(move |socket| session::run(served, socket, Who::Operator(operator))))
+}
+
+fn served(state: &AppState) -> Served {
+    Served {
+        core: state.core.clone(),
+        hub: state.hub.clone(),
+        config: state.chat.clone(),
+    }
 }
 
 /// Opening a conversation without a socket: topic, order decision and first message at once.
@@ -131,10 +140,10 @@ pub struct AckView {
     pub duplicate_of: Option<String>,
     /// E.g. `sensitive_data_masked`: support never asks for card data, codes or passwords.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub warnings: Vec<crate::judgement::Advice>,
+    pub warnings: Vec<AdviceView>,
     /// E.g. `joined_open_request`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub notices: Vec<crate::judgement::Advice>,
+    pub notices: Vec<AdviceView>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -191,55 +200,43 @@ pub async fn open(
     CustomerAuth(customer): CustomerAuth,
     ApiJson(r): ApiJson<OpenChatRequest>,
 ) -> Result<(StatusCode, Json<AckView>), ApiError> {
-    let refused = |r| ApiError::from(ChatError::refused(StatusCode::UNPROCESSABLE_ENTITY, r));
-    let mut intake = Intake::default();
-    intake
-        .choose_topic(&state.catalog, &customer, &r.line, &r.topic)
-        .map_err(refused)?;
-    let orders = state.store.customer_orders(&customer.id).await?;
-    intake
-        .choose_order(&customer, &orders, r.order_number.as_deref())
-        .map_err(refused)?;
-    let (opened, judged) = state
-        .chat
-        .open_judged(&customer, &intake, &r.body, &r.client_id)
-        .await?;
-    let warnings: Vec<_> = judged.warning.into_iter().collect();
-    Ok(match opened {
-        Opened::Conversation {
-            ticket: t,
-            first,
-            created,
-        } => (
-            if created {
-                StatusCode::CREATED
-            } else {
-                StatusCode::OK
-            },
-            Json(AckView {
-                conversation: t.number.to_string(),
-                seq: first.seq,
-                duplicate: !created,
-                duplicate_of: None,
-                warnings,
-                notices: Vec::new(),
-            }),
-        ),
-        Opened::Joined { ticket: t, seq } => (
-            StatusCode::OK,
-            Json(AckView {
-                conversation: t.number.to_string(),
-                seq: seq.unwrap_or(0),
-                duplicate: false,
-                duplicate_of: Some(t.number.to_string()),
-                warnings,
-                notices: vec![crate::judgement::Advice {
-                    code: "joined_open_request",
-                    message: crate::merges::joined_notice(t.number),
-                }],
-            }),
-        ),
-    })
+    check_client_id(&r.client_id)?;
+    let inbound = Inbound {
+        sender: Sender::Customer(customer.id.clone()),
+        channel: Channel::Chat,
+        refs: ExternalRefs {
+            client_id: Some(r.client_id),
+            ..ExternalRefs::default()
+        },
+        target: Target::New(Request {
+            line: r.line,
+            topic: r.topic,
+            order_number: r.order_number,
+            ..Request::default()
+        }),
+        text: r.body,
+        files: Vec::new(),
+        locale: Some(customer.locale),
+    };
+    let core = state.core.clone();
+    let done = core.ingest(inbound).await?.finish(&core).await?;
+    let number = switchboard_domain::ids::TicketNumber::from_id(done.ticket).to_string();
+    let (status, duplicate_of) = match done.outcome {
+        IngestOutcome::Opened { created: true } => (StatusCode::CREATED, None),
+        IngestOutcome::Joined => (StatusCode::OK, Some(number.clone())),
+        _ => (StatusCode::OK, None),
+    };
+    Ok((
+        status,
+        Json(AckView {
+            conversation: number,
+            seq: done.seq,
+            duplicate: done.duplicate,
+            duplicate_of,
+            warnings: done.warning.iter().map(AdviceView::from).collect(),
+            notices: done.notices.iter().map(AdviceView::from).collect(),
+        }),
+    ))
 }
 
 async fn history(
@@ -253,7 +250,7 @@ async fn history(
     let head = state.store.conversation(ticket.id).await?;
     let messages = state
         .store
-        .chat_messages(ticket.id, query.after.unwrap_or(0).max(0), limit, staff)
+        .messages(ticket.id, query.after.unwrap_or(0).max(0), limit, staff)
         .await?;
     Ok(Json(HistoryView {
         conversation: ConversationView::new(&head.ticket, head.last_seq, staff),
@@ -274,62 +271,19 @@ pub async fn customer_history(
     Path(number): Path<String>,
     Query(query): Query<HistoryQuery>,
 ) -> Result<Json<HistoryView>, ApiError> {
-    let t = state.chat.own_conversation(&customer.0, &number).await?;
+    let t = state.core.own_conversation(&customer.0, &number).await?;
     history(&state, &t, query, &customer.actor(), false).await
 }
 
-async fn send(
-    state: &AppState,
-    ticket: switchboard_domain::ids::TicketId,
-    author: Actor,
-    supervisor: bool,
-    submission: Submission<ChatMessageRequest>,
-) -> Result<Json<AckView>, ApiError> {
-    let r = submission.data;
-    check_client_id(&r.client_id)?;
-    // An operator's request for secrets is refused before the files are even looked at.
-    let judged = state.chat.judge(&author, &r.body)?;
-    let body = if submission.files.is_empty() {
-        rules::check_text(&judged.text)
-            .map_err(|e| ChatError::refused(StatusCode::UNPROCESSABLE_ENTITY, e))?
-    } else {
-        judged.text.trim().to_owned()
-    };
-    if body.chars().count() > rules::MAX_MESSAGE_CHARS {
-        return Err(ChatError::refused(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            rules::check_text(&body)
-                .err()
-                .unwrap_or_else(rules::topic_required),
-        )
-        .into());
-    }
-    let checked = state
-        .check_uploads(&submission.files)
-        .map_err(ApiError::Validation)?;
-    let attachments = state.save_files(&checked, &submission.files).await?;
-    let ack = state
-        .chat
-        .send(ChatAppend {
-            ticket,
-            author,
-            visibility: Visibility::Public,
-            body,
-            attachments,
-            client_id: Some(r.client_id),
-            meta: None,
-            supervisor,
-            events: judged.events,
-        })
-        .await?;
-    Ok(Json(AckView {
-        conversation: switchboard_domain::ids::TicketNumber::from_id(ack.ticket).to_string(),
-        seq: ack.seq,
-        duplicate: ack.duplicate,
+fn ack_view(conversation: switchboard_domain::ids::TicketId, seq: i64, duplicate: bool) -> AckView {
+    AckView {
+        conversation: switchboard_domain::ids::TicketNumber::from_id(conversation).to_string(),
+        seq,
+        duplicate,
         duplicate_of: None,
-        warnings: judged.warning.into_iter().collect(),
+        warnings: Vec::new(),
         notices: Vec::new(),
-    }))
+    }
 }
 
 /// Send a message (JSON, or multipart with `data` and up to 5 `file` parts).
@@ -342,8 +296,27 @@ pub async fn customer_send(
     Path(number): Path<String>,
     submission: Submission<ChatMessageRequest>,
 ) -> Result<Json<AckView>, ApiError> {
-    let t = state.chat.own_conversation(&customer.0, &number).await?;
-    send(&state, t.id, customer.actor(), false, submission).await
+    let t = state.core.own_conversation(&customer.0, &number).await?;
+    let r = submission.data;
+    check_client_id(&r.client_id)?;
+    let inbound = Inbound {
+        sender: Sender::Customer(customer.0.id.clone()),
+        channel: Channel::Chat,
+        refs: ExternalRefs {
+            client_id: Some(r.client_id),
+            ..ExternalRefs::default()
+        },
+        target: Target::Existing(t.number),
+        text: r.body,
+        files: submission.files,
+        locale: Some(customer.0.locale),
+    };
+    let core = state.core.clone();
+    let done = core.ingest(inbound).await?.finish(&core).await?;
+    let mut view = ack_view(done.ticket, done.seq, done.duplicate);
+    view.warnings = done.warning.iter().map(AdviceView::from).collect();
+    view.notices = done.notices.iter().map(AdviceView::from).collect();
+    Ok(Json(view))
 }
 
 /// A ready answer helped: the bot resolves the conversation.
@@ -354,7 +327,7 @@ pub async fn helped(
     customer: CustomerAuth,
     Path(number): Path<String>,
 ) -> Result<Json<StatusView>, ApiError> {
-    let t = state.chat.helped(&customer.0, &number).await?;
+    let t = state.core.helped(&customer.0, &number).await?;
     Ok(Json(StatusView {
         conversation: t.number.to_string(),
         status: t.status.as_str().into(),
@@ -370,7 +343,7 @@ pub async fn call_operator(
     Path(number): Path<String>,
 ) -> Result<Json<CallView>, ApiError> {
     Ok(Json(
-        match state.chat.call_operator(&customer.0, &number).await? {
+        match state.core.call_operator(&customer.0, &number).await? {
             CallOutcome::Queued => CallView {
                 outcome: "queued".into(),
                 phone: None,
@@ -395,7 +368,7 @@ pub async fn code(
     Path(number): Path<String>,
     ApiJson(r): ApiJson<CodeRequest>,
 ) -> Result<StatusCode, ApiError> {
-    state.chat.enter_code(&customer.0, &number, &r.code).await?;
+    state.core.enter_code(&customer.0, &number, &r.code).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -418,7 +391,7 @@ pub async fn feedback(
     ApiJson(r): ApiJson<FeedbackRequest>,
 ) -> Result<StatusCode, ApiError> {
     state
-        .chat
+        .core
         .feedback(&customer.0, &number, r.article.trim(), r.helped)
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -443,7 +416,7 @@ pub async fn block(
     ApiJson(r): ApiJson<BlockRequest>,
 ) -> Result<Json<CallView>, ApiError> {
     let outcome = state
-        .chat
+        .core
         .accept_block(&customer.0, &number, r.target.trim())
         .await?;
     Ok(Json(match outcome {
@@ -487,7 +460,7 @@ pub async fn staff_history(
     Path(number): Path<String>,
     Query(query): Query<HistoryQuery>,
 ) -> Result<Json<HistoryView>, ApiError> {
-    let t = state.chat.staff_conversation(&number).await?;
+    let t = state.core.staff_conversation(&number).await?;
     history(&state, &t, query, &staff.actor(), true).await
 }
 
@@ -501,8 +474,19 @@ pub async fn staff_send(
     Path(number): Path<String>,
     submission: Submission<ChatMessageRequest>,
 ) -> Result<Json<AckView>, ApiError> {
-    let t = state.chat.staff_conversation(&number).await?;
+    let t = state.core.staff_conversation(&number).await?;
     may_write(&staff, &t)?;
-    let supervisor = staff.is_supervisor();
-    send(&state, t.id, staff.actor(), supervisor, submission).await
+    let r = submission.data;
+    check_client_id(&r.client_id)?;
+    let message = StaffMessage {
+        operator: staff.0.id,
+        supervisor: staff.is_supervisor(),
+        text: r.body,
+        files: submission.files,
+        internal: false,
+        client_id: Some(r.client_id),
+    };
+    let core = state.core.clone();
+    let ack = core.post_staff(&t, message).await?.wait(&core).await?;
+    Ok(Json(ack_view(ack.ticket, ack.seq, ack.duplicate)))
 }

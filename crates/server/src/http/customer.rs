@@ -6,19 +6,20 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
+use switchboard_core::act::Detail;
+use switchboard_core::{CoreError, IngestOutcome};
+use switchboard_domain::conversation::{ExternalRefs, Inbound, Request, Sender, Target};
 use switchboard_domain::ids::TicketNumber;
-use switchboard_domain::intake::TicketForm;
-use switchboard_domain::ticket::{Action, Actor, Priority, Ticket};
-use switchboard_store::{TicketFilter, Visibility};
+use switchboard_domain::ticket::{Action, Channel, Ticket};
+use switchboard_store::TicketFilter;
 use utoipa::ToSchema;
 
 use crate::auth::CustomerAuth;
 use crate::error::{ApiError, Problem};
 use crate::http::attachments::{FileResponse, download};
 use crate::http::input::Submission;
-use crate::http::views::{CustomerTicketView, CustomerView};
+use crate::http::views::{AdviceView, CustomerTicketView, CustomerView};
 use crate::state::AppState;
-use crate::tickets::MessageDraft;
 
 /// The "Contact us" form. Send as JSON, or as multipart/form-data with this
 /// object in a part named `data` and up to 5 parts named `file`.
@@ -55,12 +56,12 @@ fn parse_number(raw: &str) -> Result<TicketNumber, ApiError> {
     TicketNumber::parse(raw).map_err(|_| ApiError::not_found())
 }
 
-fn own(customer: &CustomerAuth) -> impl Fn(&Ticket) -> Result<(), ApiError> + Send + Sync + '_ {
+fn own(customer: &CustomerAuth) -> impl Fn(&Ticket) -> Result<(), CoreError> + Send + Sync + '_ {
     move |t: &Ticket| {
-        if t.customer_id == customer.0.id {
+        if t.requester.customer() == Some(&customer.0.id) {
             Ok(())
         } else {
-            Err(ApiError::not_found())
+            Err(CoreError::NotFound)
         }
     }
 }
@@ -72,12 +73,12 @@ async fn owned_ticket(
 ) -> Result<Ticket, ApiError> {
     let number = parse_number(number)?;
     let ticket = state.store.ticket(number.id()).await?;
-    own(customer)(&ticket)?;
+    own(customer)(&ticket).map_err(|_| ApiError::not_found())?;
     Ok(ticket)
 }
 
 async fn full_view(state: &AppState, ticket: &Ticket) -> Result<CustomerTicketView, ApiError> {
-    let messages = state.dialogue(ticket, false).await?;
+    let messages = state.core.dialogue(ticket, false).await?;
     Ok(
         CustomerTicketView::new(&state.catalog, ticket, Some(&messages))
             .with_reply_due(&state.rules, ticket),
@@ -110,24 +111,32 @@ pub async fn create(
     submission: Submission<TicketRequest>,
 ) -> Result<(StatusCode, Json<CustomerTicketView>), ApiError> {
     let r = submission.data;
-    let form = TicketForm {
-        line: r.line,
-        topic: r.topic,
-        problem: r.problem,
-        problem_text: r.problem_text,
-        order_number: r.order_number,
-        description: r.description,
-        urgent: r.urgent,
-        reply_channel: r.reply_channel,
+    let inbound = Inbound {
+        sender: Sender::Customer(customer.0.id.clone()),
+        channel: Channel::Form,
+        refs: ExternalRefs::default(),
+        target: Target::New(Request {
+            line: r.line,
+            topic: r.topic,
+            problem: r.problem,
+            problem_text: r.problem_text,
+            order_number: r.order_number,
+            urgent: r.urgent,
+            reply_channel: r.reply_channel,
+        }),
+        text: r.description,
+        files: submission.files,
+        locale: Some(customer.0.locale),
     };
-    let done = state
-        .contact_us(&customer.0, form, &submission.files)
-        .await?;
-    let mut view = full_view(&state, &done.ticket).await?;
-    view.duplicate_of = done.duplicate_of.map(|n| n.to_string());
-    view.warnings = done.warnings;
-    view.notices = done.notices;
-    let status = if view.duplicate_of.is_some() {
+    let core = state.core.clone();
+    let done = core.ingest(inbound).await?.finish(&core).await?;
+    let ticket = state.store.ticket(done.ticket).await?;
+    let mut view = full_view(&state, &ticket).await?;
+    let joined = done.outcome == IngestOutcome::Joined;
+    view.duplicate_of = joined.then(|| ticket.number.to_string());
+    view.warnings = done.warning.iter().map(AdviceView::from).collect();
+    view.notices = done.notices.iter().map(AdviceView::from).collect();
+    let status = if joined {
         StatusCode::OK
     } else {
         StatusCode::CREATED
@@ -171,6 +180,8 @@ pub async fn get(
     Ok(Json(full_view(&state, &ticket).await?))
 }
 
+/// Reopen or claim with the customer's detail: judged, then one change with
+/// the message; fraud makes the ticket urgent.
 async fn customer_act(
     state: &AppState,
     customer: &CustomerAuth,
@@ -179,42 +190,32 @@ async fn customer_act(
     submission: Submission<MessageRequest>,
 ) -> Result<Json<CustomerTicketView>, ApiError> {
     let number = parse_number(number)?;
-    let judged = crate::judgement::customer_message(&submission.data.body);
-    let draft = MessageDraft {
-        visibility: Visibility::Public,
-        body: judged.text,
-        uploads: submission.files,
-        events: judged.events,
+    let judged = switchboard_core::judgement::customer_message(&submission.data.body);
+    let detail = Detail {
+        text: judged.text.clone(),
+        files: submission.files,
+        events: judged.events.clone(),
     };
     let ticket = state
-        .act(
-            number,
+        .core
+        .act_with_detail(
+            number.id(),
             &customer.actor(),
             &action,
-            Some(&draft),
+            detail,
             &own(customer),
         )
         .await?;
-    let ticket = match &judged.scope {
-        Some(scope) if scope.urgent && ticket.priority != Priority::Urgent => {
-            state
-                .act(
-                    ticket.number,
-                    &Actor::System,
-                    &Action::ChangePriority(Priority::Urgent),
-                    None,
-                    &|_| Ok(()),
-                )
-                .await?
-        }
-        _ => ticket,
-    };
+    if judged.scope.as_ref().is_some_and(|s| s.urgent) {
+        state.core.make_urgent(&ticket).await;
+    }
+    let ticket = state.store.ticket(ticket.id).await?;
     let mut view = full_view(state, &ticket).await?;
-    view.warnings = judged.warning.into_iter().collect();
+    view.warnings = judged.warning.iter().map(AdviceView::from).collect();
     view.notices = judged
         .scope
         .iter()
-        .map(crate::judgement::scope_advice)
+        .map(|s| AdviceView::from(&switchboard_core::judgement::scope_advice(s)))
         .collect();
     Ok(Json(view))
 }
@@ -229,14 +230,23 @@ pub async fn reply(
     Path(number): Path<String>,
     submission: Submission<MessageRequest>,
 ) -> Result<Json<CustomerTicketView>, ApiError> {
-    customer_act(
-        &state,
-        &customer,
-        &number,
-        Action::CustomerReply,
-        submission,
-    )
-    .await
+    let number = parse_number(&number)?;
+    let inbound = Inbound {
+        sender: Sender::Customer(customer.0.id.clone()),
+        channel: Channel::Form,
+        refs: ExternalRefs::default(),
+        target: Target::Existing(number),
+        text: submission.data.body,
+        files: submission.files,
+        locale: Some(customer.0.locale),
+    };
+    let core = state.core.clone();
+    let done = core.ingest(inbound).await?.finish(&core).await?;
+    let ticket = state.store.ticket(done.ticket).await?;
+    let mut view = full_view(&state, &ticket).await?;
+    view.warnings = done.warning.iter().map(AdviceView::from).collect();
+    view.notices = done.notices.iter().map(AdviceView::from).collect();
+    Ok(Json(view))
 }
 
 /// Not solved: reopen a resolved ticket with more detail.

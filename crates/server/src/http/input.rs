@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::tickets::Upload;
+use switchboard_domain::conversation::InboundFile;
 
 /// A JSON body with problem-details rejections.
 #[derive(Debug, Clone)]
@@ -101,7 +101,7 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for ApiJson<T> {
 #[derive(Debug, Clone)]
 pub struct Submission<T> {
     pub data: T,
-    pub files: Vec<Upload>,
+    pub files: Vec<InboundFile>,
 }
 
 impl<T: DeserializeOwned + Send> FromRequest<AppState> for Submission<T> {
@@ -127,7 +127,7 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for Submission<T> {
                 "Malformed multipart body",
             )
         })?;
-        let policy = state.attachments;
+        let policy = state.core.attachments;
         let mut data = None;
         let mut files = Vec::new();
         loop {
@@ -179,9 +179,9 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for Submission<T> {
                             Err(e) => return Err(multipart_error(&e)),
                         }
                     }
-                    files.push(Upload {
-                        file_name,
-                        bytes: buf.freeze(),
+                    files.push(InboundFile {
+                        name: file_name,
+                        bytes: buf.to_vec(),
                     });
                 }
                 other => {

@@ -232,7 +232,7 @@ fn article_from(
     }
     if let Some(bad) = r.topics.iter().find(|t| {
         TopicRef::try_from(t.trim().to_owned()).is_err()
-            || !crate::kb::known_topic(&state.catalog, t.trim())
+            || !switchboard_core::kb::known_topic(&state.catalog, t.trim())
     }) {
         errors.push(FieldError {
             field: "topics",

@@ -52,6 +52,7 @@ pub async fn merge(
         )
     })?;
     let (s, t) = state
+        .core
         .merge(&staff.actor(), source, target, &may_work_on(&staff))
         .await?;
     Ok(Json(MergeView {
@@ -72,6 +73,7 @@ pub async fn unmerge(
 ) -> Result<Json<MergeView>, ApiError> {
     let source = parse_number(&number)?;
     let (s, t) = state
+        .core
         .unmerge(&staff.actor(), source, &may_work_on(&staff))
         .await?;
     Ok(Json(MergeView {

@@ -33,7 +33,7 @@ pub struct Readiness {
     (status = 200, body = Readiness), (status = 503, body = Readiness)))]
 pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     let db = state.store.ping().await.is_ok();
-    let files = state.files.writable().await;
+    let files = state.core.files.writable().await;
     let body = Readiness {
         status: if db && files { "ready" } else { "not_ready" },
         database: if db { "ok" } else { "unreachable" },
@@ -54,7 +54,7 @@ pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
 /// Prometheus text exposition.
 #[utoipa::path(get, path = "/metrics", tag = "meta", responses((status = 200, content_type = "text/plain", body = String)))]
 pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
-    if let Ok(n) = state.store.pending_notifications().await {
+    if let Ok(n) = state.store.pending_outbound().await {
         state
             .metrics
             .outbox_pending

@@ -34,8 +34,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::{ApiError, EnglishProblem};
-use crate::metrics::{HttpLabels, Metrics};
 use crate::state::AppState;
+use switchboard_core::metrics::{HttpLabels, Metrics};
 
 #[derive(OpenApi)]
 #[openapi(

@@ -11,9 +11,7 @@ use serde::Deserialize;
 use switchboard_domain::ids::{OperatorId, TicketNumber};
 use switchboard_domain::intake;
 use switchboard_domain::ticket::{Action, Priority, ProblemChoice, Status, Ticket};
-use switchboard_store::{
-    AssigneeFilter, Operator, Role, SlaFilter, StoreError, TicketFilter, Visibility,
-};
+use switchboard_store::{AssigneeFilter, Operator, Role, SlaFilter, StoreError, TicketFilter};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::StaffAuth;
@@ -23,7 +21,8 @@ use crate::http::customer::MessageRequest;
 use crate::http::input::{ApiJson, Submission};
 use crate::http::views::{EventView, NotificationView, StaffTicketView};
 use crate::state::AppState;
-use crate::tickets::MessageDraft;
+use switchboard_core::CoreError;
+use switchboard_core::conversation::StaffMessage;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -136,7 +135,7 @@ pub async fn list(
 }
 
 pub(crate) async fn full_view(state: &AppState, t: &Ticket) -> Result<StaffTicketView, ApiError> {
-    let messages = state.dialogue(t, true).await?;
+    let messages = state.core.dialogue(t, true).await?;
     let mut view = StaffTicketView::new(&state.catalog, t, Some(&messages)).with_sla(
         &state.rules,
         t,
@@ -183,7 +182,7 @@ pub async fn notifications(
     Path(number): Path<String>,
 ) -> Result<Json<Vec<NotificationView>>, ApiError> {
     let t = state.store.ticket(parse_number(&number)?.id()).await?;
-    let list = state.store.ticket_notifications(t.id).await?;
+    let list = state.store.ticket_outbound(t.id).await?;
     Ok(Json(list.iter().map(NotificationView::from).collect()))
 }
 
@@ -199,16 +198,18 @@ pub async fn attachment(
     download(&state, t.id, &id, true).await
 }
 
-fn not_yours() -> ApiError {
-    ApiError::forbidden(
+fn not_yours() -> CoreError {
+    CoreError::refused(
+        switchboard_core::RefusalKind::Forbidden,
         "assigned_to_someone_else",
         "Обращение назначено другому сотруднику; переназначить может руководитель смены",
         "The ticket is assigned to someone else; a supervisor can reassign it",
     )
 }
 
-fn missing_skill() -> ApiError {
-    ApiError::forbidden(
+fn missing_skill() -> CoreError {
+    CoreError::refused(
+        switchboard_core::RefusalKind::Forbidden,
         "missing_skill",
         "У сотрудника нет навыка для этой темы",
         "The operator does not have the skill for this topic",
@@ -218,7 +219,7 @@ fn missing_skill() -> ApiError {
 /// Operators work on unassigned tickets and their own; supervisors on any.
 pub(crate) fn may_work_on(
     staff: &StaffAuth,
-) -> impl Fn(&Ticket) -> Result<(), ApiError> + Send + Sync + '_ {
+) -> impl Fn(&Ticket) -> Result<(), CoreError> + Send + Sync + '_ {
     move |t: &Ticket| match t.assignee {
         Some(a) if a != staff.0.id && !staff.is_supervisor() => Err(not_yours()),
         _ => Ok(()),
@@ -238,13 +239,41 @@ async fn run(
     staff: &StaffAuth,
     number: &str,
     action: Action,
-    draft: Option<MessageDraft>,
-    allow: &(dyn Fn(&Ticket) -> Result<(), ApiError> + Send + Sync),
+    allow: switchboard_core::act::Allow<'_>,
 ) -> Result<Json<StaffTicketView>, ApiError> {
     let number = parse_number(number)?;
     let t = state
-        .act(number, &staff.actor(), &action, draft.as_ref(), allow)
+        .core
+        .act(number.id(), &staff.actor(), &action, allow)
         .await?;
+    Ok(Json(full_view(state, &t).await?))
+}
+
+/// A reply or a note: judged and stored through the conversation writer,
+/// with the reply's route to the customer.
+async fn post(
+    state: &AppState,
+    staff: &StaffAuth,
+    number: &str,
+    submission: Submission<MessageRequest>,
+    internal: bool,
+) -> Result<Json<StaffTicketView>, ApiError> {
+    let n = parse_number(number)?;
+    let t = state.store.ticket(n.id()).await?;
+    if !internal {
+        may_work_on(staff)(&t)?;
+    }
+    let message = StaffMessage {
+        operator: staff.0.id,
+        supervisor: staff.is_supervisor(),
+        text: submission.data.body,
+        files: submission.files,
+        internal,
+        client_id: None,
+    };
+    let core = state.core.clone();
+    core.post_staff(&t, message).await?.wait(&core).await?;
+    let t = state.store.ticket(t.id).await?;
     Ok(Json(full_view(state, &t).await?))
 }
 
@@ -264,15 +293,7 @@ pub async fn take(
             Err(missing_skill())
         }
     };
-    run(
-        &state,
-        &staff,
-        &number,
-        Action::Assign(staff.0.id),
-        None,
-        &allow,
-    )
-    .await
+    run(&state, &staff, &number, Action::Assign(staff.0.id), &allow).await
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -317,7 +338,7 @@ pub async fn assign(
         Some(op) if !has_skill(&state, op, t) => Err(missing_skill()),
         _ => Ok(()),
     };
-    run(&state, &staff, &number, action, None, &allow).await
+    run(&state, &staff, &number, action, &allow).await
 }
 
 /// Answer the customer (they are notified by their chosen channel).
@@ -331,23 +352,7 @@ pub async fn reply(
     submission: Submission<MessageRequest>,
 ) -> Result<Json<StaffTicketView>, ApiError> {
     // A reply asking the customer for secrets is refused before anything is stored.
-    let judged = crate::judgement::operator_message(&submission.data.body)
-        .map_err(crate::judgement::operator_blocked)?;
-    let draft = MessageDraft {
-        visibility: Visibility::Public,
-        body: judged.text,
-        uploads: submission.files,
-        events: judged.events,
-    };
-    run(
-        &state,
-        &staff,
-        &number,
-        Action::ReplyPublic,
-        Some(draft),
-        &may_work_on(&staff),
-    )
-    .await
+    post(&state, &staff, &number, submission, false).await
 }
 
 /// Add an internal note; the customer never sees it.
@@ -360,22 +365,7 @@ pub async fn note(
     Path(number): Path<String>,
     submission: Submission<MessageRequest>,
 ) -> Result<Json<StaffTicketView>, ApiError> {
-    let judged = crate::judgement::note(&submission.data.body);
-    let draft = MessageDraft {
-        visibility: Visibility::Internal,
-        body: judged.text,
-        uploads: submission.files,
-        events: judged.events,
-    };
-    run(
-        &state,
-        &staff,
-        &number,
-        Action::AddNote,
-        Some(draft),
-        &|_| Ok(()),
-    )
-    .await
+    post(&state, &staff, &number, submission, true).await
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -408,7 +398,6 @@ pub async fn priority(
         &staff,
         &number,
         Action::ChangePriority(p),
-        None,
         &may_work_on(&staff),
     )
     .await
@@ -491,7 +480,7 @@ async fn reclassify(
                 .map(|(_, t)| t.skill.clone())
                 .unwrap_or_default();
             if op.role == Role::Operator && !op.skills.contains(&skill) {
-                return Err(missing_skill());
+                return Err(missing_skill().into());
             }
             Some(op.id)
         }
@@ -504,7 +493,7 @@ async fn reclassify(
         assignee: target,
         transfer,
     };
-    run(state, staff, number, action, None, &may_work_on(staff)).await
+    run(state, staff, number, action, &may_work_on(staff)).await
 }
 
 /// Reclassify the ticket (line, topic, problem); the assignee stays.
@@ -546,7 +535,6 @@ pub async fn resolve(
         &staff,
         &number,
         Action::Resolve,
-        None,
         &may_work_on(&staff),
     )
     .await
@@ -560,13 +548,5 @@ pub async fn close(
     staff: StaffAuth,
     Path(number): Path<String>,
 ) -> Result<Json<StaffTicketView>, ApiError> {
-    run(
-        &state,
-        &staff,
-        &number,
-        Action::Close,
-        None,
-        &may_work_on(&staff),
-    )
-    .await
+    run(&state, &staff, &number, Action::Close, &may_work_on(&staff)).await
 }

@@ -10,6 +10,26 @@ use switchboard_domain::ticket::{Actor, ProblemChoice, Ticket};
 use switchboard_store::{AttachmentMeta, Operator, OutboxRecord, StoredEvent, StoredMessage};
 use utoipa::ToSchema;
 
+/// Something the sender should read next to the answer: a warning about
+/// data they should not have sent, the note that a repeated question was
+/// joined to an open request, the polite answer to an out-of-scope one.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AdviceView {
+    /// `sensitive_data_masked`, `joined_open_request`, `out_of_scope_trade_secret`,
+    /// `out_of_scope_fraud`, `out_of_scope_dispute`.
+    pub code: &'static str,
+    pub message: Names,
+}
+
+impl From<&switchboard_core::judgement::Advice> for AdviceView {
+    fn from(a: &switchboard_core::judgement::Advice) -> Self {
+        AdviceView {
+            code: a.code,
+            message: Names::from(&a.message),
+        }
+    }
+}
+
 /// A name in Russian and English.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Names {
@@ -157,16 +177,16 @@ pub struct CustomerTicketView {
     pub duplicate_of: Option<String>,
     /// E.g. `sensitive_data_masked`: support never asks for card data, codes or passwords.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub warnings: Vec<crate::judgement::Advice>,
+    pub warnings: Vec<AdviceView>,
     /// E.g. `joined_open_request`, or the answer to an out-of-scope question.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub notices: Vec<crate::judgement::Advice>,
+    pub notices: Vec<AdviceView>,
 }
 
 impl CustomerTicketView {
     /// When support's next reply is due by the SLA clock (first or next
     /// response; the resolution target is not a reply).
-    pub fn with_reply_due(mut self, rules: &crate::rules::Rules, t: &Ticket) -> Self {
+    pub fn with_reply_due(mut self, rules: &switchboard_core::rules::Rules, t: &Ticket) -> Self {
         let now = t.updated_at;
         self.reply_due_at = rules
             .sla_view(t, now)
@@ -192,7 +212,7 @@ impl CustomerTicketView {
                     .map(|m| CustomerMessageView {
                         id: m.id,
                         author: match m.author {
-                            Actor::Customer(_) => "customer",
+                            Actor::Customer(_) | Actor::Contact(_) => "customer",
                             Actor::Bot => "bot",
                             Actor::Operator(_) | Actor::System => "support",
                         }
@@ -249,7 +269,10 @@ pub struct StaffTicketView {
     pub kind: String,
     pub channel: String,
     pub priority: String,
-    pub customer_id: String,
+    /// The customer's account, when the requester has one…
+    pub customer_id: Option<String>,
+    /// …or the contact who wrote through a channel without one.
+    pub contact_id: Option<i64>,
     #[serde(flatten)]
     pub classification: Classification,
     pub order_number: Option<String>,
@@ -299,7 +322,11 @@ fn code_of<T: Serialize>(v: &T) -> String {
 }
 
 impl SlaView {
-    pub fn of(rules: &crate::rules::Rules, t: &Ticket, now: jiff::Timestamp) -> Option<Self> {
+    pub fn of(
+        rules: &switchboard_core::rules::Rules,
+        t: &Ticket,
+        now: jiff::Timestamp,
+    ) -> Option<Self> {
         let s = rules.sla_view(t, now)?;
         Some(SlaView {
             policy: s.policy,
@@ -317,7 +344,7 @@ impl StaffTicketView {
     /// Adds the SLA as of `now`.
     pub fn with_sla(
         mut self,
-        rules: &crate::rules::Rules,
+        rules: &switchboard_core::rules::Rules,
         t: &Ticket,
         now: jiff::Timestamp,
     ) -> Self {
@@ -334,7 +361,11 @@ impl StaffTicketView {
             kind: t.kind.as_str().into(),
             channel: t.channel.as_str().into(),
             priority: t.priority.as_str().into(),
-            customer_id: t.customer_id.to_string(),
+            customer_id: t.requester.customer().map(|c| c.to_string()),
+            contact_id: match t.requester {
+                switchboard_domain::ticket::Requester::Contact(c) => Some(c.0),
+                switchboard_domain::ticket::Requester::Customer(_) => None,
+            },
             classification: classification(catalog, t),
             order_number: t.order_number.as_ref().map(|o| o.to_string()),
             subject: t.subject.clone(),
@@ -396,9 +427,14 @@ impl From<&StoredEvent> for EventView {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct NotificationView {
     pub id: i64,
+    /// The medium: `email`, `sms`, `push`, `telegram`, `vk`.
     pub channel: String,
+    /// `confirmation`, `reply`, `step_up_code`, `staff_alert`, `notice`.
+    pub kind: String,
     pub recipient: String,
     pub subject: String,
+    /// What the provider called it (the Message-ID sent), once delivered.
+    pub provider_id: Option<String>,
     /// `pending`, `delivered` or `failed`.
     pub status: String,
     pub attempts: u32,
@@ -411,9 +447,11 @@ impl From<&OutboxRecord> for NotificationView {
     fn from(r: &OutboxRecord) -> Self {
         NotificationView {
             id: r.id,
-            channel: r.notification.channel.as_str().into(),
-            recipient: r.notification.recipient.clone(),
-            subject: r.notification.subject.clone(),
+            channel: r.outbound.route.medium.as_str().into(),
+            kind: r.outbound.kind.as_str().into(),
+            recipient: r.outbound.route.recipient.clone(),
+            subject: r.outbound.subject.clone(),
+            provider_id: r.provider_id.clone(),
             status: serde_json::to_value(r.status)
                 .ok()
                 .and_then(|v| v.as_str().map(str::to_owned))

@@ -14,7 +14,7 @@ async fn assert_nothing_written(app: &TestApp) {
     );
     assert_eq!(app.stored_files(), 0, "a refused request stored a file");
     assert_eq!(
-        app.store.pending_notifications().await.unwrap(),
+        app.store.pending_outbound().await.unwrap(),
         0,
         "a refused request queued a notification"
     );

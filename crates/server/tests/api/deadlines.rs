@@ -311,7 +311,7 @@ async fn at_risk_and_breach_fire_through_the_worker_with_alerts_and_actions() {
     let kinds: Vec<&str> = alerts.iter().map(|a| a["kind"].as_str().unwrap()).collect();
     assert_eq!(kinds, vec!["sla_breached", "sla_at_risk"]);
     assert_eq!(alerts[0]["ticket"], number.as_str());
-    assert_eq!(app.store.pending_notifications().await.unwrap(), 3);
+    assert_eq!(app.store.pending_outbound().await.unwrap(), 3);
     let op = app.login("operator").await;
     let mine = app.get("/api/v1/staff/alerts", &op).await;
     assert_eq!(mine.json::<Vec<Value>>().await.unwrap().len(), 0);
@@ -324,12 +324,12 @@ async fn the_deadline_worker_rebuilds_from_the_store() {
     app.clock.set(start);
     app.open_ticket("buyer-1001", delivery_form()).await;
     // A second worker over the same store (another node, or a restart).
-    let rules = switchboard_server::rules::Rules::load(
+    let rules = switchboard_core::rules::Rules::load(
         &Default::default(),
         std::sync::Arc::new(switchboard_server::demo::load_catalog(None).unwrap()),
     )
     .unwrap();
-    let other = switchboard_server::deadlines::DeadlineWorker::start(
+    let other = switchboard_core::deadlines::DeadlineWorker::start(
         app.store.clone(),
         app.clock.clone(),
         rules,
@@ -354,8 +354,8 @@ async fn off_hours_form_tickets_say_when_a_person_replies() {
     let t = app.open_ticket("buyer-1001", delivery_form()).await;
     let number =
         switchboard_domain::ids::TicketNumber::parse(t["number"].as_str().unwrap()).unwrap();
-    let sent = app.store.ticket_notifications(number.id()).await.unwrap();
-    let body = &sent[0].notification.body;
+    let sent = app.store.ticket_outbound(number.id()).await.unwrap();
+    let body = &sent[0].outbound.text;
     assert!(
         body.contains("09.11.2026 09:00"),
         "the confirmation names Monday 09:00: {body}"

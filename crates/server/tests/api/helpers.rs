@@ -8,10 +8,10 @@ use std::sync::Arc;
 use jiff::{SignedDuration, Timestamp};
 use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
+use switchboard_core::outbox::OutboxWorker;
 use switchboard_domain::identity::IdentitySigner;
 use switchboard_domain::ids::CustomerId;
 use switchboard_server::clock::{Clock, ManualClock};
-use switchboard_server::outbox::OutboxWorker;
 use switchboard_server::{Application, Config};
 use switchboard_store::Store;
 
@@ -26,7 +26,7 @@ pub struct TestApp {
     pub db: switchboard_store::testing::TestDb,
     pub outbox: OutboxWorker,
     /// The SLA deadline worker, stepped by the tests.
-    pub deadlines: switchboard_server::deadlines::DeadlineWorker,
+    pub deadlines: switchboard_core::deadlines::DeadlineWorker,
     pub data_dir: PathBuf,
     _stop: tokio::sync::oneshot::Sender<()>,
 }

@@ -112,7 +112,7 @@ async fn an_operator_asking_for_secrets_is_blocked_and_nothing_is_stored() {
         .await;
     let before = staff_view(&app, number, &staff).await;
     let log_before = events(&app, number, &staff).await.len();
-    let outbox_before = app.store.pending_notifications().await.unwrap();
+    let outbox_before = app.store.pending_outbound().await.unwrap();
     for ask in [
         "Назовите, пожалуйста, код из СМС",
         "Please send us the CVV code from the back of your card",
@@ -135,10 +135,7 @@ async fn an_operator_asking_for_secrets_is_blocked_and_nothing_is_stored() {
     assert_eq!(after["messages"], before["messages"]);
     assert_eq!(after["version"], before["version"]);
     assert_eq!(events(&app, number, &staff).await.len(), log_before);
-    assert_eq!(
-        app.store.pending_notifications().await.unwrap(),
-        outbox_before
-    );
+    assert_eq!(app.store.pending_outbound().await.unwrap(), outbox_before);
     assert!(app.db.find_text("код из СМС").await.unwrap().is_empty());
 
     // Telling the customer never to share it is fine.

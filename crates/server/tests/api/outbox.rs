@@ -245,5 +245,5 @@ async fn a_permanent_refusal_or_a_missing_channel_ends_as_failed() {
                 .is_some_and(|e| !e.is_empty())
         );
     }
-    assert_eq!(app.store.pending_notifications().await.unwrap(), 0);
+    assert_eq!(app.store.pending_outbound().await.unwrap(), 0);
 }

@@ -8,10 +8,10 @@ use axum::extract::State;
 use futures_util::{SinkExt, StreamExt};
 use jiff::{SignedDuration, Timestamp};
 use serde_json::{Value, json};
+use switchboard_core::outbox::OutboxWorker;
 use switchboard_domain::identity::IdentitySigner;
 use switchboard_domain::ids::CustomerId;
 use switchboard_server::clock::{Clock, ManualClock, SystemClock};
-use switchboard_server::outbox::OutboxWorker;
 use switchboard_server::{Application, Config};
 use switchboard_store::Store;
 use tokio::net::TcpStream;
@@ -29,7 +29,7 @@ pub struct Node {
     pub store: Arc<dyn Store>,
     pub outbox: OutboxWorker,
     /// The node's chat (its router), for stepping routing in tests.
-    pub chat: Arc<switchboard_server::chat::Chat>,
+    pub chat: Arc<switchboard_core::Core>,
     pub http: reqwest::Client,
     data_dir: std::path::PathBuf,
     _stop: tokio::sync::oneshot::Sender<()>,
@@ -49,10 +49,9 @@ pub async fn node(store: Arc<dyn Store>, tune: impl FnOnce(&mut Config)) -> Node
 /// one's): every demo line is open, so no off-hours note joins the bot's
 /// messages (tests about off hours set their own time).
 pub fn office_hours() -> Timestamp {
-    let calendars = switchboard_domain::calendar::Calendars::from_toml(
-        switchboard_server::rules::DEMO_CALENDARS,
-    )
-    .expect("demo calendars");
+    let calendars =
+        switchboard_domain::calendar::Calendars::from_toml(switchboard_core::rules::DEMO_CALENDARS)
+            .expect("demo calendars");
     let office = calendars.get("moscow_office").expect("moscow_office");
     let midnight = SystemClock
         .now()
@@ -83,7 +82,7 @@ pub async fn node_with_clock(
         .expect("the app starts");
     let addr = app.address();
     let outbox = app.outbox();
-    let chat = app.state().chat.clone();
+    let chat = app.state().core.clone();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(app.run_with_shutdown(async move {
         let _ = stopped.await;

@@ -39,7 +39,7 @@ fn says(ticket: TicketId, author: Actor, body: &str, client_id: Option<&str>) ->
 
 fn seq_of(o: &AppendOutcome) -> i64 {
     match o {
-        AppendOutcome::Stored(m) => m.seq,
+        AppendOutcome::Stored(m, _) => m.seq,
         AppendOutcome::Duplicate { seq } => *seq,
         AppendOutcome::Refused(r) => panic!("refused: {r:?}"),
     }
