@@ -11,18 +11,16 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
-use jiff::Timestamp;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use switchboard_domain::ticket::DeadlineRules;
 use tokio::sync::mpsc;
 
-use crate::codec::{self, Columns as _};
 use crate::feed::{FeedEvent, LocalFeed, Notice};
-use crate::plan::{KnownIds, Locked, plan_batch};
-use crate::sql::{EmbeddedMigration, migrator, ticket_columns};
-use crate::{AppendItem, AppendOutcome, ConnectOptions, Result, StoreError};
+use crate::sql::{EmbeddedMigration, migrator};
+use crate::{ConnectOptions, Result, StoreError};
+
+mod append;
 
 const MIGRATIONS: &[EmbeddedMigration] = &[
     (
@@ -180,119 +178,6 @@ impl SqliteStore {
     async fn publish_now(&self, notice: &Notice) -> Result<()> {
         self.feed.publish(vec![notice.clone()]);
         Ok(())
-    }
-
-    /// One transaction for the whole batch. The single writer connection
-    /// already serialises writers, so plain reads "lock" the tickets; every
-    /// statement is a cached single-row one, cheap in-process.
-    async fn append_batch(
-        &self,
-        items: &[AppendItem],
-        rules: &DeadlineRules,
-        at: Timestamp,
-    ) -> Result<Vec<AppendOutcome>> {
-        let mut ids: Vec<i64> = items.iter().map(|i| i.ticket.0).collect();
-        ids.sort_unstable();
-        ids.dedup();
-        let mut tx = self.writer.begin().await?;
-        let mut locked = Vec::with_capacity(ids.len());
-        for id in &ids {
-            let row = sqlx::query(concat!(
-                "SELECT ",
-                ticket_columns!(),
-                ", last_seq FROM tickets WHERE id = $1"
-            ))
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
-            if let Some(row) = row {
-                locked.push(Locked {
-                    ticket: codec::ticket(&row)?,
-                    last_seq: row.int("last_seq")?,
-                });
-            }
-        }
-        let mut client_ids = KnownIds::new();
-        let mut external_ids = KnownIds::new();
-        for item in items {
-            if let Some(cid) = &item.client_id {
-                let row =
-                    sqlx::query("SELECT seq FROM messages WHERE ticket_id = $1 AND client_id = $2")
-                        .bind(item.ticket.0)
-                        .bind(cid)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                if let Some(row) = row {
-                    client_ids.insert((item.ticket.0, cid.clone()), row.int("seq")?);
-                }
-            }
-            let channel = locked
-                .iter()
-                .find(|l| l.ticket.id == item.ticket)
-                .map(|l| l.ticket.channel);
-            if let (Some(xid), Some(channel)) = (&item.external_id, channel) {
-                let row = sqlx::query(
-                    "SELECT seq FROM external_messages WHERE channel = $1 AND external_id = $2",
-                )
-                .bind(channel.as_str())
-                .bind(xid)
-                .fetch_optional(&mut *tx)
-                .await?;
-                if let Some(row) = row {
-                    external_ids.insert((item.ticket.0, xid.clone()), row.int("seq")?);
-                }
-            }
-        }
-        let plan = plan_batch(items, &locked, &client_ids, &external_ids, rules, at);
-        let mut stored = Vec::with_capacity(plan.changed.len());
-        for t in &plan.changed {
-            stored.push(store_impl::update_ticket(&mut tx, t).await?);
-        }
-        for (ticket, seq) in &plan.heads {
-            sqlx::query("UPDATE tickets SET last_seq = $2 WHERE id = $1")
-                .bind(ticket)
-                .bind(seq)
-                .execute(&mut *tx)
-                .await?;
-        }
-        let mut row_ids = Vec::with_capacity(plan.rows.len());
-        for r in &plan.rows {
-            let item = &items[r.item];
-            let message = crate::StoredMessage {
-                ticket_id: item.ticket,
-                seq: r.seq,
-                id: 0,
-                author: item.author.clone(),
-                visibility: item.visibility,
-                body: item.body.clone(),
-                attachments: item.attachments.clone(),
-                client_id: item.client_id.clone(),
-                meta: item.meta.clone(),
-                created_at: at,
-            };
-            let id = store_impl::insert_message_row(&mut tx, &message).await?;
-            store_impl::insert_events(&mut tx, item.ticket, &item.author, &r.events, at).await?;
-            store_impl::insert_outbound(
-                &mut tx,
-                Some(item.ticket),
-                Some(r.seq),
-                &item.outbound,
-                at,
-            )
-            .await?;
-            if let (Some(xid), Some(l)) = (
-                &item.external_id,
-                locked.iter().find(|l| l.ticket.id == item.ticket),
-            ) {
-                store_impl::insert_external(&mut tx, l.ticket.channel, xid, item.ticket, r.seq, at)
-                    .await?;
-            }
-            row_ids.push(id);
-        }
-        let (outcomes, notices) = plan.finish(items, &stored, &locked, &row_ids, at);
-        tx.commit().await?;
-        self.announce_committed(notices);
-        Ok(outcomes)
     }
 }
 

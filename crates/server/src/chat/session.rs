@@ -284,7 +284,6 @@ impl Session {
             Who::Customer(..) => Err(wrong_side()),
         }
     }
-
 }
 
 fn wrong_side() -> CoreError {

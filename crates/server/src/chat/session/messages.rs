@@ -46,7 +46,11 @@ impl Session {
         }
     }
 
-    pub(super) async fn open_conversation(&mut self, body: &str, client_id: &str) -> CoreResult<()> {
+    pub(super) async fn open_conversation(
+        &mut self,
+        body: &str,
+        client_id: &str,
+    ) -> CoreResult<()> {
         let c = self.customer()?.clone();
         // The intake stays as it is: resending this frame answers with the same conversation.
         self.intake
@@ -111,7 +115,12 @@ impl Session {
         Ok(())
     }
 
-    pub(super) async fn message(&mut self, number: &str, body: String, client_id: String) -> CoreResult<()> {
+    pub(super) async fn message(
+        &mut self,
+        number: &str,
+        body: String,
+        client_id: String,
+    ) -> CoreResult<()> {
         let ticket = match self.attached_id(number) {
             Ok(id) => id,
             Err(_) => {
