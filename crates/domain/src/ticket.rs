@@ -10,7 +10,7 @@
 //! actions (customer, operator, supervisor) is decided by the caller; this
 //! module decides whether the ticket can take them.
 
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::deadline::TicketSla;
@@ -370,9 +370,6 @@ fn diff_events(before: &Ticket, after: &Ticket, events: &mut Vec<TicketEvent>) {
         });
     }
 }
-
-/// A day, for deadline arithmetic.
-pub const DAY: SignedDuration = SignedDuration::from_hours(24);
 
 #[cfg(test)]
 mod tests;

@@ -110,11 +110,6 @@ impl KbAction {
         .into_iter()
         .find(|a| a.as_str() == s)
     }
-
-    /// Creating refuses an existing live row; the other edits need one.
-    pub fn creates(self) -> bool {
-        matches!(self, KbAction::CreateSection | KbAction::CreateArticle)
-    }
 }
 
 /// An entry of the knowledge base's append-only edit log.

@@ -180,26 +180,6 @@ async fn fresh_postgres(url: &str) -> TestDb {
     }
 }
 
-/// Drops every schema the tests left behind on `url`; returns how many.
-pub async fn drop_test_schemas(url: &str) -> Result<u64> {
-    let mut conn = PgConnection::connect(url).await?;
-    let schemas: Vec<String> = sqlx::query_scalar(
-        "SELECT nspname FROM pg_namespace WHERE starts_with(nspname, $1) ORDER BY nspname",
-    )
-    .bind(SCHEMA_PREFIX)
-    .fetch_all(&mut conn)
-    .await?;
-    for schema in &schemas {
-        // Only names matching our own prefix reach here; quote them anyway.
-        let quoted = schema.replace('"', "\"\"");
-        sqlx::query(AssertSqlSafe(format!("DROP SCHEMA \"{quoted}\" CASCADE")))
-            .execute(&mut conn)
-            .await?;
-    }
-    conn.close().await?;
-    Ok(schemas.len() as u64)
-}
-
 /// A uniquely named directory under the system temp dir, removed on drop.
 #[derive(Debug)]
 pub struct TempDirGuard(PathBuf);

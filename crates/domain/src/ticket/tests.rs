@@ -5,6 +5,7 @@ use crate::calendar::Calendars;
 use crate::catalog::Catalog;
 use crate::deadline::SlaPolicies;
 use crate::ids::CustomerId;
+use jiff::SignedDuration;
 
 fn at(h: i64) -> Timestamp {
     Timestamp::from_second(1_800_000_000 + h * 3600).unwrap()

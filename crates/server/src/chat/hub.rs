@@ -42,12 +42,6 @@ pub struct ConnInbox {
     pub id: u64,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
-pub enum Party {
-    Customer,
-    Operator,
-}
-
 #[derive(Default)]
 struct Registry {
     customers: HashMap<CustomerId, Vec<ConnHandle>>,
@@ -146,11 +140,6 @@ impl Hub {
         left
     }
 
-    /// Operators with a console on this node (for renewing their presence lease).
-    pub fn local_operators(&self) -> Vec<OperatorId> {
-        self.registry().operators.keys().copied().collect()
-    }
-
     fn deliver(&self, h: &ConnHandle, notice: &Arc<Notice>) {
         match h.tx.try_send(notice.clone()) {
             Ok(()) => {}
@@ -238,13 +227,5 @@ impl FeedListener for Hub {
             h.wake.notify_one();
         }
         self.metrics.chat_resyncs.inc();
-    }
-}
-
-/// Which side a typing notice or a frame concerns.
-pub fn party_of(actor: &Actor) -> Party {
-    match actor {
-        Actor::Customer(_) => Party::Customer,
-        _ => Party::Operator,
     }
 }
