@@ -37,6 +37,8 @@ pub struct AppState {
     pub hub: Arc<Hub>,
     /// The chat transport's settings (rates, frame sizes, buffers).
     pub chat: ChatConfig,
+    /// The Telegram bots, when configured (their webhook and health).
+    pub telegram: Option<Arc<switchboard_channels::telegram::Telegram>>,
 }
 
 impl AppState {
@@ -62,6 +64,7 @@ impl AppState {
             body_limit,
             hub,
             chat,
+            telegram: None,
         }
     }
 }

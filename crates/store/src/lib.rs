@@ -32,6 +32,7 @@ mod codec;
 mod conversations;
 pub mod feed;
 pub mod knowledge;
+mod messengers;
 mod outbox;
 mod people;
 mod plan;
@@ -50,6 +51,7 @@ pub use knowledge::{
     Feedback, KbAction, KbArticle, KbArticleStats, KbEvent, KbSection, KbSnapshot, KbSuggestion,
     KnowledgeStore,
 };
+pub use messengers::MessengerStore;
 pub use outbox::{DeliveryStatus, OutboxItem, OutboxRecord, OutboxStore};
 pub use people::{Contact, Identity, PeopleStore};
 pub use postgres::PgStore;
@@ -100,6 +102,7 @@ pub trait Store:
     + StaffStore
     + PeopleStore
     + KnowledgeStore
+    + MessengerStore
     + Send
     + Sync
     + 'static
@@ -113,7 +116,8 @@ pub trait Store:
 /// The store traits, for callers that use several through `Arc<dyn Store>`.
 pub mod prelude {
     pub use crate::{
-        ConversationStore, KnowledgeStore, OutboxStore, PeopleStore, StaffStore, Store, TicketStore,
+        ConversationStore, KnowledgeStore, MessengerStore, OutboxStore, PeopleStore, StaffStore,
+        Store, TicketStore,
     };
 }
 

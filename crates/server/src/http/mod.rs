@@ -14,6 +14,7 @@ pub mod kb_admin;
 pub mod merges;
 pub mod meta;
 pub mod session;
+pub mod telegram;
 pub mod tickets;
 pub mod views;
 
@@ -23,7 +24,7 @@ use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use switchboard_domain::i18n::Locale;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -155,6 +156,7 @@ pub fn router(state: AppState, body_limit: usize) -> Router {
         .route("/help/sections/{code}", get(help_pages::section))
         .route("/help/articles/{id}", get(help_pages::article))
         .route("/help/search", get(help_pages::search_page))
+        .route("/channels/telegram/{bot}", post(telegram::webhook))
         // A route layer runs after routing, so the matched route template is known.
         .route_layer(middleware::from_fn_with_state(metrics, count))
         .fallback(not_found)
