@@ -9,6 +9,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use jiff::SignedDuration;
 use switchboard_channels::telegram::{Telegram, UpdateMode};
+use switchboard_channels::vk::Vk;
 use switchboard_channels::{EmailSender, GatewayChannel, GatewaySender, Registry};
 use switchboard_core::clock::{Clock, SystemClock};
 use switchboard_core::deadlines::DeadlineWorker;
@@ -122,6 +123,11 @@ impl Application {
         } else {
             None
         };
+        let vk = if config.vk.is_enabled() {
+            Some(Arc::new(Vk::new(&config.vk).context("[vk]")?))
+        } else {
+            None
+        };
         let mut state = AppState::new(
             core,
             Arc::new(IdentitySigner::new(
@@ -133,6 +139,7 @@ impl Application {
             config.chat.clone(),
         );
         state.telegram = telegram.clone();
+        state.vk = vk.clone();
         let deadlines = DeadlineWorker::start(
             store.clone(),
             clock.clone(),
@@ -143,7 +150,7 @@ impl Application {
         .context("starting the deadline worker")?;
         let outbox = OutboxWorker::new(OutboxParts {
             store,
-            adapters: Arc::new(adapters(&config, telegram.as_ref())?),
+            adapters: Arc::new(adapters(&config, telegram.as_ref(), vk.as_ref())?),
             files,
             clock,
             config: config.outbox.clone(),
@@ -253,10 +260,17 @@ impl Application {
 
 /// The outbound adapter of every configured medium; a medium left
 /// unconfigured is off (its messages wait in the outbox, retried).
-fn adapters(config: &Config, telegram: Option<&Arc<Telegram>>) -> anyhow::Result<Registry> {
+fn adapters(
+    config: &Config,
+    telegram: Option<&Arc<Telegram>>,
+    vk: Option<&Arc<Vk>>,
+) -> anyhow::Result<Registry> {
     let mut registry = Registry::new();
     if let Some(t) = telegram {
         registry = registry.with(t.clone());
+    }
+    if let Some(v) = vk {
+        registry = registry.with(v.clone());
     }
     if config.smtp.is_enabled() {
         registry = registry.with(Arc::new(EmailSender::new(&config.smtp).context("[smtp]")?));

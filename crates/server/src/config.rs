@@ -8,6 +8,7 @@ use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 use switchboard_channels::telegram::TelegramConfig;
+use switchboard_channels::vk::VkConfig;
 use switchboard_channels::{GatewayConfig, Secret, SmtpConfig};
 pub use switchboard_core::config::{
     ConversationConfig, DeadlinesConfig, KbConfig, OutboxConfig, ProfileConfig,
@@ -32,6 +33,7 @@ pub struct Config {
     pub sms: GatewayConfig,
     pub push: GatewayConfig,
     pub telegram: TelegramConfig,
+    pub vk: VkConfig,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

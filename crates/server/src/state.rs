@@ -39,6 +39,8 @@ pub struct AppState {
     pub chat: ChatConfig,
     /// The Telegram bots, when configured (their webhook and health).
     pub telegram: Option<Arc<switchboard_channels::telegram::Telegram>>,
+    /// The VK communities, when configured (their Callback API and health).
+    pub vk: Option<Arc<switchboard_channels::vk::Vk>>,
 }
 
 impl AppState {
@@ -65,6 +67,7 @@ impl AppState {
             hub,
             chat,
             telegram: None,
+            vk: None,
         }
     }
 }

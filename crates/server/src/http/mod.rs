@@ -17,6 +17,7 @@ pub mod session;
 pub mod telegram;
 pub mod tickets;
 pub mod views;
+pub mod vk;
 
 use std::sync::Arc;
 
@@ -157,6 +158,7 @@ pub fn router(state: AppState, body_limit: usize) -> Router {
         .route("/help/articles/{id}", get(help_pages::article))
         .route("/help/search", get(help_pages::search_page))
         .route("/channels/telegram/{bot}", post(telegram::webhook))
+        .route("/channels/vk/{community}", post(vk::callback))
         // A route layer runs after routing, so the matched route template is known.
         .route_layer(middleware::from_fn_with_state(metrics, count))
         .fallback(not_found)
