@@ -64,6 +64,7 @@ impl Application {
                 &config.database_url(),
                 &ConnectOptions {
                     max_connections: config.database.max_connections,
+                    sqlite_synchronous: config.database.sqlite_synchronous,
                 },
             )
             .await
@@ -73,6 +74,11 @@ impl Application {
             config.profile.catalog.as_deref(),
         )?);
         let rules = Rules::load(&config.profile, catalog.clone())?;
+        let guard = Arc::new(crate::security::Guard::new(
+            &config,
+            &catalog,
+            clock.clone(),
+        ));
         if config.profile.demo
             && crate::demo::seed_if_empty(store.as_ref(), &catalog, &rules, clock.now()).await?
         {
@@ -114,7 +120,7 @@ impl Application {
         })
         .await
         .context("starting the use cases")?;
-        let state = AppState::new(
+        let mut state = AppState::new(
             core,
             Arc::new(IdentitySigner::new(
                 &secret,
@@ -124,6 +130,7 @@ impl Application {
             config.server.body_limit_bytes,
             config.chat.clone(),
         );
+        state.guard = guard;
         let deadlines = DeadlineWorker::start(
             store.clone(),
             clock.clone(),
@@ -190,9 +197,12 @@ impl Application {
             .run_outbox
             .then(|| tokio::spawn(self.outbox.clone().run(stop_rx)));
         let app = crate::http::router(self.state.clone(), self.body_limit);
-        let served = axum::serve(self.listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await;
+        let served = axum::serve(
+            self.listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await;
         let _ = stop_tx.send(true);
         if let Some(w) = worker {
             let _ = w.await;

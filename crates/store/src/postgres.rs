@@ -45,6 +45,11 @@ const MIGRATIONS: &[EmbeddedMigration] = &[
         "conversations",
         include_str!("../migrations/postgres/0005_conversations.sql"),
     ),
+    (
+        6,
+        "sign_in",
+        include_str!("../migrations/postgres/0006_sign_in.sql"),
+    ),
 ];
 
 pub struct PgStore {

@@ -5,10 +5,11 @@
 //! delivered live to the conversation's sockets like one sent on a socket.
 
 use std::collections::HashMap;
+use std::net::SocketAddr;
 
 use axum::Json;
 use axum::extract::ws::WebSocketUpgrade;
-use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::Response;
@@ -28,6 +29,7 @@ use crate::chat::session::{self, Served, Who};
 use crate::error::{ApiError, Problem};
 use crate::http::input::{ApiJson, Submission};
 use crate::http::views::AdviceView;
+use crate::security::client::ClientAddress;
 use crate::state::AppState;
 
 /// The token of a WebSocket request: the `Authorization` header, or `?token=`
@@ -72,7 +74,18 @@ pub async fn customer_socket(
                 e.body_text(),
             )
         })?;
-    let served = served(&state);
+    let served = Served {
+        address: ClientAddress::from_parts(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip()),
+            &parts.headers,
+            state.guard.trust_forwarded_for,
+        )
+        .0,
+        ..served(&state)
+    };
     Ok(configure(ws, &state)
         .on_upgrade(move |socket| session::run(served, socket, Who::Customer(customer, expires))))
 }
@@ -111,6 +124,8 @@ fn served(state: &AppState) -> Served {
         core: state.core.clone(),
         hub: state.hub.clone(),
         config: state.chat.clone(),
+        limits: state.guard.limits.clone(),
+        address: None,
     }
 }
 
@@ -194,13 +209,20 @@ pub struct StatusView {
 #[utoipa::path(post, path = "/api/v1/customer/chats", tag = "chat", security(("customer" = [])),
     request_body = OpenChatRequest,
     responses((status = 201, body = AckView), (status = 200, body = AckView, description = "opened before with this client_id"),
-        (status = 401, body = Problem), (status = 422, body = Problem)))]
+        (status = 401, body = Problem), (status = 422, body = Problem),
+        (status = 429, body = Problem, description = "too many new chats (`too_many_conversations`, with Retry-After)")))]
 pub async fn open(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     CustomerAuth(customer): CustomerAuth,
     ApiJson(r): ApiJson<OpenChatRequest>,
 ) -> Result<(StatusCode, Json<AckView>), ApiError> {
     check_client_id(&r.client_id)?;
+    state
+        .guard
+        .limits
+        .open_chat(address, customer.id.as_str())
+        .map_err(crate::security::too_many_chats)?;
     let inbound = Inbound {
         sender: Sender::Customer(customer.id.clone()),
         channel: Channel::Chat,

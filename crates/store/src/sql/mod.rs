@@ -32,6 +32,7 @@ mod knowledge_impl;
 mod outbox;
 mod people;
 mod reads;
+mod signin;
 mod staff;
 mod tickets;
 mod writes;
@@ -42,6 +43,7 @@ pub(crate) use knowledge_impl::knowledge_store;
 pub(crate) use outbox::outbox_store;
 pub(crate) use people::people_store;
 pub(crate) use reads::read_steps;
+pub(crate) use signin::sign_in_store;
 pub(crate) use staff::staff_store;
 pub(crate) use tickets::ticket_store;
 pub(crate) use writes::write_steps;
@@ -76,6 +78,10 @@ macro_rules! impl_store {
             use super::$store;
             use $crate::codec::{self, Columns as _};
             use $crate::feed::{FeedEvent, Notice, message_notice};
+            use $crate::signin::{
+                NewStaffAudit, SecondFactor, SignInStore, StaffAuditEntry, StaffAuditKind,
+                StaffSession,
+            };
             use $crate::sql::{
                 MAX_REFERENCES, conflict_if_unique, kb_article_columns, kb_section_columns,
                 operator_columns, page_size, ticket_columns,
@@ -103,6 +109,7 @@ macro_rules! impl_store {
             $crate::sql::staff_store!($store);
             $crate::sql::people_store!($store);
             $crate::sql::knowledge_store!($store);
+            $crate::sql::sign_in_store!($store);
 
             #[async_trait]
             impl Store for $store {
