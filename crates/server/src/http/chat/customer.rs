@@ -1,209 +1,25 @@
-//! The chat over HTTP: the WebSocket endpoints for customers and operators,
-//! and the fallback for clients that cannot keep a socket open — open a
-//! conversation, send (with files, as multipart), read the history by `seq`,
-//! "helped", "call an operator", the SMS code. Every message sent here is
-//! delivered live to the conversation's sockets like one sent on a socket.
-
-use std::collections::HashMap;
-use std::net::SocketAddr;
+//! The customer's chat over plain HTTP: open, history, send, "helped",
+//! call an operator, the SMS code, feedback, block.
 
 use axum::Json;
-use axum::extract::ws::WebSocketUpgrade;
-use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::http::request::Parts;
-use axum::response::Response;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use switchboard_core::IngestOutcome;
 use switchboard_core::bot::CallOutcome;
-use switchboard_core::conversation::{StaffMessage, check_client_id};
+use switchboard_core::conversation::check_client_id;
 use switchboard_domain::conversation::{ExternalRefs, Inbound, Request, Sender, Target};
 use switchboard_domain::ticket::{Actor, Channel};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 
-use crate::auth::{
-    CustomerAuth, StaffAuth, bearer_token, customer_by_token, staff_by_token, token_expiry,
-};
+use super::*;
+use crate::auth::CustomerAuth;
 use crate::chat::protocol::{ConversationView, MessageView};
-use crate::chat::session::{self, Served, Who};
 use crate::error::{ApiError, Problem};
 use crate::http::input::{ApiJson, Submission};
 use crate::http::views::AdviceView;
 use crate::security::client::ClientAddress;
 use crate::state::AppState;
-
-/// The token of a WebSocket request: the `Authorization` header, or `?token=`
-/// (browsers cannot set headers on a WebSocket).
-fn socket_token(parts: &Parts, query: &HashMap<String, String>) -> Option<String> {
-    bearer_token(parts)
-        .map(str::to_owned)
-        .or_else(|| query.get("token").cloned())
-}
-
-fn configure(ws: WebSocketUpgrade, state: &AppState) -> WebSocketUpgrade {
-    let c = &state.chat;
-    ws.read_buffer_size(c.read_buffer_bytes)
-        .write_buffer_size(0)
-        .max_write_buffer_size(c.max_frame_bytes * 64)
-        .max_message_size(c.max_frame_bytes)
-        .max_frame_size(c.max_frame_bytes)
-}
-
-/// `GET /api/v1/customer/chat`: the customer's chat socket.
-pub async fn customer_socket(
-    State(state): State<AppState>,
-    Query(query): Query<HashMap<String, String>>,
-    parts: Parts,
-) -> Result<Response, ApiError> {
-    let token = socket_token(&parts, &query).ok_or_else(|| {
-        ApiError::unauthorized(
-            "identity_token_missing",
-            "Нужен токен личности клиента",
-            "A customer identity token is required",
-        )
-    })?;
-    let CustomerAuth(customer) = customer_by_token(&state, &token).await?;
-    let expires = token_expiry(&token);
-    let mut parts = parts;
-    let ws = WebSocketUpgrade::from_request_parts(&mut parts, &state)
-        .await
-        .map_err(|e| {
-            ApiError::bad_request(
-                "not_a_websocket",
-                "Нужно WebSocket-соединение",
-                e.body_text(),
-            )
-        })?;
-    let served = Served {
-        address: ClientAddress::from_parts(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip()),
-            &parts.headers,
-            state.guard.trust_forwarded_for,
-        )
-        .0,
-        ..served(&state)
-    };
-    Ok(configure(ws, &state)
-        .on_upgrade(move |socket| session::run(served, socket, Who::Customer(customer, expires))))
-}
-
-/// `GET /api/v1/chat/console`: an operator's console socket.
-pub async fn console_socket(
-    State(state): State<AppState>,
-    Query(query): Query<HashMap<String, String>>,
-    parts: Parts,
-) -> Result<Response, ApiError> {
-    let token = socket_token(&parts, &query).ok_or_else(|| {
-        ApiError::unauthorized(
-            "session_missing",
-            "Войдите в систему",
-            "Sign in first: a staff session token is required",
-        )
-    })?;
-    let StaffAuth(operator) = staff_by_token(&state, &token).await?;
-    let mut parts = parts;
-    let ws = WebSocketUpgrade::from_request_parts(&mut parts, &state)
-        .await
-        .map_err(|e| {
-            ApiError::bad_request(
-                "not_a_websocket",
-                "Нужно WebSocket-соединение",
-                e.body_text(),
-            )
-        })?;
-    let served = served(&state);
-    Ok(configure(ws, &state)
-        .on_upgrade(move |socket| session::run(served, socket, Who::Operator(operator))))
-}
-
-fn served(state: &AppState) -> Served {
-    Served {
-        core: state.core.clone(),
-        hub: state.hub.clone(),
-        config: state.chat.clone(),
-        limits: state.guard.limits.clone(),
-        address: None,
-    }
-}
-
-/// Opening a conversation without a socket: topic, order decision and first message at once.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct OpenChatRequest {
-    pub line: String,
-    pub topic: String,
-    /// One of your orders; omit (or null) for "Question not about an order".
-    #[serde(default)]
-    pub order_number: Option<String>,
-    pub body: String,
-    /// Your id for this message (1–64 of A-Z a-z 0-9 - _ . :); resending it opens nothing new.
-    pub client_id: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AckView {
-    pub conversation: String,
-    pub seq: i64,
-    /// True when this client id was stored before.
-    pub duplicate: bool,
-    /// Set when the question repeated this open request of yours and was
-    /// added to it (then `conversation` is that request when it is a chat).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub duplicate_of: Option<String>,
-    /// E.g. `sensitive_data_masked`: support never asks for card data, codes or passwords.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub warnings: Vec<AdviceView>,
-    /// E.g. `joined_open_request`.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub notices: Vec<AdviceView>,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ChatMessageRequest {
-    pub body: String,
-    pub client_id: String,
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct HistoryQuery {
-    /// Messages after this sequence number (0: from the start).
-    pub after: Option<i64>,
-    /// 1–500, default 200.
-    pub limit: Option<u32>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct HistoryView {
-    #[schema(value_type = Object)]
-    pub conversation: ConversationView,
-    #[schema(value_type = Vec<Object>)]
-    pub messages: Vec<MessageView>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CallView {
-    /// `queued`, or `code_sent` (bank topics: enter the SMS code next).
-    pub outcome: String,
-    pub phone: Option<String>,
-    pub expires_at: Option<String>,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CodeRequest {
-    pub code: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct StatusView {
-    pub conversation: String,
-    pub status: String,
-}
 
 /// Open a chat conversation (the bot answers first).
 #[utoipa::path(post, path = "/api/v1/customer/chats", tag = "chat", security(("customer" = [])),
@@ -261,7 +77,7 @@ pub async fn open(
     ))
 }
 
-async fn history(
+pub(crate) async fn history(
     state: &AppState,
     ticket: &switchboard_domain::ticket::Ticket,
     query: HistoryQuery,
@@ -297,7 +113,11 @@ pub async fn customer_history(
     history(&state, &t, query, &customer.actor(), false).await
 }
 
-fn ack_view(conversation: switchboard_domain::ids::TicketId, seq: i64, duplicate: bool) -> AckView {
+pub(crate) fn ack_view(
+    conversation: switchboard_domain::ids::TicketId,
+    seq: i64,
+    duplicate: bool,
+) -> AckView {
     AckView {
         conversation: switchboard_domain::ids::TicketNumber::from_id(conversation).to_string(),
         seq,
@@ -458,57 +278,4 @@ pub async fn block(
             expires_at: None,
         },
     }))
-}
-
-fn may_write(staff: &StaffAuth, t: &switchboard_domain::ticket::Ticket) -> Result<(), ApiError> {
-    if t.assignee == Some(staff.0.id) || staff.is_supervisor() {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden(
-            "assigned_to_someone_else",
-            "Разговор назначен другому сотруднику",
-            "The conversation is assigned to someone else",
-        ))
-    }
-}
-
-/// A chat's messages after a sequence number, for staff (notes included).
-#[utoipa::path(get, path = "/api/v1/chats/{number}/messages", tag = "chat", security(("staff" = [])),
-    params(("number" = String, Path), HistoryQuery),
-    responses((status = 200, body = HistoryView), (status = 404, body = Problem)))]
-pub async fn staff_history(
-    State(state): State<AppState>,
-    staff: StaffAuth,
-    Path(number): Path<String>,
-    Query(query): Query<HistoryQuery>,
-) -> Result<Json<HistoryView>, ApiError> {
-    let t = state.core.staff_conversation(&number).await?;
-    history(&state, &t, query, &staff.actor(), true).await
-}
-
-/// Answer in a chat assigned to you (JSON, or multipart with files).
-#[utoipa::path(post, path = "/api/v1/chats/{number}/messages", tag = "chat", security(("staff" = [])),
-    params(("number" = String, Path)), request_body = ChatMessageRequest,
-    responses((status = 200, body = AckView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn staff_send(
-    State(state): State<AppState>,
-    staff: StaffAuth,
-    Path(number): Path<String>,
-    submission: Submission<ChatMessageRequest>,
-) -> Result<Json<AckView>, ApiError> {
-    let t = state.core.staff_conversation(&number).await?;
-    may_write(&staff, &t)?;
-    let r = submission.data;
-    check_client_id(&r.client_id)?;
-    let message = StaffMessage {
-        operator: staff.0.id,
-        supervisor: staff.is_supervisor(),
-        text: r.body,
-        files: submission.files,
-        internal: false,
-        client_id: Some(r.client_id),
-    };
-    let core = state.core.clone();
-    let ack = core.post_staff(&t, message).await?.wait(&core).await?;
-    Ok(Json(ack_view(ack.ticket, ack.seq, ack.duplicate)))
 }
