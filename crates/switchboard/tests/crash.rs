@@ -146,6 +146,7 @@ async fn chat(ws_base: String, customer: String, acked: Acked, count: Arc<Notify
 }
 
 async fn run(database_url: String, dir: PathBuf) {
+    switchboard_channels::install_crypto_provider();
     let mut server = start(&dir, &database_url, "normal").await;
     let http = reqwest::Client::new();
     let admin: Value = http
