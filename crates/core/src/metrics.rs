@@ -39,6 +39,10 @@ pub struct Metrics {
     pub chat_resolved_by_bot: Counter,
     pub chat_handed_over: Counter,
     pub chat_assigned: Counter,
+    /// Calls to a messenger's API that failed in a row (0: it answers).
+    pub messenger_api_failing: Family<TicketLabels, Gauge>,
+    /// Calls to a messenger's API that failed, since start.
+    pub messenger_api_failures: Family<TicketLabels, Gauge>,
 }
 
 impl Default for Metrics {
@@ -73,6 +77,18 @@ impl Metrics {
             "outbox_pending",
             "Notifications waiting in the outbox",
             outbox_pending.clone(),
+        );
+        let messenger_api_failing = Family::<TicketLabels, Gauge>::default();
+        registry.register(
+            "messenger_api_failing",
+            "Calls to a messenger's API that failed in a row, by channel (0: it answers)",
+            messenger_api_failing.clone(),
+        );
+        let messenger_api_failures = Family::<TicketLabels, Gauge>::default();
+        registry.register(
+            "messenger_api_failures",
+            "Calls to a messenger's API that failed since start, by channel",
+            messenger_api_failures.clone(),
         );
         let chat_connections = Gauge::default();
         registry.register(
@@ -134,6 +150,8 @@ impl Metrics {
             chat_resolved_by_bot,
             chat_handed_over,
             chat_assigned,
+            messenger_api_failing,
+            messenger_api_failures,
         }
     }
 

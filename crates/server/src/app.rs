@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use jiff::SignedDuration;
+use switchboard_channels::telegram::{Telegram, UpdateMode};
 use switchboard_channels::{EmailSender, GatewayChannel, GatewaySender, Registry};
 use switchboard_core::clock::{Clock, SystemClock};
 use switchboard_core::deadlines::DeadlineWorker;
@@ -120,6 +121,13 @@ impl Application {
         })
         .await
         .context("starting the use cases")?;
+        let telegram = if config.telegram.is_enabled() {
+            Some(Arc::new(
+                Telegram::new(&config.telegram).context("[telegram]")?,
+            ))
+        } else {
+            None
+        };
         let mut state = AppState::new(
             core,
             Arc::new(IdentitySigner::new(
@@ -131,6 +139,7 @@ impl Application {
             config.chat.clone(),
         );
         state.guard = guard;
+        state.telegram = telegram.clone();
         let deadlines = DeadlineWorker::start(
             store.clone(),
             clock.clone(),
@@ -141,7 +150,7 @@ impl Application {
         .context("starting the deadline worker")?;
         let outbox = OutboxWorker::new(OutboxParts {
             store,
-            adapters: Arc::new(adapters(&config)?),
+            adapters: Arc::new(adapters(&config, telegram.as_ref())?),
             files,
             clock,
             config: config.outbox.clone(),
@@ -193,6 +202,7 @@ impl Application {
         let deadlines = self
             .run_deadlines
             .then(|| tokio::spawn(self.deadlines.clone().run(stop_rx.clone())));
+        let messengers = self.start_messengers(&stop_rx).await;
         let worker = self
             .run_outbox
             .then(|| tokio::spawn(self.outbox.clone().run(stop_rx)));
@@ -210,14 +220,54 @@ impl Application {
         if let Some(w) = deadlines {
             let _ = w.await;
         }
+        for m in messengers {
+            let _ = m.await;
+        }
         served.context("serving HTTP")
+    }
+
+    /// Long polling for every bot (the default), or the webhook registered
+    /// with Telegram. A Bot API that cannot be reached is retried with
+    /// backoff and shows in `/readyz`; it never stops the service.
+    async fn start_messengers(
+        &self,
+        stop: &tokio::sync::watch::Receiver<bool>,
+    ) -> Vec<tokio::task::JoinHandle<()>> {
+        let mut tasks = Vec::new();
+        let Some(telegram) = self.state.telegram.clone() else {
+            return tasks;
+        };
+        let sink: Arc<dyn switchboard_channels::MessengerSink> = Arc::new(
+            switchboard_core::messenger::CoreMessengerSink(self.state.core.clone()),
+        );
+        for bot in telegram.bot_names() {
+            match telegram.mode() {
+                UpdateMode::Polling => {
+                    tasks.push(tokio::spawn(telegram.clone().poll(
+                        bot,
+                        sink.clone(),
+                        stop.clone(),
+                    )));
+                }
+                UpdateMode::Webhook => {
+                    if let Err(e) = telegram.set_webhook(&bot).await {
+                        tracing::error!(bot, error = %e, "setWebhook failed: updates wait at Telegram");
+                        telegram.health().failed(&e.to_string());
+                    }
+                }
+            }
+        }
+        tasks
     }
 }
 
 /// The outbound adapter of every configured medium; a medium left
 /// unconfigured is off (its messages wait in the outbox, retried).
-fn adapters(config: &Config) -> anyhow::Result<Registry> {
+fn adapters(config: &Config, telegram: Option<&Arc<Telegram>>) -> anyhow::Result<Registry> {
     let mut registry = Registry::new();
+    if let Some(t) = telegram {
+        registry = registry.with(t.clone());
+    }
     if config.smtp.is_enabled() {
         registry = registry.with(Arc::new(EmailSender::new(&config.smtp).context("[smtp]")?));
     }

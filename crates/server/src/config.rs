@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
+use switchboard_channels::telegram::TelegramConfig;
 use switchboard_channels::{GatewayConfig, Secret, SmtpConfig};
 use switchboard_store::SqliteSynchronous;
 
@@ -34,6 +35,7 @@ pub struct Config {
     pub smtp: SmtpConfig,
     pub sms: GatewayConfig,
     pub push: GatewayConfig,
+    pub telegram: TelegramConfig,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -40,6 +40,8 @@ pub struct AppState {
     pub chat: ChatConfig,
     /// Sign-in security and abuse limits.
     pub guard: Arc<Guard>,
+    /// The Telegram bots, when configured (their webhook and health).
+    pub telegram: Option<Arc<switchboard_channels::telegram::Telegram>>,
 }
 
 impl AppState {
@@ -66,6 +68,7 @@ impl AppState {
             hub,
             chat,
             guard: Arc::new(Guard::default()),
+            telegram: None,
         }
     }
 }

@@ -32,6 +32,7 @@ mod codec;
 mod conversations;
 pub mod feed;
 pub mod knowledge;
+mod messengers;
 mod outbox;
 mod people;
 mod plan;
@@ -51,6 +52,7 @@ pub use knowledge::{
     Feedback, KbAction, KbArticle, KbArticleStats, KbEvent, KbSection, KbSnapshot, KbSuggestion,
     KnowledgeStore,
 };
+pub use messengers::MessengerStore;
 pub use outbox::{DeliveryStatus, OutboxItem, OutboxRecord, OutboxStore};
 pub use people::{Contact, Identity, PeopleStore};
 pub use postgres::PgStore;
@@ -105,6 +107,7 @@ pub trait Store:
     + PeopleStore
     + KnowledgeStore
     + SignInStore
+    + MessengerStore
     + Send
     + Sync
     + 'static
@@ -118,8 +121,8 @@ pub trait Store:
 /// The store traits, for callers that use several through `Arc<dyn Store>`.
 pub mod prelude {
     pub use crate::{
-        ConversationStore, KnowledgeStore, OutboxStore, PeopleStore, SignInStore, StaffStore,
-        Store, TicketStore,
+        ConversationStore, KnowledgeStore, MessengerStore, OutboxStore, PeopleStore, SignInStore,
+        StaffStore, Store, TicketStore,
     };
 }
 

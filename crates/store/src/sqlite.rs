@@ -45,6 +45,11 @@ const MIGRATIONS: &[EmbeddedMigration] = &[
         "sign_in",
         include_str!("../migrations/sqlite/0006_sign_in.sql"),
     ),
+    (
+        8,
+        "messengers",
+        include_str!("../migrations/sqlite/0008_messengers.sql"),
+    ),
 ];
 
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -145,7 +150,7 @@ impl SqliteStore {
                         AND (lease_until IS NULL OR lease_until < $1) \
                       ORDER BY next_attempt_at, id LIMIT $3) \
          RETURNING id, ticket_id, channel, recipient, subject, body, attempts, sensitive, kind, \
-         endpoint, thread, attachments, message_seq";
+         endpoint, thread, attachments, message_seq, buttons";
 
     /// The operator's presence and capacity; the single writer makes it exclusive.
     const LOCK_PRESENCE: &'static str = "SELECT p.status, p.seen_until, o.capacity, o.active \

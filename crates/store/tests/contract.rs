@@ -13,6 +13,8 @@ mod conversations;
 mod deadlines;
 #[path = "contract/knowledge.rs"]
 mod knowledge;
+#[path = "contract/messengers.rs"]
+mod messengers;
 #[path = "contract/outbox.rs"]
 mod outbox;
 #[path = "contract/people.rs"]

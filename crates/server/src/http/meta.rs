@@ -26,6 +26,10 @@ pub struct Readiness {
     pub database: &'static str,
     pub backend: &'static str,
     pub storage: &'static str,
+    /// The Telegram Bot API, when bots are configured: `ok`, or `degraded`
+    /// when its last calls failed (replies wait in the outbox meanwhile).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub telegram: Option<&'static str>,
 }
 
 /// The database answers and attachments can be stored.
@@ -42,6 +46,13 @@ pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
             switchboard_store::Backend::Postgres => "postgres",
         },
         storage: if files { "ok" } else { "not_writable" },
+        telegram: state.telegram.as_ref().map(|t| {
+            if t.health().report().degraded() {
+                "degraded"
+            } else {
+                "ok"
+            }
+        }),
     };
     let code = if db && files {
         StatusCode::OK
@@ -54,6 +65,23 @@ pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
 /// Prometheus text exposition.
 #[utoipa::path(get, path = "/metrics", tag = "meta", responses((status = 200, content_type = "text/plain", body = String)))]
 pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+    if let Some(t) = &state.telegram {
+        let report = t.health().report();
+        let labels = switchboard_core::metrics::TicketLabels {
+            channel: "telegram".into(),
+        };
+        let gauge = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+        state
+            .metrics
+            .messenger_api_failing
+            .get_or_create(&labels)
+            .set(gauge(report.failures_in_a_row));
+        state
+            .metrics
+            .messenger_api_failures
+            .get_or_create(&labels)
+            .set(gauge(report.failures_total));
+    }
     if let Ok(n) = state.store.pending_outbound().await {
         state
             .metrics

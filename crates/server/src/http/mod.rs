@@ -17,6 +17,7 @@ pub mod meta;
 pub mod second_factor;
 pub mod session;
 pub mod staff_admin;
+pub mod telegram;
 pub mod throttle;
 pub mod tickets;
 pub mod views;
@@ -27,7 +28,7 @@ use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use switchboard_domain::i18n::Locale;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -168,6 +169,7 @@ pub fn router(state: AppState, body_limit: usize) -> Router {
         .route("/help/sections/{code}", get(help_pages::section))
         .route("/help/articles/{id}", get(help_pages::article))
         .route("/help/search", get(help_pages::search_page))
+        .route("/channels/telegram/{bot}", post(telegram::webhook))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             throttle::limit,

@@ -29,6 +29,7 @@ use crate::StoreError;
 mod conversations;
 mod knowledge;
 mod knowledge_impl;
+mod messengers;
 mod outbox;
 mod people;
 mod reads;
@@ -40,6 +41,7 @@ mod writes;
 pub(crate) use conversations::conversation_store;
 pub(crate) use knowledge::{kb_article_columns, kb_section_columns, kb_steps};
 pub(crate) use knowledge_impl::knowledge_store;
+pub(crate) use messengers::messenger_store;
 pub(crate) use outbox::outbox_store;
 pub(crate) use people::people_store;
 pub(crate) use reads::read_steps;
@@ -90,10 +92,10 @@ macro_rules! impl_store {
                 AppendItem, AppendOutcome, AssigneeFilter, Backend, Contact, Conversation,
                 ConversationScope, ConversationStore, ExternalRef, Feedback, Identity, KbAction,
                 KbArticle, KbArticleStats, KbEvent, KbSection, KbSnapshot, KbSuggestion,
-                KnowledgeStore, NewMessage, NewOperator, Opened, Opening, Operator, OperatorLoad,
-                OutboxItem, OutboxRecord, OutboxStore, PeopleStore, PresenceStatus, Result,
-                SlaFilter, StaffAlert, StaffStore, Store, StoreError, StoredEvent, StoredMessage,
-                TicketChange, TicketFilter, TicketMerge, TicketStore,
+                KnowledgeStore, MessengerStore, NewMessage, NewOperator, Opened, Opening, Operator,
+                OperatorLoad, OutboxItem, OutboxRecord, OutboxStore, PeopleStore, PresenceStatus,
+                Result, SlaFilter, StaffAlert, StaffStore, Store, StoreError, StoredEvent,
+                StoredMessage, TicketChange, TicketFilter, TicketMerge, TicketStore,
             };
 
             type Db = $db;
@@ -110,6 +112,7 @@ macro_rules! impl_store {
             $crate::sql::people_store!($store);
             $crate::sql::knowledge_store!($store);
             $crate::sql::sign_in_store!($store);
+            $crate::sql::messenger_store!($store);
 
             #[async_trait]
             impl Store for $store {
