@@ -66,6 +66,7 @@ impl Application {
                 &config.database_url(),
                 &ConnectOptions {
                     max_connections: config.database.max_connections,
+                    sqlite_synchronous: config.database.sqlite_synchronous,
                 },
             )
             .await
@@ -75,6 +76,11 @@ impl Application {
             config.profile.catalog.as_deref(),
         )?);
         let rules = Rules::load(&config.profile, catalog.clone())?;
+        let guard = Arc::new(crate::security::Guard::new(
+            &config,
+            &catalog,
+            clock.clone(),
+        ));
         if config.profile.demo
             && crate::demo::seed_if_empty(store.as_ref(), &catalog, &rules, clock.now()).await?
         {
@@ -138,6 +144,7 @@ impl Application {
             config.server.body_limit_bytes,
             config.chat.clone(),
         );
+        state.guard = guard;
         state.telegram = telegram.clone();
         state.vk = vk.clone();
         let deadlines = DeadlineWorker::start(
@@ -207,9 +214,12 @@ impl Application {
             .run_outbox
             .then(|| tokio::spawn(self.outbox.clone().run(stop_rx)));
         let app = crate::http::router(self.state.clone(), self.body_limit);
-        let served = axum::serve(self.listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await;
+        let served = axum::serve(
+            self.listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await;
         let _ = stop_tx.send(true);
         if let Some(w) = worker {
             let _ = w.await;
