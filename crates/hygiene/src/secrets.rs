@@ -17,20 +17,23 @@ use crate::{SensitiveFinding, SensitiveKind};
 
 mod cues;
 mod numbers;
-pub(crate) use cues::{CUES, Cue};
+pub(crate) use cues::{Cue, all as all_cues};
 
-/// What, right before a number, says it is something else than a code.
+/// What, right before a number, says it is something else than a code: a
+/// label ("заказ", "телефон"), a money verb ("списали", "сняли": an
+/// amount) or a preposition of time ("в 1430", "к 1800").
 static NUMBER_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:№|#|\b(?:заказ[а-я]*|номер[а-я]*|order|number|телефон[а-я]*|тел|phone|сумм[а-я]*|amount|рубл[а-я]*|артикул[а-я]*|квартир[а-я]*|дом|офис|отделени[а-я]*|пвз|индекс|ticket|обращени[а-я]*|заявк[а-я]*|id))[\s:.#№-]*(?:is|are|—|-)?\s*\z",
+        r"(?:№|#|\b(?:заказ[а-я]*|номер[а-я]*|order|number|телефон[а-я]*|тел|phone|сумм[а-я]*|amount|рубл[а-я]*|артикул[а-я]*|квартир[а-я]*|дом|офис|отделени[а-я]*|пвз|индекс|ticket|обращени[а-я]*|заявк[а-я]*|id|списал[а-я]*|списан[а-я]*|спиш[а-я]*|снял[а-я]*|сняти[а-я]*|сним[а-я]*|оплачен[а-я]*|заплатил[а-я]*|стоит|стоимост[а-я]*|цен[аоуы]|charged|paid|в|к|до|после|около|at|by))[\s:.#№-]*(?:is|are|—|-)?\s*\z",
     )
     .expect("static regex")
 });
 
-/// What, right after a number, says it is a quantity.
+/// What, right after a number, says it is a quantity or a price ("5000 за
+/// заказ").
 static UNIT_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"\A\s?(?:₽|\$|€|%|р\.|р\b|руб|rub|usd|eur|шт|мин|сек|час|дн|день|дней|раз|год|лет|км|кг|г\.|min|sec|hour|day|time|year|x\b|х\b|-?го\b|-?й\b)",
+        r"\A\s?(?:₽|\$|€|%|р\.|р\b|руб|rub|usd|eur|шт|мин|сек|час|дн|день|дней|раз|год|лет|км|кг|г\.|min|sec|hour|day|time|year|x\b|х\b|-?го\b|-?й\b|за\b)",
     )
     .expect("static regex")
 });
@@ -148,15 +151,31 @@ const LINKING_WORDS: &[&str] = &[
     "kod",
     "kodom",
     "s",
+    "вам",
+    "тебе",
+    "нужен",
+    "нужна",
+    "нужно",
+    "надо",
+    "держите",
+    "цифрами",
+    "цифры",
+    "цифра",
+    "they",
+    "sent",
+    "me",
+    "was",
+    "got",
+    "it",
     "prishla",
     "prishel",
     "prishlo",
     "a",
 ];
 
-/// Whether `gap` is punctuation and linking words only.
+/// Whether `gap` is punctuation and linking words only ("вам нужен? вот").
 fn linked(gap: &str) -> bool {
-    gap.split(|c: char| c.is_whitespace() || ":=—–-,".contains(c))
+    gap.split(|c: char| c.is_whitespace() || ":=—–-,?".contains(c))
         .filter(|w| !w.is_empty())
         .all(|w| LINKING_WORDS.contains(&w))
 }
@@ -190,10 +209,11 @@ fn classify_number(
             if *cue == Cue::Sms && SMS_ABOUT.is_match(before(folded, span.start, 40)) {
                 continue;
             }
-            if gap.len() > 48
-                || has_break(gap)
-                || (!direct.is_empty() && NUMBER_LABEL.is_match(head))
-            {
+            // A question about the code and its answer ("код нужен? 4821")
+            // is one statement.
+            let question = linked(gap) && !has_break(&gap.replace('?', " "));
+            let broken = has_break(gap) && !question;
+            if gap.len() > 48 || broken || (!direct.is_empty() && NUMBER_LABEL.is_match(head)) {
                 continue;
             }
             gap.len()
