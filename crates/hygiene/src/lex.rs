@@ -55,7 +55,9 @@ pub(crate) fn lex(text: &str) -> Lexed {
             word_starts.push(i);
         }
         in_word = word_char;
-        disguise.step(class_at(bytes, i));
+        if !disguise.found() {
+            disguise.step(class_at(bytes, i));
+        }
         i += width;
     }
     folded.push_str(&text[copied..]);

@@ -217,9 +217,14 @@ impl Forms {
 
 /// A Latin letter that stands for a Cyrillic one in the confusables table.
 fn is_cyrillic_lookalike(c: char) -> bool {
-    confusables::CYRILLIC
-        .iter()
-        .any(|(_, alikes)| alikes.contains(c))
+    static ASCII: LazyLock<u128> = LazyLock::new(|| {
+        confusables::CYRILLIC
+            .iter()
+            .flat_map(|(_, alikes)| alikes.chars())
+            .filter(char::is_ascii)
+            .fold(0, |mask, c| mask | 1 << (c as u32))
+    });
+    c.is_ascii() && *ASCII & (1 << (c as u32)) != 0
 }
 
 /// Finds obscene words in already folded text (see [`crate::normalize::fold`]).

@@ -260,3 +260,44 @@ fn has_break(gap: &str) -> bool {
 
 mod password;
 use password::password_after;
+
+#[cfg(test)]
+mod tests {
+    use crate::{SensitiveKind, find_sensitive};
+    use rstest::rstest;
+
+    fn found(text: &str) -> Vec<(SensitiveKind, &str)> {
+        find_sensitive(text)
+            .into_iter()
+            .map(|f| (f.kind, &text[f.span]))
+            .collect()
+    }
+
+    #[rstest]
+    #[case("код нужен? вот 5521", SensitiveKind::OneTimeCode, "5521")]
+    #[case("вам кодик нужен? 66120", SensitiveKind::OneTimeCode, "66120")]
+    #[case("код пришел в смс с 6620", SensitiveKind::OneTimeCode, "6620")]
+    #[case("kod podtverzhdeniya 4410", SensitiveKind::OneTimeCode, "4410")]
+    #[case("кодом из смски 7781", SensitiveKind::OneTimeCode, "7781")]
+    #[case("cvv2 771", SensitiveKind::Cvv, "771")]
+    #[case("сvv 402", SensitiveKind::Cvv, "402")]
+    #[case("пин-кодом 4409", SensitiveKind::Pin, "4409")]
+    #[case("pin-kod 9013", SensitiveKind::Pin, "9013")]
+    fn finds_secrets_in_everyday_phrasing(
+        #[case] text: &str,
+        #[case] kind: SensitiveKind,
+        #[case] value: &str,
+    ) {
+        assert_eq!(found(text), vec![(kind, value)]);
+    }
+
+    #[rstest]
+    #[case("код пришел а списали 2750")]
+    #[case("после смс с кодом сняли 1800")]
+    #[case("код пришел в 2130")]
+    #[case("в смске 5000 за заказ")]
+    #[case("вам код нужен?")]
+    fn leaves_amounts_and_times(#[case] text: &str) {
+        assert_eq!(found(text), vec![]);
+    }
+}

@@ -204,6 +204,12 @@ impl DisguiseScan {
         self.current = next;
     }
 
+    /// Whether a disguise has been seen already (the rest need not be fed).
+    #[inline]
+    pub(crate) fn found(&self) -> bool {
+        self.found
+    }
+
     /// Whether the text fed so far may hide a disguised word.
     pub(crate) fn finish(&self) -> bool {
         self.found || (self.run == 1 && self.single_letter_words >= 2)
