@@ -132,6 +132,7 @@ impl Application {
             config.server.body_limit_bytes,
             config.chat.clone(),
         );
+        state.demo_sign_in = config.profile.demo;
         state.telegram = telegram.clone();
         let deadlines = DeadlineWorker::start(
             store.clone(),

@@ -37,6 +37,9 @@ pub struct AppState {
     pub hub: Arc<Hub>,
     /// The chat transport's settings (rates, frame sizes, buffers).
     pub chat: ChatConfig,
+    /// The web pages offer the demo sign-in (pick a demo customer); on
+    /// with the demo profile only.
+    pub demo_sign_in: bool,
     /// The Telegram bots, when configured (their webhook and health).
     pub telegram: Option<Arc<switchboard_channels::telegram::Telegram>>,
 }
@@ -64,6 +67,7 @@ impl AppState {
             body_limit,
             hub,
             chat,
+            demo_sign_in: false,
             telegram: None,
         }
     }

@@ -8,7 +8,6 @@ pub mod catalog;
 pub mod chat;
 pub mod customer;
 pub mod help;
-pub mod help_pages;
 pub mod input;
 pub mod kb_admin;
 pub mod merges;
@@ -152,10 +151,7 @@ pub fn router(state: AppState, body_limit: usize) -> Router {
         )
         .route("/api/v1/customer/chat", get(chat::customer_socket))
         .route("/api/v1/chat/console", get(chat::console_socket))
-        .route("/help", get(help_pages::home))
-        .route("/help/sections/{code}", get(help_pages::section))
-        .route("/help/articles/{id}", get(help_pages::article))
-        .route("/help/search", get(help_pages::search_page))
+        .merge(crate::web::routes())
         .route("/channels/telegram/{bot}", post(telegram::webhook))
         // A route layer runs after routing, so the matched route template is known.
         .route_layer(middleware::from_fn_with_state(metrics, count))
