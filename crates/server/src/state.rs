@@ -16,6 +16,7 @@ use switchboard_store::Store;
 
 use crate::chat::hub::Hub;
 use crate::config::ChatConfig;
+use crate::security::Guard;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -40,8 +41,12 @@ pub struct AppState {
     /// The web pages offer the demo sign-in (pick a demo customer); on
     /// with the demo profile only.
     pub demo_sign_in: bool,
+    /// Sign-in security and abuse limits.
+    pub guard: Arc<Guard>,
     /// The Telegram bots, when configured (their webhook and health).
     pub telegram: Option<Arc<switchboard_channels::telegram::Telegram>>,
+    /// The VK communities, when configured (their Callback API and health).
+    pub vk: Option<Arc<switchboard_channels::vk::Vk>>,
 }
 
 impl AppState {
@@ -68,7 +73,9 @@ impl AppState {
             hub,
             chat,
             demo_sign_in: false,
+            guard: Arc::new(Guard::default()),
             telegram: None,
+            vk: None,
         }
     }
 }
