@@ -31,7 +31,9 @@ coproc SMTP { exec python3 crates/channels/tests/smtp_sink.py; }
 read -r smtp_port <&"${SMTP[0]}"
 export MAIL_LOG="$work/mail.jsonl"
 : >"$MAIL_LOG"
-cat <&"${SMTP[0]}" >>"$MAIL_LOG" &
+# A background job does not inherit the coprocess's descriptors: copy first.
+exec 5<&"${SMTP[0]}"
+cat <&5 >>"$MAIL_LOG" &
 
 # A local SMS/push gateway (the JSON contract of channels/src/gateway.rs):
 # its port first, then one JSON line per message, to $SMS_LOG.
@@ -52,6 +54,10 @@ export SWITCHBOARD__SMTP__SECURITY=none
 export SWITCHBOARD__SMTP__FROM="Поддержка <help@demo.example>"
 export SWITCHBOARD__SERVER__LISTEN=127.0.0.1:0
 export SWITCHBOARD__STORAGE__DATA_DIR="$work/data"
+# The tests sign staff in with passwords only (the second factor has its own
+# API tests).
+export SWITCHBOARD__STAFF__SECOND_FACTOR__REQUIRED_FOR_ADMINS=false
+export SWITCHBOARD__STAFF__SECOND_FACTOR__REQUIRED_LINES='[]'
 export SWITCHBOARD__LOG__FILTER="${SWITCHBOARD__LOG__FILTER:-warn}"
 
 # The server prints its address once it is bound; read it from its output
