@@ -236,10 +236,18 @@ pub(crate) fn find_folded(text: &str, folded: &str) -> Vec<ObsceneFinding> {
 /// As [`find_folded`], with the disguise scan already done (see `crate::lex`).
 pub(crate) fn find_lexed(text: &str, folded: &str, may_hide: bool) -> Vec<ObsceneFinding> {
     let mut found = Vec::new();
-    let plain_may_match = MATCHERS.gate.is_match(folded.as_bytes());
-    if !plain_may_match && !may_hide {
+    // Where the gate sees a plain word that may be obscene: only those plain
+    // words are judged one by one (the gate has cleared the others).
+    let suspects: Vec<Range<usize>> = MATCHERS
+        .gate
+        .find_iter(folded.as_bytes())
+        .map(|m| m.range())
+        .collect();
+    if suspects.is_empty() && !may_hide {
         return found;
     }
+    let suspect =
+        |start: usize, end: usize| suspects.iter().any(|s| s.start < end && start < s.end);
     let mut forms = Forms::default();
     // Single letters in a row ("б л я т ь"): start of the first, end of the last.
     let mut spaced: Vec<(usize, usize)> = Vec::new();
@@ -267,7 +275,7 @@ pub(crate) fn find_lexed(text: &str, folded: &str, may_hide: bool) -> Vec<Obscen
             continue;
         }
         flush_spaced(folded, &mut spaced, &mut forms, &mut found);
-        if (plain_may_match || !is_plain(word)) && !in_a_name(text, start, end) {
+        if (!is_plain(word) || suspect(start, end)) && !in_a_name(text, start, end) {
             check_word(folded, start, end, &mut forms, &mut found);
         }
     }
@@ -276,7 +284,8 @@ pub(crate) fn find_lexed(text: &str, folded: &str, may_hide: bool) -> Vec<Obscen
 }
 
 /// A word in one alphabet with nothing disguised: the gate regex has already
-/// judged every such word of the text.
+/// judged every such word of the text, and only those it matched are judged
+/// again one by one.
 fn is_plain(word: &str) -> bool {
     let mut chars = word.chars();
     match chars.next() {

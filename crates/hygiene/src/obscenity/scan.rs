@@ -7,7 +7,7 @@
 //! yes for an innocent "MP-10001", never no for a disguise.
 
 const OTHER: u8 = 0;
-const LATIN: u8 = 1;
+pub(crate) const LATIN: u8 = 1;
 const CYRILLIC: u8 = 2;
 /// Digits nobody uses for a letter.
 const DIGIT: u8 = 3;
@@ -202,6 +202,26 @@ impl DisguiseScan {
         }
         self.before = current;
         self.current = next;
+    }
+
+    /// The script (`LATIN` or Russian) of the letter run the scan is in,
+    /// when more lower-case letters of it would only lengthen the run: see
+    /// [`DisguiseScan::continue_run`]. `None` once a disguise is found.
+    #[inline]
+    pub(crate) fn in_run(&self) -> Option<u8> {
+        (!self.found && (self.current == LATIN || self.current == CYRILLIC) && self.run > 0)
+            .then_some(self.current)
+    }
+
+    /// Feeds `letters` more letters of the current run's script: the same as
+    /// stepping each, which only counts them (no pair of letters of one
+    /// script is a disguise).
+    #[inline]
+    pub(crate) fn continue_run(&mut self, letters: u32) {
+        if letters > 0 {
+            self.run += letters;
+            self.before = self.current;
+        }
     }
 
     /// Whether a disguise has been seen already (the rest need not be fed).

@@ -296,11 +296,14 @@ pub(crate) fn all() -> Vec<(String, Cue)> {
             out.push((format!("{password} {after}"), Cue::Otp));
         }
     }
-    // "сvv", "рin": a Latin cue typed with a Cyrillic look-alike or two.
+    // "сvv", "рin": a one-word Latin cue typed with a Cyrillic look-alike or
+    // two (a keyboard switch mid-word; longer phrases are typed in one layout).
     let latin: Vec<(String, Cue)> = out
         .iter()
         .filter(|(p, _)| {
-            p.bytes().all(|b| b.is_ascii()) && p.bytes().any(|b| b.is_ascii_alphabetic())
+            p.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b':')
+                && p.bytes().any(|b| b.is_ascii_alphabetic())
         })
         .cloned()
         .collect();
