@@ -8,7 +8,7 @@ use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 use switchboard_channels::telegram::TelegramConfig;
-use switchboard_channels::{GatewayConfig, Secret, SmtpConfig};
+use switchboard_channels::{EmailConfig, GatewayConfig, Secret, SmtpConfig};
 pub use switchboard_core::config::{
     ConversationConfig, DeadlinesConfig, KbConfig, OutboxConfig, ProfileConfig,
 };
@@ -29,6 +29,8 @@ pub struct Config {
     pub profile: ProfileConfig,
     pub log: LogConfig,
     pub smtp: SmtpConfig,
+    /// The support mailboxes (issue 9): IMAP in, SMTP out, the line each feeds.
+    pub email: EmailConfig,
     pub sms: GatewayConfig,
     pub push: GatewayConfig,
     pub telegram: TelegramConfig,

@@ -37,6 +37,8 @@ pub struct AppState {
     pub hub: Arc<Hub>,
     /// The chat transport's settings (rates, frame sizes, buffers).
     pub chat: ChatConfig,
+    /// How each fetched mailbox is doing (for `/readyz` and `/metrics`).
+    pub mailboxes: switchboard_channels::MailboxHealth,
     /// The Telegram bots, when configured (their webhook and health).
     pub telegram: Option<Arc<switchboard_channels::telegram::Telegram>>,
 }
@@ -60,6 +62,7 @@ impl AppState {
             kb: core.kb.clone(),
             core,
             identity,
+            mailboxes: Default::default(),
             session_ttl,
             body_limit,
             hub,
