@@ -40,6 +40,9 @@ pub struct AppState {
     pub chat: ChatConfig,
     /// How each fetched mailbox is doing (for `/readyz` and `/metrics`).
     pub mailboxes: switchboard_channels::MailboxHealth,
+    /// The web pages offer the demo sign-in (pick a demo customer); on
+    /// with the demo profile only.
+    pub demo_sign_in: bool,
     /// Sign-in security and abuse limits.
     pub guard: Arc<Guard>,
     /// The Telegram bots, when configured (their webhook and health).
@@ -72,6 +75,7 @@ impl AppState {
             body_limit,
             hub,
             chat,
+            demo_sign_in: false,
             guard: Arc::new(Guard::default()),
             telegram: None,
             vk: None,
