@@ -1,6 +1,6 @@
-//! Switchboard's outside worlds: one module per route out (`email` over SMTP,
-//! `gateway` for SMS and push through an HTTP gateway), and later the inbound
-//! adapters of e-mail, messengers and the phone.
+//! Switchboard's outside worlds: one module per world (`email` — IMAP in,
+//! SMTP out; `gateway` for SMS and push through an HTTP gateway), and later
+//! messengers and the phone. `testing` runs a real Dovecot for tests.
 //!
 //! Outbound, each is an [`Adapter`] for one [`Medium`], registered in a
 //! [`Registry`]: the outbox worker (in `switchboard-core`) hands every due
@@ -28,6 +28,7 @@ mod health;
 mod messenger;
 mod secret;
 pub mod telegram;
+pub mod testing;
 pub mod vk;
 
 use std::collections::HashMap;
@@ -39,7 +40,12 @@ use switchboard_domain::attachment::AttachmentMeta;
 use switchboard_domain::conversation::{Inbound, Medium, Outbound};
 use switchboard_domain::ids::TicketNumber;
 
-pub use email::{EmailSender, SmtpConfig, SmtpSecurity};
+pub use email::{
+    Cursors, EmailConfig, EmailSender, Fetched, ImapConfig, ImapError, ImapSecurity, ImapSession,
+    Intake, MailStream, MailboxConfig, MailboxHealth, MailboxStatus, ParseError, ParsedMail,
+    PollError, Poller, Round, SmtpConfig, SmtpSecurity, Taken, Verdict, backoff, classify,
+    demo_mailboxes, imap_connect, imap_fetch_after, imap_select, normalise_id,
+};
 pub use gateway::{GatewayChannel, GatewayConfig, GatewaySender};
 pub use health::{Health, HealthReport};
 pub use messenger::{EventInput, MessengerEvent, MessengerSink, PublicPlace, locale_of};
@@ -187,6 +193,18 @@ pub enum SinkError {
 #[async_trait]
 pub trait InboundSink: Send + Sync {
     async fn ingest(&self, inbound: Inbound) -> Result<Receipt, SinkError>;
+
+    /// A delivery report says our message(s) `ids` did not arrive: record it
+    /// on their ticket. Returns the ticket, `None` when no stored message has
+    /// one of these ids.
+    async fn bounced(
+        &self,
+        ids: &[String],
+        reason: &str,
+    ) -> Result<Option<TicketNumber>, SinkError> {
+        let _ = (ids, reason);
+        Ok(None)
+    }
 }
 
 /// Compares a secret with what a request carried, in constant time.

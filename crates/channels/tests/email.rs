@@ -73,6 +73,11 @@ struct Received {
     content_type: String,
     charset: Option<String>,
     body: Option<String>,
+    html: Option<String>,
+    in_reply_to: Option<String>,
+    references: Option<String>,
+    /// (file name, content type, size)
+    attachments: Vec<(String, String, usize)>,
 }
 
 struct Sink {
@@ -257,4 +262,123 @@ async fn a_notification_for_another_channel_is_refused() {
 
     let err = sender.send(&n).await.unwrap_err();
     assert!(matches!(err, SendError::Permanent(_)), "{err:?}");
+}
+
+#[tokio::test]
+async fn a_reply_leaves_from_its_mailbox_threaded_with_text_html_and_files() {
+    use switchboard_channels::{EmailConfig, FileBytes};
+    use switchboard_domain::attachment::AttachmentMeta;
+    use switchboard_domain::ids::{ContentHash, TicketId, TicketNumber};
+
+    let mut sink = Sink::start().await;
+    let email = EmailConfig::default();
+    let sender = EmailSender::with_mailboxes(&sink.config(), &email).unwrap();
+    let png =
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89".to_vec();
+    let delivery = Delivery {
+        id: 7,
+        ticket: Some(TicketNumber::from_id(TicketId(42))),
+        outbound: Outbound {
+            kind: OutboundKind::Reply,
+            route: Route {
+                medium: Medium::Email,
+                recipient: "petr@elsewhere.example".into(),
+                endpoint: Some("sellersup@demo.example".into()),
+                thread: Some("<m1@elsewhere.example>".into()),
+            },
+            subject: "Re: Где мой заказ?".into(),
+            text: "Здравствуйте!\nЗаказ <42> передан курьеру & едет.".into(),
+            attachments: Vec::new(),
+            sensitive: false,
+            buttons: Default::default(),
+        },
+        files: vec![FileBytes {
+            meta: AttachmentMeta {
+                hash: ContentHash::of(&png),
+                file_name: "Накладная.png".into(),
+                content_type: "image/png".into(),
+                size: png.len() as u64,
+            },
+            bytes: png.clone(),
+        }],
+    };
+    let sent = sender.deliver(&delivery).await.unwrap();
+    let got = sink.next_message().await;
+    assert_eq!(got.mail_from, "sellersup@demo.example");
+    assert_eq!(
+        got.from.as_deref(),
+        Some("Поддержка продавцов <sellersup@demo.example>")
+    );
+    assert_eq!(
+        got.subject.as_deref(),
+        Some("[SB-000042] Re: Где мой заказ?")
+    );
+    assert_eq!(got.in_reply_to.as_deref(), Some("<m1@elsewhere.example>"));
+    assert_eq!(got.references.as_deref(), Some("<m1@elsewhere.example>"));
+    let id = sent.provider_id.expect("our Message-ID");
+    assert_eq!(got.message_id.as_deref(), Some(id.as_str()));
+    assert!(id.ends_with("@demo.example>"), "{id}");
+    assert_eq!(got.content_type, "multipart/mixed");
+    let text = got.body.expect("a text part").replace("\r\n", "\n");
+    assert_eq!(text.trim_end(), delivery.outbound.text);
+    let html = got.html.expect("an HTML part");
+    assert!(
+        html.contains("Заказ &lt;42&gt; передан курьеру &amp; едет."),
+        "{html}"
+    );
+    assert_eq!(
+        got.attachments,
+        [(
+            "Накладная.png".to_owned(),
+            "image/png".to_owned(),
+            png.len()
+        )]
+    );
+}
+
+#[tokio::test]
+async fn acknowledgements_to_one_sender_are_limited_and_never_go_to_no_reply() {
+    use switchboard_channels::EmailConfig;
+
+    let mut sink = Sink::start().await;
+    let email = EmailConfig {
+        acks_per_sender_per_hour: 2,
+        ..EmailConfig::default()
+    };
+    let sender = EmailSender::with_mailboxes(&sink.config(), &email).unwrap();
+    let ack = |to: &str| {
+        let mut d = email_to(to).delivery();
+        d.outbound.route.endpoint = Some("help@demo.example".into());
+        d
+    };
+    sender.deliver(&ack("loop@robot.example")).await.unwrap();
+    sender.deliver(&ack("loop@robot.example")).await.unwrap();
+    let third = sender
+        .deliver(&ack("loop@robot.example"))
+        .await
+        .unwrap_err();
+    assert!(matches!(third, SendError::Permanent(_)), "{third:?}");
+    let noreply = sender
+        .deliver(&ack("no-reply@shop.example"))
+        .await
+        .unwrap_err();
+    assert!(matches!(noreply, SendError::Permanent(_)), "{noreply:?}");
+    // Another sender is not affected, and what was refused never left.
+    sender.deliver(&ack("anna@demo.example")).await.unwrap();
+    let rcpts: Vec<_> = [
+        sink.next_message().await,
+        sink.next_message().await,
+        sink.next_message().await,
+    ]
+    .into_iter()
+    .map(|r| r.rcpt_tos.join(","))
+    .collect();
+    assert_eq!(
+        rcpts,
+        [
+            "loop@robot.example",
+            "loop@robot.example",
+            "anna@demo.example"
+        ]
+    );
 }

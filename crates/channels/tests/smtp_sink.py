@@ -54,6 +54,7 @@ class Sink:
         raw = envelope.original_content or envelope.content
         msg = email.message_from_bytes(raw, policy=policy.default)
         part = msg.get_body(preferencelist=("plain",))
+        html = msg.get_body(preferencelist=("html",))
         record = {
             "mail_from": envelope.mail_from,
             "rcpt_tos": envelope.rcpt_tos,
@@ -65,6 +66,13 @@ class Sink:
             "content_type": msg.get_content_type(),
             "charset": msg.get_content_charset(),
             "body": part.get_content() if part is not None else None,
+            "html": html.get_content() if html is not None else None,
+            "in_reply_to": header(msg, "in-reply-to"),
+            "references": header(msg, "references"),
+            "attachments": [
+                [a.get_filename(), a.get_content_type(), len(a.get_content())]
+                for a in msg.iter_attachments()
+            ],
         }
         # ASCII-escaped JSON, so the pipe's locale encoding cannot matter.
         print(json.dumps(record), flush=True)

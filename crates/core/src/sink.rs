@@ -5,9 +5,10 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use switchboard_channels::{InboundSink, Receipt, SinkError};
+use switchboard_channels::{Cursors, InboundSink, Receipt, SinkError};
 use switchboard_domain::conversation::Inbound;
 use switchboard_domain::ids::TicketNumber;
+use switchboard_domain::ticket::Channel;
 
 use crate::{Core, CoreError};
 
@@ -51,5 +52,49 @@ impl InboundSink for CoreSink {
                 reason: t.to_string(),
             }),
         }
+    }
+
+    async fn bounced(
+        &self,
+        ids: &[String],
+        reason: &str,
+    ) -> Result<Option<TicketNumber>, SinkError> {
+        // Only e-mail has delivery reports.
+        let channel = Channel::Email;
+        match self.0.delivery_failed(channel, ids, reason).await {
+            Ok(found) => Ok(found),
+            Err(CoreError::Internal(e)) => Err(SinkError::Unavailable(format!("{e:#}"))),
+            Err(CoreError::Conflict(e)) => Err(SinkError::Unavailable(e)),
+            Err(e) => Err(SinkError::Refused {
+                code: "bounce",
+                reason: e.to_string(),
+            }),
+        }
+    }
+}
+
+/// The e-mail channel's reading positions, kept in the store's channel state.
+#[async_trait]
+impl Cursors for CoreSink {
+    async fn cursor(&self, mailbox: &str, key: &str) -> Result<Option<String>, SinkError> {
+        self.0
+            .store
+            .channel_state(Channel::Email, mailbox, key)
+            .await
+            .map_err(|e| SinkError::Unavailable(e.to_string()))
+    }
+
+    async fn save_cursor(&self, mailbox: &str, key: &str, value: &str) -> Result<(), SinkError> {
+        self.0
+            .store
+            .set_channel_state(
+                Channel::Email,
+                mailbox,
+                key,
+                Some(value),
+                self.0.clock.now(),
+            )
+            .await
+            .map_err(|e| SinkError::Unavailable(e.to_string()))
     }
 }

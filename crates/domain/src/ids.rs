@@ -241,6 +241,36 @@ impl TicketNumber {
         }
     }
 
+    /// The first ticket number written in free text (a mail subject such as
+    /// `Re: [SB-000123] Заказ`): the prefix is required here, so an order
+    /// number or a date is never taken for one.
+    pub fn find_in(text: &str) -> Option<Self> {
+        let bytes = text.as_bytes();
+        // ASCII upper-casing keeps every byte where it was.
+        let upper = text.to_ascii_uppercase();
+        let mut from = 0;
+        while let Some(at) = upper[from..].find(Self::PREFIX) {
+            let start = from + at;
+            let digits_at = start + Self::PREFIX.len();
+            let end = digits_at
+                + bytes[digits_at..]
+                    .iter()
+                    .take_while(|b| b.is_ascii_digit())
+                    .count();
+            let word_start = start == 0 || !bytes[start - 1].is_ascii_alphanumeric();
+            let word_end = end == bytes.len() || !bytes[end].is_ascii_alphanumeric();
+            if end > digits_at
+                && word_start
+                && word_end
+                && let Ok(n) = Self::parse(&text[digits_at..end])
+            {
+                return Some(n);
+            }
+            from = digits_at;
+        }
+        None
+    }
+
     fn render(self) -> String {
         format!("{}{:06}", Self::PREFIX, self.0)
     }
@@ -304,6 +334,18 @@ string_newtype_serde!(ContentHash);
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_ticket_number_is_found_in_a_subject_only_with_its_prefix() {
+        let find = |s: &str| TicketNumber::find_in(s).map(|n| n.to_string());
+        assert_eq!(find("Re: [SB-000123] Заказ").as_deref(), Some("SB-000123"));
+        assert_eq!(find("RE: обращение sb-77").as_deref(), Some("SB-000077"));
+        assert_eq!(find("Заказ 123456 от 01.02"), None);
+        assert_eq!(find("USB-123 не работает"), None);
+        assert_eq!(find("SB-12x"), None);
+        assert_eq!(find("SB-0 и SB-5").as_deref(), Some("SB-000005"));
+        assert_eq!(find("Вопрос SB-"), None);
+    }
 
     #[test]
     fn ticket_numbers_round_trip_and_reject_junk() {

@@ -10,7 +10,10 @@ use anyhow::Context;
 use jiff::SignedDuration;
 use switchboard_channels::telegram::{Telegram, UpdateMode};
 use switchboard_channels::vk::Vk;
-use switchboard_channels::{EmailSender, GatewayChannel, GatewaySender, Registry};
+use switchboard_channels::{
+    EmailSender, GatewayChannel, GatewaySender, Intake, MailboxConfig, MailboxHealth, Poller,
+    Registry,
+};
 use switchboard_core::clock::{Clock, SystemClock};
 use switchboard_core::deadlines::DeadlineWorker;
 use switchboard_core::files::FileStore;
@@ -18,6 +21,7 @@ use switchboard_core::kb::Knowledge;
 use switchboard_core::metrics::Metrics;
 use switchboard_core::outbox::{OutboxParts, OutboxWorker};
 use switchboard_core::rules::Rules;
+use switchboard_core::sink::CoreSink;
 use switchboard_core::{Core, CoreParts};
 use switchboard_domain::attachment::AttachmentPolicy;
 use switchboard_domain::identity::IdentitySigner;
@@ -35,6 +39,7 @@ pub struct Application {
     run_outbox: bool,
     deadlines: DeadlineWorker,
     run_deadlines: bool,
+    mail: MailFetching,
     body_limit: usize,
 }
 
@@ -135,7 +140,7 @@ impl Application {
             None
         };
         let mut state = AppState::new(
-            core,
+            core.clone(),
             Arc::new(IdentitySigner::new(
                 &secret,
                 config.identity.max_token_lifetime_secs,
@@ -156,6 +161,12 @@ impl Application {
         )
         .await
         .context("starting the deadline worker")?;
+        let policy = AttachmentPolicy {
+            max_files: config.attachments.max_files,
+            max_file_bytes: config.attachments.max_file_bytes,
+        };
+        let mail = mail_poller(&config, core, policy);
+        state.mailboxes = mail.poller.health.clone();
         let outbox = OutboxWorker::new(OutboxParts {
             store,
             adapters: Arc::new(adapters(&config, telegram.as_ref(), vk.as_ref())?),
@@ -172,6 +183,7 @@ impl Application {
             run_outbox: config.outbox.run_worker,
             deadlines,
             run_deadlines: config.deadlines.run_worker,
+            mail,
             body_limit: config.server.body_limit_bytes,
         })
     }
@@ -210,6 +222,12 @@ impl Application {
         let deadlines = self
             .run_deadlines
             .then(|| tokio::spawn(self.deadlines.clone().run(stop_rx.clone())));
+        let fetchers: Vec<_> = self
+            .mail
+            .mailboxes
+            .iter()
+            .map(|m| tokio::spawn(self.mail.poller.clone().run(m.clone(), stop_rx.clone())))
+            .collect();
         let messengers = self.start_messengers(&stop_rx).await;
         let worker = self
             .run_outbox
@@ -227,6 +245,9 @@ impl Application {
         }
         if let Some(w) = deadlines {
             let _ = w.await;
+        }
+        for f in fetchers {
+            let _ = f.await;
         }
         for m in messengers {
             let _ = m.await;
@@ -269,6 +290,35 @@ impl Application {
     }
 }
 
+/// The mailboxes to fetch (those with an IMAP host) and their poller.
+struct MailFetching {
+    poller: Poller,
+    mailboxes: Vec<MailboxConfig>,
+}
+
+/// Mail in: every mailbox with an IMAP host gets a task when the service
+/// runs; one that cannot be reached is retried with backoff and shown as
+/// down in `/readyz` and `/metrics`, without holding up the others.
+fn mail_poller(config: &Config, core: Arc<Core>, policy: AttachmentPolicy) -> MailFetching {
+    let sink = Arc::new(CoreSink(core));
+    let mailboxes: Vec<MailboxConfig> = config
+        .email
+        .mailboxes
+        .iter()
+        .filter(|m| !m.imap.host.trim().is_empty())
+        .cloned()
+        .collect();
+    MailFetching {
+        poller: Poller {
+            intake: Arc::new(Intake::new(config.email.clone(), policy)),
+            sink: sink.clone(),
+            cursors: sink,
+            health: MailboxHealth::default(),
+        },
+        mailboxes,
+    }
+}
+
 /// The outbound adapter of every configured medium; a medium left
 /// unconfigured is off (its messages wait in the outbox, retried).
 fn adapters(
@@ -284,7 +334,9 @@ fn adapters(
         registry = registry.with(v.clone());
     }
     if config.smtp.is_enabled() {
-        registry = registry.with(Arc::new(EmailSender::new(&config.smtp).context("[smtp]")?));
+        registry = registry.with(Arc::new(
+            EmailSender::with_mailboxes(&config.smtp, &config.email).context("[smtp], [email]")?,
+        ));
     }
     if config.sms.is_enabled() {
         registry = registry.with(Arc::new(

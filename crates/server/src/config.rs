@@ -9,7 +9,7 @@ use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 use switchboard_channels::telegram::TelegramConfig;
 use switchboard_channels::vk::VkConfig;
-use switchboard_channels::{GatewayConfig, Secret, SmtpConfig};
+use switchboard_channels::{EmailConfig, GatewayConfig, Secret, SmtpConfig};
 use switchboard_store::SqliteSynchronous;
 
 pub use crate::security::limits::LimitsConfig;
@@ -34,6 +34,8 @@ pub struct Config {
     pub profile: ProfileConfig,
     pub log: LogConfig,
     pub smtp: SmtpConfig,
+    /// The support mailboxes (issue 9): IMAP in, SMTP out, the line each feeds.
+    pub email: EmailConfig,
     pub sms: GatewayConfig,
     pub push: GatewayConfig,
     pub telegram: TelegramConfig,

@@ -38,6 +38,8 @@ pub struct AppState {
     pub hub: Arc<Hub>,
     /// The chat transport's settings (rates, frame sizes, buffers).
     pub chat: ChatConfig,
+    /// How each fetched mailbox is doing (for `/readyz` and `/metrics`).
+    pub mailboxes: switchboard_channels::MailboxHealth,
     /// The web pages offer the demo sign-in (pick a demo customer); on
     /// with the demo profile only.
     pub demo_sign_in: bool,
@@ -68,6 +70,7 @@ impl AppState {
             kb: core.kb.clone(),
             core,
             identity,
+            mailboxes: Default::default(),
             session_ttl,
             body_limit,
             hub,

@@ -11,7 +11,8 @@
 use std::sync::Arc;
 
 use switchboard_domain::conversation::Target;
-use switchboard_domain::ticket::{Action, Status, Ticket, TicketEvent};
+use switchboard_domain::ids::TicketNumber;
+use switchboard_domain::ticket::{Action, Actor, Status, Ticket, TicketEvent};
 
 use super::{IngestOutcome, Ingested, Ingesting, Judging};
 use crate::act::Detail;
@@ -40,7 +41,51 @@ impl Core {
                 .open_thread(j.inbound.channel, endpoint, thread)
                 .await?;
         }
-        Ok(found.filter(|t| t.requester == j.requester && t.status != Status::Closed))
+        let mine = |t: &Ticket| t.requester == j.requester && t.status != Status::Closed;
+        if let Some(t) = found.filter(mine) {
+            return Ok(Some(t));
+        }
+        // A client that dropped the headers still quotes the number in the
+        // subject; only the ticket's own requester continues it that way, so
+        // a similar subject from someone else never joins their ticket.
+        if let Target::Find {
+            subject: Some(subject),
+            ..
+        } = &j.inbound.target
+            && let Some(number) = TicketNumber::find_in(subject)
+        {
+            return match self.store.ticket(number.id()).await {
+                Ok(t) if t.channel == j.inbound.channel && mine(&t) => Ok(Some(t)),
+                Ok(_) | Err(switchboard_store::StoreError::NotFound) => Ok(None),
+                Err(e) => Err(e.into()),
+            };
+        }
+        Ok(None)
+    }
+
+    /// A delivery report says our messages `ids` did not arrive: recorded on
+    /// the ticket they belong to, once per id.
+    pub async fn delivery_failed(
+        &self,
+        channel: switchboard_domain::ticket::Channel,
+        ids: &[String],
+        reason: &str,
+    ) -> CoreResult<Option<TicketNumber>> {
+        let Some(found) = self.store.find_external(channel, ids).await? else {
+            return Ok(None);
+        };
+        let event = TicketEvent::DeliveryFailed {
+            message_id: ids.first().cloned().unwrap_or_default(),
+            reason: crate::judgement::customer_message(reason).text,
+        };
+        let events = self.store.events(found.ticket).await?;
+        if !events.iter().any(|e| e.event == event) {
+            self.store
+                .record_events(found.ticket, &Actor::System, &[event], self.clock.now())
+                .await?;
+        }
+        tracing::info!(ticket = found.ticket.0, "delivery failure recorded");
+        Ok(Some(TicketNumber::from_id(found.ticket)))
     }
 
     /// Continues a conversation found by its thread: appended while it is

@@ -2,6 +2,9 @@
 //! `TEST_DATABASE_URL`), with the demo profile's catalog, rules, customers
 //! and knowledge base, a manual clock at a working-day noon, and no HTTP.
 
+// Each test binary uses part of it.
+#![allow(dead_code)]
+
 use std::sync::Arc;
 
 use jiff::Timestamp;

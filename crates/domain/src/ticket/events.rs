@@ -105,6 +105,12 @@ pub enum TicketEvent {
         contact: ContactId,
         customer: CustomerId,
     },
+    /// Our message `message_id` to the customer did not arrive: the mail
+    /// server sent a delivery report (a bounce) saying why.
+    DeliveryFailed {
+        message_id: String,
+        reason: String,
+    },
     /// `source` was closed as merged into `target` (recorded on both).
     Merged {
         source: TicketNumber,
@@ -141,6 +147,7 @@ impl TicketEvent {
             TicketEvent::BlockRequested { .. } => "block_requested",
             TicketEvent::DuplicateJoined { .. } => "duplicate_joined",
             TicketEvent::RequesterLinked { .. } => "requester_linked",
+            TicketEvent::DeliveryFailed { .. } => "delivery_failed",
             TicketEvent::Merged { .. } => "merged",
             TicketEvent::Unmerged { .. } => "unmerged",
         }

@@ -26,6 +26,9 @@ pub struct Readiness {
     pub database: &'static str,
     pub backend: &'static str,
     pub storage: &'static str,
+    /// Each fetched mailbox: `ok`, `down` (retried with backoff; the
+    /// service stays ready) or `connecting`.
+    pub mailboxes: std::collections::BTreeMap<String, &'static str>,
     /// The Telegram Bot API, when bots are configured: `ok`, or `degraded`
     /// when its last calls failed (replies wait in the outbox meanwhile).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -49,6 +52,19 @@ pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
             switchboard_store::Backend::Postgres => "postgres",
         },
         storage: if files { "ok" } else { "not_writable" },
+        mailboxes: state
+            .mailboxes
+            .snapshot()
+            .into_iter()
+            .map(|(address, s)| {
+                let word = match (s.up, s.failures) {
+                    (true, _) => "ok",
+                    (false, 0) => "connecting",
+                    (false, _) => "down",
+                };
+                (address, word)
+            })
+            .collect(),
         telegram: state.telegram.as_ref().map(|t| health_word(&t.health())),
         vk: state.vk.as_ref().map(|v| health_word(&v.health())),
     };
@@ -99,11 +115,54 @@ pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
             .outbox_pending
             .set(i64::try_from(n).unwrap_or(i64::MAX));
     }
+    let mut text = state.metrics.render();
+    mailbox_metrics(&state, &mut text);
     (
         [(
             header::CONTENT_TYPE,
             "application/openmetrics-text; version=1.0.0; charset=utf-8",
         )],
-        state.metrics.render(),
+        text,
     )
+}
+
+/// The mailboxes' health, before the exposition's `# EOF`.
+fn mailbox_metrics(state: &AppState, text: &mut String) {
+    use std::fmt::Write;
+    let all = state.mailboxes.snapshot();
+    if all.is_empty() {
+        return;
+    }
+    let eof = text.rfind("# EOF").unwrap_or(text.len());
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# HELP switchboard_mailbox_up Whether the mailbox's IMAP server answered at the last attempt."
+    );
+    let _ = writeln!(out, "# TYPE switchboard_mailbox_up gauge");
+    for (address, s) in &all {
+        let _ = writeln!(
+            out,
+            "switchboard_mailbox_up{{mailbox=\"{address}\"}} {}",
+            u8::from(s.up)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "# HELP switchboard_mailbox_mails Mails fetched since start, by what became of them."
+    );
+    let _ = writeln!(out, "# TYPE switchboard_mailbox_mails counter");
+    for (address, s) in &all {
+        let _ = writeln!(
+            out,
+            "switchboard_mailbox_mails_total{{mailbox=\"{address}\",outcome=\"taken\"}} {}",
+            s.taken
+        );
+        let _ = writeln!(
+            out,
+            "switchboard_mailbox_mails_total{{mailbox=\"{address}\",outcome=\"dropped\"}} {}",
+            s.dropped
+        );
+    }
+    text.insert_str(eof, &out);
 }

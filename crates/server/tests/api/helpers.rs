@@ -57,6 +57,8 @@ impl TestApp {
         config.outbox.run_worker = false;
         config.deadlines.run_worker = false;
         config.outbox.backoff_base_secs = 10;
+        // The demo mailboxes' local IMAP server is not part of the tests.
+        config.email.mailboxes.clear();
         let mut setup = Setup { config };
         tune(&mut setup);
         let clock = Arc::new(ManualClock::new(

@@ -3,6 +3,7 @@
 mod bad_input;
 mod customer_flow;
 mod deadlines;
+mod email;
 mod helpers;
 mod judgement;
 mod knowledge;

@@ -13,14 +13,14 @@ use tokio::process::{Child, ChildStdout, Command};
 
 use crate::helpers::*;
 
-struct SmtpSink {
-    port: u16,
+pub struct SmtpSink {
+    pub port: u16,
     lines: Lines<BufReader<ChildStdout>>,
     _child: Child,
 }
 
 impl SmtpSink {
-    async fn start() -> SmtpSink {
+    pub async fn start() -> SmtpSink {
         let script = concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/../channels/tests/smtp_sink.py"
@@ -48,7 +48,7 @@ impl SmtpSink {
         }
     }
 
-    async fn next_message(&mut self) -> Value {
+    pub async fn next_message(&mut self) -> Value {
         let line = self.lines.next_line().await.unwrap().expect("a message");
         serde_json::from_str(&line).unwrap()
     }

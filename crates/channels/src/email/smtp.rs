@@ -1,6 +1,9 @@
 //! E-mail over SMTP (lettre, tokio, rustls).
 //!
-//! One plain-text UTF-8 message per notification. lettre picks a 7-bit-safe
+//! A notification is one plain-text UTF-8 part; an operator's reply has text
+//! and HTML parts and its attachments (see `render`). Either leaves from the
+//! mailbox its conversation came to, with our own Message-ID, the ticket
+//! number in the subject and `In-Reply-To`/`References` to the mail answered. lettre picks a 7-bit-safe
 //! transfer encoding (quoted-printable or base64) and RFC 2047-encodes the subject,
 //! so Cyrillic survives relays that do not announce 8BITMIME.
 //!
@@ -11,6 +14,8 @@
 //! too, because lettre does not say which command failed; it means the
 //! configuration is wrong, and every notification will say so loudly.
 
+use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -20,8 +25,10 @@ use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Tls, TlsParameters};
 use lettre::{Address, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use serde::{Deserialize, Serialize};
-use switchboard_domain::conversation::Medium;
+use switchboard_domain::conversation::{Medium, OutboundKind};
 
+use super::config::EmailConfig;
+use super::render::AckLimit;
 use crate::{Adapter, ConfigError, Delivered, Delivery, Secret, SendError, error_chain};
 
 /// How the SMTP connection is protected.
@@ -74,11 +81,16 @@ impl SmtpConfig {
     }
 }
 
-/// Sends e-mail notifications through one SMTP relay, reusing pooled connections.
+/// Sends e-mail through SMTP relays (the `[smtp]` one, or a mailbox's own),
+/// reusing pooled connections; a reply leaves from the mailbox its
+/// conversation came to.
 #[derive(Clone)]
 pub struct EmailSender {
     transport: AsyncSmtpTransport<Tokio1Executor>,
     from: Mailbox,
+    /// Per mailbox address (lower-case): its `From` and its own relay, if any.
+    mailboxes: HashMap<String, (Mailbox, Option<AsyncSmtpTransport<Tokio1Executor>>)>,
+    acks: Arc<AckLimit>,
 }
 
 impl std::fmt::Debug for EmailSender {
@@ -134,7 +146,45 @@ impl EmailSender {
         Ok(EmailSender {
             transport: builder.build(),
             from,
+            mailboxes: HashMap::new(),
+            acks: Arc::new(AckLimit::new(u32::MAX)),
         })
+    }
+
+    /// The `[smtp]` relay plus the `[email]` mailboxes: each sends as itself
+    /// (through its own relay when it has one), and acknowledgements are
+    /// limited per sender.
+    pub fn with_mailboxes(config: &SmtpConfig, email: &EmailConfig) -> Result<Self, ConfigError> {
+        let mut sender = EmailSender::new(config)?;
+        for m in &email.mailboxes {
+            let address: Address = m.address.trim().parse().map_err(|e| ConfigError::Invalid {
+                field: "email.mailboxes.address",
+                reason: format!("{:?}: {e}", m.address),
+            })?;
+            let name = Some(m.name.trim().to_owned()).filter(|n| !n.is_empty());
+            let relay = match &m.smtp {
+                Some(own) => Some(EmailSender::new(own)?.transport),
+                None => None,
+            };
+            sender.mailboxes.insert(
+                m.address.trim().to_lowercase(),
+                (Mailbox::new(name, address), relay),
+            );
+        }
+        sender.acks = Arc::new(AckLimit::new(email.acks_per_sender_per_hour));
+        Ok(sender)
+    }
+
+    /// The `From` and relay for a message from `endpoint` (a mailbox).
+    fn relay(
+        &self,
+        endpoint: Option<&str>,
+    ) -> (&Mailbox, &AsyncSmtpTransport<Tokio1Executor>, bool) {
+        match endpoint.and_then(|e| self.mailboxes.get(&e.trim().to_lowercase())) {
+            Some((from, Some(own))) => (from, own, true),
+            Some((from, None)) => (from, &self.transport, true),
+            None => (&self.from, &self.transport, false),
+        }
     }
 
     fn message(&self, d: &Delivery) -> Result<Message, SendError> {
@@ -153,10 +203,17 @@ impl EmailSender {
                 n.route.recipient
             ))
         })?;
+        let (from, _, _) = self.relay(n.route.endpoint.as_deref());
+        let subject = match d.ticket {
+            Some(number) if !n.subject.contains(&number.to_string()) => {
+                format!("[{number}] {}", n.subject)
+            }
+            _ => n.subject.clone(),
+        };
         let mut builder = Message::builder()
-            .from(self.from.clone())
+            .from(from.clone())
             .to(Mailbox::new(None, to))
-            .subject(n.subject.as_str())
+            .subject(subject)
             // Set here rather than by the relay so we know it and can match replies.
             .message_id(None);
         // A reply names the mail it answers, so the customer's client threads it.
@@ -167,16 +224,20 @@ impl EmailSender {
         }
         // A MIME part rather than a bare body: it adds `MIME-Version`, without
         // which strict readers may ignore the charset and transfer encoding.
-        let mut message = builder
-            .singlepart(SinglePart::plain(n.text.clone()))
-            .map_err(|e| SendError::Permanent(format!("cannot build the message: {e}")))?;
-        self.own_message_id(&mut message);
+        let built = if n.kind == OutboundKind::Reply || !d.files.is_empty() {
+            builder.multipart(super::render::body(n, &d.files))
+        } else {
+            builder.singlepart(SinglePart::plain(n.text.clone()))
+        };
+        let mut message =
+            built.map_err(|e| SendError::Permanent(format!("cannot build the message: {e}")))?;
+        self.own_message_id(&mut message, from);
         Ok(message)
     }
 
     /// lettre names the local host in generated ids (`<random@vm>`); a bare host
     /// name there is a spam signal, and the From domain is the one we answer for.
-    fn own_message_id(&self, message: &mut Message) {
+    fn own_message_id(&self, message: &mut Message, from: &Mailbox) {
         let Some(generated) = message.headers().get_raw("Message-ID") else {
             return;
         };
@@ -187,7 +248,7 @@ impl EmailSender {
             .next()
             .unwrap_or_default();
         if !local.is_empty() {
-            let id = format!("<{local}@{}>", self.from.email.domain());
+            let id = format!("<{local}@{}>", from.email.domain());
             message.headers_mut().set(MessageId::from(id));
         }
     }
@@ -215,11 +276,17 @@ impl Adapter for EmailSender {
     #[tracing::instrument(skip_all, fields(adapter = "smtp"))]
     async fn deliver(&self, d: &Delivery) -> Result<Delivered, SendError> {
         let message = self.message(d)?;
+        let (_, transport, mailbox) = self.relay(d.outbound.route.endpoint.as_deref());
+        // An acknowledgement of a mail that came in: never to a no-reply
+        // address, and only so many per sender (a loop no header betrays).
+        if mailbox && d.outbound.kind == OutboundKind::Confirmation {
+            self.acks.admit(&d.outbound.route.recipient)?;
+        }
         let provider_id = message
             .headers()
             .get_raw("Message-ID")
             .map(|id| id.trim().to_owned());
-        let response = self.transport.send(message).await.map_err(|e| {
+        let response = transport.send(message).await.map_err(|e| {
             let err = classify(&e);
             tracing::debug!(error = %err, "smtp delivery failed");
             err

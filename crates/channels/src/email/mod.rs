@@ -1,0 +1,24 @@
+//! E-mail: mailboxes (`config`), the inbound pipeline (`parse` with
+//! mail-parser, `loops` — what must never be answered, `intake` — the
+//! core's inbound contract), fetching (`imap`, `poller`) and SMTP out
+//! (`smtp`, `render`).
+
+mod config;
+mod imap;
+mod intake;
+mod loops;
+mod parse;
+mod poller;
+mod render;
+mod smtp;
+
+pub use config::{EmailConfig, ImapConfig, ImapSecurity, MailboxConfig, demo_mailboxes};
+pub use imap::{
+    Fetched, ImapError, MailStream, Session as ImapSession, connect as imap_connect,
+    fetch_after as imap_fetch_after, select as imap_select,
+};
+pub use intake::{Intake, Taken};
+pub use loops::{Verdict, classify};
+pub use parse::{ParseError, ParsedMail, normalise_id};
+pub use poller::{Cursors, MailboxHealth, MailboxStatus, PollError, Poller, Round, backoff};
+pub use smtp::{EmailSender, SmtpConfig, SmtpSecurity};

@@ -1,0 +1,97 @@
+//! Real-world mail nobody on this project wrote, through the whole intake:
+//! the `.eml` files shipped in the mail-parser crate's package (found with
+//! `cargo metadata`) and the e-mail test data of Debian's
+//! `libpython3.11-testsuite` (`.ci/run` installs it). Every one is parsed,
+//! judged for loops and taken by the core without an error or a panic.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+
+use switchboard_channels::{EmailConfig, Intake, Taken};
+use switchboard_core::sink::CoreSink;
+use switchboard_domain::attachment::AttachmentPolicy;
+
+const PYTHON_DATA: &str = "/usr/lib/python3.11/test/test_email/data";
+
+/// mail-parser's package directory, from the resolved dependency graph.
+fn mail_parser_dir() -> PathBuf {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = std::process::Command::new(cargo)
+        .args(["metadata", "--format-version", "1", "--offline"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo metadata runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let meta: serde_json::Value = serde_json::from_slice(&out.stdout).expect("metadata json");
+    let manifest = meta["packages"]
+        .as_array()
+        .expect("packages")
+        .iter()
+        .find(|p| p["name"] == "mail-parser")
+        .and_then(|p| p["manifest_path"].as_str())
+        .expect("mail-parser is a dependency");
+    Path::new(manifest).parent().expect("its folder").to_owned()
+}
+
+fn files_under(dir: &Path, out: &mut Vec<PathBuf>, pick: &dyn Fn(&Path) -> bool) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let path = e.path();
+        if path.is_dir() {
+            files_under(&path, out, pick);
+        } else if pick(&path) {
+            out.push(path);
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_corpus_mail_goes_through_the_intake_without_an_error() {
+    let mut mails = Vec::new();
+    files_under(&mail_parser_dir().join("resources"), &mut mails, &|p| {
+        p.extension().is_some_and(|e| e == "eml")
+    });
+    let from_parser = mails.len();
+    assert!(
+        from_parser >= 100,
+        "mail-parser ships ~107 mails, found {from_parser}"
+    );
+    files_under(Path::new(PYTHON_DATA), &mut mails, &|p| {
+        p.file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with("msg_"))
+    });
+    assert!(
+        mails.len() >= from_parser + 40,
+        "Python's e-mail test data is missing under {PYTHON_DATA}: run .ci/run (libpython3.11-testsuite)"
+    );
+
+    let n = support::node().await;
+    let intake = Intake::new(EmailConfig::default(), AttachmentPolicy::default());
+    let sink = CoreSink(n.core.clone());
+    let mailbox = intake.config().mailboxes[0].clone();
+    let (mut stored, mut dropped, mut refused) = (0, 0, Vec::new());
+    for path in &mails {
+        let raw = std::fs::read(path).expect("readable");
+        match intake.take(&mailbox, &raw, &sink).await {
+            Ok(Taken::Stored(_)) => stored += 1,
+            Ok(Taken::Dropped(_) | Taken::Bounce(_)) => dropped += 1,
+            Ok(Taken::Refused(why)) => refused.push(format!("{}: {why}", path.display())),
+            Err(e) => panic!("{}: {e}", path.display()),
+        }
+    }
+    assert!(refused.is_empty(), "refused:\n{}", refused.join("\n"));
+    // Most of the corpus is mail a person wrote.
+    assert!(
+        stored > mails.len() / 2,
+        "stored {stored}, dropped {dropped} of {}",
+        mails.len()
+    );
+}
