@@ -13,6 +13,10 @@
 //! [`Inbound`] and hands it to an [`InboundSink`] (the use-case layer's
 //! `ingest`), which says whether it was taken.
 //!
+//! Messengers (`telegram`, `vk`) are both: an [`Adapter`] for their
+//! medium, and an inbound side that turns updates into [`MessengerEvent`]s
+//! for a [`MessengerSink`] (the use-case layer's bot flow).
+//!
 //! This crate knows SMTP and the gateways' JSON, but nothing about tickets,
 //! storage or retry schedules. TLS is rustls with the ring provider only;
 //! [`install_crypto_provider`] must run before any client is built, and the
@@ -20,7 +24,11 @@
 
 mod email;
 mod gateway;
+mod health;
+mod messenger;
 mod secret;
+pub mod telegram;
+pub mod vk;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -33,6 +41,8 @@ use switchboard_domain::ids::TicketNumber;
 
 pub use email::{EmailSender, SmtpConfig, SmtpSecurity};
 pub use gateway::{GatewayChannel, GatewayConfig, GatewaySender};
+pub use health::{Health, HealthReport};
+pub use messenger::{EventInput, MessengerEvent, MessengerSink, PublicPlace, locale_of};
 pub use secret::Secret;
 
 /// A file to send with a message, read from the attachment store.
@@ -73,11 +83,23 @@ pub enum SendError {
     /// or a request the provider refuses outright.
     #[error("permanent delivery failure: {0}")]
     Permanent(String),
+    /// The provider said when to come back (Telegram's `retry_after`): not
+    /// before `secs` seconds.
+    #[error("rate limited for {secs} s: {reason}")]
+    RetryAfter { secs: u64, reason: String },
 }
 
 impl SendError {
     pub fn is_transient(&self) -> bool {
-        matches!(self, SendError::Transient(_))
+        matches!(self, SendError::Transient(_) | SendError::RetryAfter { .. })
+    }
+
+    /// The least wait the provider asked for before the next attempt.
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            SendError::RetryAfter { secs, .. } => Some(*secs),
+            _ => None,
+        }
     }
 }
 
@@ -165,6 +187,14 @@ pub enum SinkError {
 #[async_trait]
 pub trait InboundSink: Send + Sync {
     async fn ingest(&self, inbound: Inbound) -> Result<Receipt, SinkError>;
+}
+
+/// Compares a secret with what a request carried, in constant time.
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// Installs rustls' ring provider as the process default, once.

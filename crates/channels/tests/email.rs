@@ -39,6 +39,7 @@ impl Notification {
                 text: self.body.clone(),
                 attachments: Vec::new(),
                 sensitive: false,
+                buttons: Vec::new(),
             },
             files: Vec::new(),
         }

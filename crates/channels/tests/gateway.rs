@@ -41,6 +41,7 @@ impl Notification {
                 text: self.body.clone(),
                 attachments: Vec::new(),
                 sensitive: false,
+                buttons: Vec::new(),
             },
             files: Vec::new(),
         }

@@ -51,7 +51,7 @@ impl Core {
     }
 
     /// Where the flow stands for this conversation and what `input` leads to.
-    async fn flow_step(&self, t: &Ticket, input: Input) -> CoreResult<Step> {
+    pub(crate) async fn flow_step(&self, t: &Ticket, input: Input) -> CoreResult<Step> {
         let state = self.store.step_up(t.id).await?;
         let topic = self
             .catalog
@@ -75,9 +75,23 @@ impl Core {
     /// "This answer helped": the bot resolves the conversation.
     pub async fn helped(&self, customer: &Customer, number: &str) -> CoreResult<Ticket> {
         let t = self.own_conversation(customer, number).await?;
-        self.flow_step(&t, Input::Helped).await?;
-        self.bot_says(&t, bot_text::resolved(customer.locale), None)
-            .await;
+        self.helped_as(&t, &t.requester.clone(), customer.locale)
+            .await
+    }
+
+    /// "This answer helped" in the requester's own conversation `t`, which
+    /// the caller found as theirs (a messenger chat's).
+    pub(crate) async fn helped_as(
+        &self,
+        t: &Ticket,
+        requester: &switchboard_domain::ticket::Requester,
+        locale: Locale,
+    ) -> CoreResult<Ticket> {
+        if &t.requester != requester || !t.channel.is_live() {
+            return Err(CoreError::NotFound);
+        }
+        self.flow_step(t, Input::Helped).await?;
+        self.bot_says(t, bot_text::resolved(locale), None).await;
         let t = self
             .act(t.id, &Actor::Bot, &Action::Resolve, &|t| {
                 if t.status == Status::WithBot {
@@ -137,7 +151,13 @@ impl Core {
         self.record_shown(t, &ids).await;
         let meta = serde_json::json!({ "suggestions": answers }).to_string();
         let text = bot_text::suggestions(locale, &answers);
-        self.bot_says(t, text, Some(meta)).await;
+        let buttons =
+            if t.channel.is_live() && t.channel != switchboard_domain::ticket::Channel::Chat {
+                crate::messenger::menu::bot_buttons(locale)
+            } else {
+                Vec::new()
+            };
+        self.bot_says_with(t, text, Some(meta), buttons).await;
     }
 
     /// The bot's answer to an out-of-scope question: where to go instead;

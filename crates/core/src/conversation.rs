@@ -203,7 +203,22 @@ impl Core {
     /// it there). A failure is logged: the bot's words are never worth
     /// failing the customer's request over.
     pub async fn bot_says(&self, t: &Ticket, body: String, meta: Option<String>) {
-        let outbound = self.outbound_for(t, &Actor::Bot, &body, &[]).await;
+        self.bot_says_with(t, body, meta, Vec::new()).await;
+    }
+
+    /// [`Core::bot_says`] with buttons under the message, for messengers
+    /// that show them (the web chat draws its own from `meta`).
+    pub async fn bot_says_with(
+        &self,
+        t: &Ticket,
+        body: String,
+        meta: Option<String>,
+        buttons: Vec<Vec<switchboard_domain::conversation::Button>>,
+    ) {
+        let mut outbound = self.outbound_for(t, &Actor::Bot, &body, &[]).await;
+        for o in &mut outbound {
+            o.buttons = buttons.clone();
+        }
         let item = AppendItem {
             meta,
             outbound,

@@ -34,6 +34,7 @@ pub mod ingest;
 pub mod judgement;
 pub mod kb;
 pub mod merges;
+pub mod messenger;
 pub mod metrics;
 pub mod outbox;
 pub mod routing;

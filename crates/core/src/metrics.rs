@@ -40,6 +40,10 @@ pub struct Metrics {
     pub chat_handed_over: Counter,
     pub chat_assigned: Counter,
     pub chat_panics: Counter,
+    /// Calls to a messenger's API that failed in a row (0: it answers).
+    pub messenger_api_failing: Family<TicketLabels, Gauge>,
+    /// Calls to a messenger's API that failed, since start.
+    pub messenger_api_failures: Family<TicketLabels, Gauge>,
 }
 
 impl Default for Metrics {
@@ -74,6 +78,18 @@ impl Metrics {
             "outbox_pending",
             "Notifications waiting in the outbox",
             outbox_pending.clone(),
+        );
+        let messenger_api_failing = Family::<TicketLabels, Gauge>::default();
+        registry.register(
+            "messenger_api_failing",
+            "Calls to a messenger's API that failed in a row, by channel (0: it answers)",
+            messenger_api_failing.clone(),
+        );
+        let messenger_api_failures = Family::<TicketLabels, Gauge>::default();
+        registry.register(
+            "messenger_api_failures",
+            "Calls to a messenger's API that failed since start, by channel",
+            messenger_api_failures.clone(),
         );
         let chat_connections = Gauge::default();
         registry.register(
@@ -141,6 +157,8 @@ impl Metrics {
             chat_handed_over,
             chat_assigned,
             chat_panics,
+            messenger_api_failing,
+            messenger_api_failures,
         }
     }
 

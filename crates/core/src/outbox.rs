@@ -141,7 +141,14 @@ impl OutboxWorker {
                 let attempts = item.attempts + 1;
                 let give_up =
                     matches!(err, SendError::Permanent(_)) || attempts >= self.config.max_attempts;
-                let retry_at = (!give_up).then(|| self.clock.now() + self.backoff(item.attempts));
+                // The provider's own "come back in N s" wins over a shorter backoff.
+                let wait = match err.retry_after_secs() {
+                    Some(secs) => self.backoff(item.attempts).max(SignedDuration::from_secs(
+                        i64::try_from(secs).unwrap_or(i64::MAX),
+                    )),
+                    None => self.backoff(item.attempts),
+                };
+                let retry_at = (!give_up).then(|| self.clock.now() + wait);
                 tracing::warn!(error = %err, attempts, give_up, "notification not delivered");
                 self.store
                     .outbound_failed(item.id, &err.to_string(), retry_at)

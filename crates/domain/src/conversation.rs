@@ -16,4 +16,4 @@ mod inbound;
 mod outbound;
 
 pub use inbound::{Address, ExternalRefs, Inbound, InboundFile, Request, Sender, Target};
-pub use outbound::{Medium, Outbound, OutboundKind, Route};
+pub use outbound::{Button, Medium, Outbound, OutboundKind, Route};

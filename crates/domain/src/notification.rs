@@ -115,6 +115,7 @@ pub fn ticket_confirmation(
         text: body,
         attachments: Vec::new(),
         sensitive: false,
+        buttons: Vec::new(),
     }
 }
 
@@ -157,6 +158,7 @@ pub fn reply_notice(
         text: body,
         attachments: Vec::new(),
         sensitive: false,
+        buttons: Vec::new(),
     }
 }
 
@@ -211,5 +213,6 @@ pub fn sla_alert_mail(
         ),
         attachments: Vec::new(),
         sensitive: false,
+        buttons: Vec::new(),
     })
 }

@@ -8,6 +8,8 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use jiff::SignedDuration;
+use switchboard_channels::telegram::{Telegram, UpdateMode};
+use switchboard_channels::vk::Vk;
 use switchboard_channels::{EmailSender, GatewayChannel, GatewaySender, Registry};
 use switchboard_core::clock::{Clock, SystemClock};
 use switchboard_core::deadlines::DeadlineWorker;
@@ -64,6 +66,7 @@ impl Application {
                 &config.database_url(),
                 &ConnectOptions {
                     max_connections: config.database.max_connections,
+                    sqlite_synchronous: config.database.sqlite_synchronous,
                 },
             )
             .await
@@ -73,6 +76,11 @@ impl Application {
             config.profile.catalog.as_deref(),
         )?);
         let rules = Rules::load(&config.profile, catalog.clone())?;
+        let guard = Arc::new(crate::security::Guard::new(
+            &config,
+            &catalog,
+            clock.clone(),
+        ));
         if config.profile.demo
             && crate::demo::seed_if_empty(store.as_ref(), &catalog, &rules, clock.now()).await?
         {
@@ -114,7 +122,19 @@ impl Application {
         })
         .await
         .context("starting the use cases")?;
-        let state = AppState::new(
+        let telegram = if config.telegram.is_enabled() {
+            Some(Arc::new(
+                Telegram::new(&config.telegram).context("[telegram]")?,
+            ))
+        } else {
+            None
+        };
+        let vk = if config.vk.is_enabled() {
+            Some(Arc::new(Vk::new(&config.vk).context("[vk]")?))
+        } else {
+            None
+        };
+        let mut state = AppState::new(
             core,
             Arc::new(IdentitySigner::new(
                 &secret,
@@ -124,6 +144,9 @@ impl Application {
             config.server.body_limit_bytes,
             config.chat.clone(),
         );
+        state.guard = guard;
+        state.telegram = telegram.clone();
+        state.vk = vk.clone();
         let deadlines = DeadlineWorker::start(
             store.clone(),
             clock.clone(),
@@ -134,7 +157,7 @@ impl Application {
         .context("starting the deadline worker")?;
         let outbox = OutboxWorker::new(OutboxParts {
             store,
-            adapters: Arc::new(adapters(&config)?),
+            adapters: Arc::new(adapters(&config, telegram.as_ref(), vk.as_ref())?),
             files,
             clock,
             config: config.outbox.clone(),
@@ -186,13 +209,17 @@ impl Application {
         let deadlines = self
             .run_deadlines
             .then(|| tokio::spawn(self.deadlines.clone().run(stop_rx.clone())));
+        let messengers = self.start_messengers(&stop_rx).await;
         let worker = self
             .run_outbox
             .then(|| tokio::spawn(self.outbox.clone().run(stop_rx)));
         let app = crate::http::router(self.state.clone(), self.body_limit);
-        let served = axum::serve(self.listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await;
+        let served = axum::serve(
+            self.listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await;
         let _ = stop_tx.send(true);
         if let Some(w) = worker {
             let _ = w.await;
@@ -200,14 +227,61 @@ impl Application {
         if let Some(w) = deadlines {
             let _ = w.await;
         }
+        for m in messengers {
+            let _ = m.await;
+        }
         served.context("serving HTTP")
+    }
+
+    /// Long polling for every bot (the default), or the webhook registered
+    /// with Telegram. A Bot API that cannot be reached is retried with
+    /// backoff and shows in `/readyz`; it never stops the service.
+    async fn start_messengers(
+        &self,
+        stop: &tokio::sync::watch::Receiver<bool>,
+    ) -> Vec<tokio::task::JoinHandle<()>> {
+        let mut tasks = Vec::new();
+        let Some(telegram) = self.state.telegram.clone() else {
+            return tasks;
+        };
+        let sink: Arc<dyn switchboard_channels::MessengerSink> = Arc::new(
+            switchboard_core::messenger::CoreMessengerSink(self.state.core.clone()),
+        );
+        for bot in telegram.bot_names() {
+            match telegram.mode() {
+                UpdateMode::Polling => {
+                    tasks.push(tokio::spawn(telegram.clone().poll(
+                        bot,
+                        sink.clone(),
+                        stop.clone(),
+                    )));
+                }
+                UpdateMode::Webhook => {
+                    if let Err(e) = telegram.set_webhook(&bot).await {
+                        tracing::error!(bot, error = %e, "setWebhook failed: updates wait at Telegram");
+                        telegram.health().failed(&e.to_string());
+                    }
+                }
+            }
+        }
+        tasks
     }
 }
 
 /// The outbound adapter of every configured medium; a medium left
 /// unconfigured is off (its messages wait in the outbox, retried).
-fn adapters(config: &Config) -> anyhow::Result<Registry> {
+fn adapters(
+    config: &Config,
+    telegram: Option<&Arc<Telegram>>,
+    vk: Option<&Arc<Vk>>,
+) -> anyhow::Result<Registry> {
     let mut registry = Registry::new();
+    if let Some(t) = telegram {
+        registry = registry.with(t.clone());
+    }
+    if let Some(v) = vk {
+        registry = registry.with(v.clone());
+    }
     if config.smtp.is_enabled() {
         registry = registry.with(Arc::new(EmailSender::new(&config.smtp).context("[smtp]")?));
     }

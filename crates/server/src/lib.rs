@@ -16,6 +16,7 @@ pub mod controls;
 pub mod demo;
 pub mod error;
 pub mod http;
+pub mod security;
 pub mod state;
 pub mod telemetry;
 

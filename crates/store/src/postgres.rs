@@ -45,6 +45,16 @@ const MIGRATIONS: &[EmbeddedMigration] = &[
         "conversations",
         include_str!("../migrations/postgres/0005_conversations.sql"),
     ),
+    (
+        6,
+        "sign_in",
+        include_str!("../migrations/postgres/0006_sign_in.sql"),
+    ),
+    (
+        8,
+        "messengers",
+        include_str!("../migrations/postgres/0008_messengers.sql"),
+    ),
 ];
 
 pub struct PgStore {
@@ -127,7 +137,7 @@ impl PgStore {
                       ORDER BY next_attempt_at, id LIMIT $3 \
                       FOR UPDATE SKIP LOCKED) \
          RETURNING id, ticket_id, channel, recipient, subject, body, attempts, sensitive, kind, \
-         endpoint, thread, attachments, message_seq";
+         endpoint, thread, attachments, message_seq, buttons";
 
     /// Locks the operator's presence row, so concurrent assignments to one
     /// operator (from any node) count their load one after the other.

@@ -13,10 +13,14 @@ mod conversations;
 mod deadlines;
 #[path = "contract/knowledge.rs"]
 mod knowledge;
+#[path = "contract/messengers.rs"]
+mod messengers;
 #[path = "contract/outbox.rs"]
 mod outbox;
 #[path = "contract/people.rs"]
 mod people;
+#[path = "contract/sign_in.rs"]
+mod sign_in;
 #[path = "contract/ticket_list.rs"]
 mod ticket_list;
 #[path = "contract/tickets.rs"]

@@ -35,32 +35,33 @@ impl Core {
         match self.flow_step(&t, Input::CallOperator).await? {
             rules::Step::SendCode => self.send_code(customer, &t).await,
             _ => {
-                self.hand_over(customer, &t).await?;
+                let actor = Actor::Customer(customer.id.clone());
+                self.hand_over(&actor, customer.locale, &t).await?;
                 Ok(CallOutcome::Queued)
             }
         }
     }
 
-    async fn hand_over(&self, customer: &Customer, t: &Ticket) -> CoreResult<()> {
-        self.bot_says(t, bot_text::handed_over(customer.locale), None)
-            .await;
+    /// Hands the conversation to a person, as the requester (`actor`).
+    pub(crate) async fn hand_over(
+        &self,
+        actor: &Actor,
+        locale: switchboard_domain::i18n::Locale,
+        t: &Ticket,
+    ) -> CoreResult<()> {
+        self.bot_says(t, bot_text::handed_over(locale), None).await;
         if let Some(from) = self.rules.off_hours_until(&t.line, self.clock.now()) {
             let tz = self.rules.calendars.for_line(&t.line).time_zone().clone();
-            let note = notification::off_hours_note(customer.locale, from, &tz);
+            let note = notification::off_hours_note(locale, from, &tz);
             self.bot_says(t, note, None).await;
         }
-        self.act(
-            t.id,
-            &Actor::Customer(customer.id.clone()),
-            &Action::HandToPerson,
-            &|t| {
-                if t.status == Status::WithBot {
-                    Ok(())
-                } else {
-                    Err(not_with_bot())
-                }
-            },
-        )
+        self.act(t.id, actor, &Action::HandToPerson, &|t| {
+            if t.status == Status::WithBot {
+                Ok(())
+            } else {
+                Err(not_with_bot())
+            }
+        })
         .await?;
         self.metrics.chat_handed_over.inc();
         self.router.inbox().wake.notify_one();
@@ -103,6 +104,7 @@ impl Core {
             text,
             attachments: Vec::new(),
             sensitive: true,
+            buttons: Vec::new(),
         };
         let sent = TicketEvent::StepUp {
             outcome: StepUpOutcome::CodeSent,
@@ -150,7 +152,8 @@ impl Core {
             Verdict::Passed => {
                 self.bot_says(&t, bot_text::code_accepted(customer.locale), None)
                     .await;
-                self.hand_over(customer, &t).await
+                let actor = Actor::Customer(customer.id.clone());
+                self.hand_over(&actor, customer.locale, &t).await
             }
             Verdict::Wrong { tries_left } => Err(CoreError::Refused(Refusal {
                 kind: RefusalKind::Invalid,

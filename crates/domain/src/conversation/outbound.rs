@@ -94,4 +94,27 @@ pub struct Outbound {
     /// Blanked once delivered and never shown to staff (one-time codes).
     #[serde(default)]
     pub sensitive: bool,
+    /// Buttons a messenger shows under the message (Telegram's inline
+    /// keyboard, VK's keyboard), in rows; media without buttons ignore them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub buttons: Vec<Vec<Button>>,
+}
+
+/// A button under a messenger message: what it says, and what pressing it
+/// sends back (at most 64 bytes: Telegram's `callback_data` limit).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Button {
+    pub label: String,
+    pub data: String,
+}
+
+impl Button {
+    pub const MAX_DATA: usize = 64;
+
+    pub fn new(label: impl Into<String>, data: impl Into<String>) -> Self {
+        Button {
+            label: label.into(),
+            data: data.into(),
+        }
+    }
 }

@@ -1,6 +1,7 @@
 //! The HTTP API: routes, the OpenAPI document, and the layers every request
 //! passes through (body limit, error localisation, metrics, tracing, panics).
 
+pub mod account;
 pub mod admin;
 pub mod alerts;
 pub mod attachments;
@@ -15,9 +16,14 @@ pub mod merges;
 pub mod meta;
 pub mod openapi;
 pub mod scope;
+pub mod second_factor;
 pub mod session;
+pub mod staff_admin;
+pub mod telegram;
+pub mod throttle;
 pub mod tickets;
 pub mod views;
+pub mod vk;
 
 use std::sync::Arc;
 
@@ -25,7 +31,7 @@ use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use switchboard_domain::i18n::Locale;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -83,6 +89,15 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(session::login))
         .routes(routes!(session::logout))
         .routes(routes!(session::me))
+        .routes(routes!(account::logout_all))
+        .routes(routes!(account::change_password))
+        .routes(routes!(second_factor::status, second_factor::begin))
+        .routes(routes!(second_factor::confirm))
+        .routes(routes!(second_factor::reset))
+        .routes(routes!(staff_admin::audit))
+        .routes(routes!(staff_admin::reset_password))
+        .routes(routes!(staff_admin::set_active))
+        .routes(routes!(staff_admin::revoke_sessions))
         .routes(routes!(alerts::mine))
         .routes(routes!(customer::me))
         .routes(routes!(customer::create, customer::list))
@@ -163,7 +178,14 @@ pub fn router(state: AppState, body_limit: usize) -> Router {
         .route("/help", get(help_pages::home))
         .route("/help/sections/{code}", get(help_pages::section))
         .route("/help/articles/{id}", get(help_pages::article))
-        .route("/help/search", get(help_pages::search_page));
+        .route("/help/search", get(help_pages::search_page))
+        .route("/channels/telegram/{bot}", post(telegram::webhook))
+        .route("/channels/vk/{community}", post(vk::callback))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            throttle::limit,
+        ));
+    // The count wraps the limit, so refusals are counted too.
     counted(routes, metrics)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

@@ -137,6 +137,7 @@ fn outbound(r: &impl Columns, place: &str) -> Result<Outbound> {
         text: r.text("body")?,
         attachments: from_json(place, "attachments", r.text("attachments")?)?,
         sensitive: r.flag("sensitive")?,
+        buttons: from_json(place, "buttons", r.text("buttons")?)?,
     })
 }
 

@@ -29,9 +29,11 @@ use crate::StoreError;
 mod conversations;
 mod knowledge;
 mod knowledge_impl;
+mod messengers;
 mod outbox;
 mod people;
 mod reads;
+mod signin;
 mod staff;
 mod tickets;
 mod writes;
@@ -39,9 +41,11 @@ mod writes;
 pub(crate) use conversations::conversation_store;
 pub(crate) use knowledge::{kb_article_columns, kb_section_columns, kb_steps};
 pub(crate) use knowledge_impl::knowledge_store;
+pub(crate) use messengers::messenger_store;
 pub(crate) use outbox::outbox_store;
 pub(crate) use people::people_store;
 pub(crate) use reads::read_steps;
+pub(crate) use signin::sign_in_store;
 pub(crate) use staff::staff_store;
 pub(crate) use tickets::ticket_store;
 pub(crate) use writes::write_steps;
@@ -76,6 +80,10 @@ macro_rules! impl_store {
             use super::$store;
             use $crate::codec::{self, Columns as _};
             use $crate::feed::{FeedEvent, Notice, message_notice};
+            use $crate::signin::{
+                NewStaffAudit, SecondFactor, SignInStore, StaffAuditEntry, StaffAuditKind,
+                StaffSession,
+            };
             use $crate::sql::{
                 MAX_REFERENCES, conflict_if_unique, kb_article_columns, kb_section_columns,
                 operator_columns, page_size, ticket_columns,
@@ -84,10 +92,10 @@ macro_rules! impl_store {
                 AppendItem, AppendOutcome, AssigneeFilter, Backend, Contact, Conversation,
                 ConversationScope, ConversationStore, ExternalRef, Feedback, Identity, KbAction,
                 KbArticle, KbArticleStats, KbEvent, KbSection, KbSnapshot, KbSuggestion,
-                KnowledgeStore, NewMessage, NewOperator, Opened, Opening, Operator, OperatorLoad,
-                OutboxItem, OutboxRecord, OutboxStore, PeopleStore, PresenceStatus, Result,
-                SlaFilter, StaffAlert, StaffStore, Store, StoreError, StoredEvent, StoredMessage,
-                TicketChange, TicketFilter, TicketMerge, TicketStore,
+                KnowledgeStore, MessengerStore, NewMessage, NewOperator, Opened, Opening, Operator,
+                OperatorLoad, OutboxItem, OutboxRecord, OutboxStore, PeopleStore, PresenceStatus,
+                Result, SlaFilter, StaffAlert, StaffStore, Store, StoreError, StoredEvent,
+                StoredMessage, TicketChange, TicketFilter, TicketMerge, TicketStore,
             };
 
             type Db = $db;
@@ -103,6 +111,8 @@ macro_rules! impl_store {
             $crate::sql::staff_store!($store);
             $crate::sql::people_store!($store);
             $crate::sql::knowledge_store!($store);
+            $crate::sql::sign_in_store!($store);
+            $crate::sql::messenger_store!($store);
 
             #[async_trait]
             impl Store for $store {

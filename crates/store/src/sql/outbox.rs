@@ -98,7 +98,7 @@ macro_rules! outbox_store {
                     "SELECT id, ticket_id, channel, recipient, subject, \
                      CASE WHEN sensitive THEN '' ELSE body END AS body, status, attempts, \
                      last_error, created_at, delivered_at, sensitive, kind, endpoint, thread, \
-                     attachments, message_seq, provider_id \
+                     attachments, message_seq, provider_id, buttons \
                      FROM outbox WHERE ticket_id = $1 ORDER BY id",
                 )
                 .bind(ticket.0)

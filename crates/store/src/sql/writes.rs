@@ -244,8 +244,8 @@ macro_rules! write_steps {
                     "INSERT INTO outbox \
                      (ticket_id, channel, recipient, subject, body, status, attempts, \
                       next_attempt_at, created_at, sensitive, kind, endpoint, thread, \
-                      attachments, message_seq) \
-                     VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, $6, $7, $8, $9, $10, $11, $12)",
+                      attachments, message_seq, buttons) \
+                     VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, $6, $7, $8, $9, $10, $11, $12, $13)",
                 )
                 .bind(ticket.map(|t| t.0))
                 .bind(o.route.medium.as_str())
@@ -259,6 +259,7 @@ macro_rules! write_steps {
                 .bind(o.route.thread.as_deref())
                 .bind(codec::to_json(&o.attachments)?)
                 .bind(seq)
+                .bind(codec::to_json(&o.buttons)?)
                 .execute(&mut *conn)
                 .await?;
             }

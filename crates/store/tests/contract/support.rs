@@ -168,6 +168,7 @@ pub fn notification(recipient: &str, subject: &str) -> Outbound {
         text: format!("body of {subject}"),
         attachments: Vec::new(),
         sensitive: false,
+        buttons: Vec::new(),
     }
 }
 
