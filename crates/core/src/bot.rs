@@ -35,13 +35,18 @@ impl Core {
         Ok(t)
     }
 
-    /// A live conversation, for staff.
-    pub async fn staff_conversation(&self, number: &str) -> CoreResult<Ticket> {
+    /// A live conversation, for a member of staff who may see it.
+    pub async fn staff_conversation(
+        &self,
+        op: &switchboard_store::Operator,
+        number: &str,
+    ) -> CoreResult<Ticket> {
         let number = TicketNumber::parse(number).map_err(|_| CoreError::NotFound)?;
         let t = self.store.ticket(number.id()).await?;
         if !t.channel.is_live() {
             return Err(CoreError::NotFound);
         }
+        self.check_scope(op, &t)?;
         Ok(t)
     }
 

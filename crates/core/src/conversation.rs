@@ -301,11 +301,26 @@ impl Core {
 /// A message's text by the rules of its channel: a live conversation's
 /// (the chat's codes) or a ticket's.
 pub fn message_text(live: bool, text: &str, has_files: bool) -> CoreResult<String> {
+    refuse_controls(text)?;
     if live && !has_files {
         return switchboard_domain::bot::check_text(text)
             .map_err(|r| CoreError::chat(crate::RefusalKind::Invalid, r));
     }
     checked_text(text, has_files)
+}
+
+/// The control-character rule (`domain::control`) for every message text,
+/// whichever transport or adapter it came through.
+fn refuse_controls(text: &str) -> CoreResult<()> {
+    if switchboard_domain::control::refuses(text) {
+        return Err(CoreError::field(
+            "body",
+            "control_characters",
+            "Текст содержит управляющие символы (например, NUL): уберите их",
+            "The text contains control characters (such as NUL): remove them",
+        ));
+    }
+    Ok(())
 }
 
 /// A message's text: trimmed, not empty unless files come with it, not too long.
@@ -319,6 +334,7 @@ pub fn checked_text(text: &str, has_files: bool) -> CoreResult<String> {
             "Write a message",
         ));
     }
+    refuse_controls(text)?;
     if text.chars().count() > switchboard_domain::bot::MAX_MESSAGE_CHARS {
         return Err(CoreError::field(
             "body",

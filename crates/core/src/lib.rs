@@ -20,6 +20,7 @@
 //! Errors are [`CoreError`]; only the transports turn them into status codes
 //! or frames. Nothing here knows HTTP, JSON views or WebSocket frames.
 
+pub mod access;
 pub mod act;
 pub mod bot;
 pub mod clock;

@@ -39,6 +39,7 @@ pub struct Metrics {
     pub chat_resolved_by_bot: Counter,
     pub chat_handed_over: Counter,
     pub chat_assigned: Counter,
+    pub chat_panics: Counter,
     /// Calls to a messenger's API that failed in a row (0: it answers).
     pub messenger_api_failing: Family<TicketLabels, Gauge>,
     /// Calls to a messenger's API that failed, since start.
@@ -136,6 +137,11 @@ impl Metrics {
             "chat_assigned",
             "Queued chat conversations given to an operator",
         );
+        let chat_panics = counter(
+            &mut registry,
+            "chat_panics",
+            "Chat frames whose handling panicked (the socket was closed with 1011)",
+        );
         Metrics {
             registry,
             http_requests,
@@ -150,6 +156,7 @@ impl Metrics {
             chat_resolved_by_bot,
             chat_handed_over,
             chat_assigned,
+            chat_panics,
             messenger_api_failing,
             messenger_api_failures,
         }

@@ -82,6 +82,10 @@ pub struct Line {
     /// False for non-support teams (investors, press, partnerships): no customer form.
     #[serde(default = "yes")]
     pub support: bool,
+    /// Banking secrecy: the line's tickets, chats and customers' profiles are
+    /// shown only to staff holding one of its skills (and to admins).
+    #[serde(default)]
+    pub secrecy: bool,
     #[serde(default, rename = "topic")]
     pub topics: Vec<Topic>,
 }

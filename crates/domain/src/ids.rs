@@ -226,10 +226,11 @@ impl TicketNumber {
 
     pub fn parse(raw: &str) -> Result<Self, InvalidValue> {
         let raw = raw.trim();
-        let digits = if raw.len() > 3 && raw[..3].eq_ignore_ascii_case(Self::PREFIX) {
-            &raw[3..]
-        } else {
-            raw
+        // `get` rather than slicing: outside input may put a multi-byte
+        // character across byte 3, where a slice would panic.
+        let digits = match (raw.get(..3), raw.get(3..)) {
+            (Some(head), Some(rest)) if head.eq_ignore_ascii_case(Self::PREFIX) => rest,
+            _ => raw,
         };
         let err = || invalid("a ticket number looks like SB-000123");
         if digits.is_empty() || digits.len() > 15 || !digits.bytes().all(|b| b.is_ascii_digit()) {
@@ -365,6 +366,12 @@ mod tests {
             "SB-12a",
             "12 3",
             "99999999999999999999",
+            "SБ-1",
+            "ЖЖ",
+            "S\u{0301}B-12",
+            "SB\u{00a0}12",
+            "１２",
+            "\u{0000}",
         ] {
             assert!(TicketNumber::parse(bad).is_err(), "{bad:?} accepted");
         }

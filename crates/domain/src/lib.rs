@@ -12,6 +12,7 @@ pub mod attachment;
 pub mod bot;
 pub mod calendar;
 pub mod catalog;
+pub mod control;
 pub mod conversation;
 pub mod customer;
 pub mod deadline;

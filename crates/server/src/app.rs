@@ -353,26 +353,40 @@ fn adapters(
 
 /// The configured secret, or one generated on first start and kept in the data folder.
 pub fn identity_secret(config: &Config, data_dir: &Path) -> anyhow::Result<Vec<u8>> {
+    if let Some(secret) = existing_identity_secret(config, data_dir)? {
+        return Ok(secret);
+    }
+    let path = data_dir.join("identity.secret");
+    let mut raw = [0u8; 32];
+    getrandom::fill(&mut raw).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    let secret = hex::encode(raw);
+    std::fs::create_dir_all(data_dir)?;
+    std::fs::write(&path, &secret).with_context(|| format!("writing {}", path.display()))?;
+    tracing::info!(path = %path.display(), "generated a customer identity secret");
+    Ok(secret.into_bytes())
+}
+
+/// The identity secret the service uses, without making one: the configured
+/// `identity.secret`, else the file `identity.secret` in the data directory.
+/// `None` when neither is there (a tool minting tokens must then fail, not
+/// sign with a secret the service would never accept).
+pub fn existing_identity_secret(
+    config: &Config,
+    data_dir: &Path,
+) -> anyhow::Result<Option<Vec<u8>>> {
     if let Some(s) = &config.identity.secret {
         anyhow::ensure!(
             s.expose().len() >= 16,
             "identity.secret must be at least 16 characters"
         );
-        return Ok(s.expose().as_bytes().to_vec());
+        return Ok(Some(s.expose().as_bytes().to_vec()));
     }
     let path = data_dir.join("identity.secret");
     match std::fs::read_to_string(&path) {
-        Ok(s) if s.trim().len() >= 16 => Ok(s.trim().as_bytes().to_vec()),
-        _ => {
-            let mut raw = [0u8; 32];
-            getrandom::fill(&mut raw).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
-            let secret = hex::encode(raw);
-            std::fs::create_dir_all(data_dir)?;
-            std::fs::write(&path, &secret)
-                .with_context(|| format!("writing {}", path.display()))?;
-            tracing::info!(path = %path.display(), "generated a customer identity secret");
-            Ok(secret.into_bytes())
-        }
+        Ok(s) if s.trim().len() >= 16 => Ok(Some(s.trim().as_bytes().to_vec())),
+        Ok(_) => anyhow::bail!("{} is shorter than 16 characters", path.display()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
     }
 }
 

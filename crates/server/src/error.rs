@@ -23,6 +23,10 @@ pub enum ApiError {
     },
     #[error("validation failed")]
     Validation(Vec<FieldError>),
+    /// A field (a dotted path into the body) holds a control character the
+    /// rule refuses (`switchboard_domain::control`).
+    #[error("control characters in {0}")]
+    ControlCharacters(String),
     /// 429 with `Retry-After`: a rate limit or a sign-in lock.
     #[error("{code}: {}", .message.en)]
     Limited {
@@ -99,7 +103,9 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
             ApiError::Problem { status, .. } => *status,
-            ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Validation(_) | ApiError::ControlCharacters(_) => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             ApiError::Limited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -117,15 +123,10 @@ impl ApiError {
                     errors: Vec::new(),
                 }
             }
-            ApiError::Validation(errors) => Problem {
-                kind: "urn:switchboard:problem:validation_failed".into(),
-                title: match locale {
-                    Locale::Ru => "Проверьте поля формы".into(),
-                    Locale::En => "Some fields are not valid".into(),
-                },
+            ApiError::Validation(errors) => validation_problem(
+                locale,
                 status,
-                code: "validation_failed",
-                errors: errors
+                errors
                     .iter()
                     .map(|e| ProblemField {
                         field: e.field.to_owned(),
@@ -133,7 +134,23 @@ impl ApiError {
                         message: e.message.get(locale).to_owned(),
                     })
                     .collect(),
-            },
+            ),
+            ApiError::ControlCharacters(field) => validation_problem(
+                locale,
+                status,
+                vec![ProblemField {
+                    field: field.clone(),
+                    code: "control_characters".into(),
+                    message: match locale {
+                        Locale::Ru => {
+                            "Текст содержит управляющие символы (например, NUL): уберите их".into()
+                        }
+                        Locale::En => {
+                            "The text contains control characters (such as NUL): remove them".into()
+                        }
+                    },
+                }],
+            ),
             ApiError::Internal(_) => Problem {
                 kind: "urn:switchboard:problem:internal".into(),
                 title: match locale {
@@ -148,6 +165,20 @@ impl ApiError {
     }
 }
 
+/// A 422 with one entry per field.
+fn validation_problem(locale: Locale, status: u16, errors: Vec<ProblemField>) -> Problem {
+    Problem {
+        kind: "urn:switchboard:problem:validation_failed".into(),
+        title: match locale {
+            Locale::Ru => "Проверьте поля формы".into(),
+            Locale::En => "Some fields are not valid".into(),
+        },
+        status,
+        code: "validation_failed",
+        errors,
+    }
+}
+
 /// The English rendering of a problem, carried to the `localize` middleware,
 /// which sends it instead of the Russian one when the client prefers English.
 #[derive(Clone)]
@@ -157,7 +188,8 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
         if let ApiError::Internal(err) = &self {
-            tracing::error!(error = ?err, "request failed");
+            // The chain on one line; a backtrace would be one per request.
+            tracing::error!(error = %format!("{err:#}"), "request failed");
         }
         let ru = serde_json::to_vec(&self.problem(Locale::Ru)).unwrap_or_default();
         let en = serde_json::to_vec(&self.problem(Locale::En)).unwrap_or_default();

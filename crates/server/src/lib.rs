@@ -12,6 +12,7 @@ pub mod app;
 pub mod auth;
 pub mod chat;
 pub mod config;
+pub mod controls;
 pub mod demo;
 pub mod error;
 pub mod http;

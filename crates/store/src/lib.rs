@@ -66,7 +66,7 @@ pub use staff::{
 pub use switchboard_domain::attachment::AttachmentMeta;
 pub use tickets::{
     AssigneeFilter, NewMessage, NotifyNew, Opened, Opening, SlaFilter, StoredEvent, StoredMessage,
-    TicketChange, TicketFilter, TicketMerge, TicketStore, Visibility,
+    TicketChange, TicketFilter, TicketMerge, TicketScope, TicketStore, Visibility,
 };
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -116,6 +116,19 @@ pub struct TicketFilter {
     pub sla: Option<SlaFilter>,
     pub before: Option<TicketId>,
     pub limit: u32,
+    /// Only what a member of staff may see (`core::access`); `None`: everything.
+    pub scope: Option<TicketScope>,
+}
+
+/// A member of staff's scope as a list filter: tickets on `lines`, or on
+/// `topics`, or assigned to `assignee` on a line not in `secret_lines`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TicketScope {
+    pub lines: Vec<String>,
+    /// (line, topic)
+    pub topics: Vec<(String, String)>,
+    pub assignee: Option<OperatorId>,
+    pub secret_lines: Vec<String>,
 }
 
 /// The supervisors' deadline lists, as of `now`.

@@ -54,8 +54,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Token { customer, ttl_secs } => {
             let config = load(cli.config)?;
-            let secret =
-                switchboard_server::app::identity_secret(&config, &config.storage.data_dir)?;
+            let secret = token_secret(&config)?;
             let id = switchboard_domain::ids::CustomerId::parse(&customer)
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             let signer =
@@ -74,6 +73,22 @@ async fn main() -> anyhow::Result<()> {
             app.run_until_stopped().await
         }
     }
+}
+
+/// The service's identity secret for `token`, or a clear failure: minting
+/// with a fresh secret would give tokens the service refuses.
+fn token_secret(config: &Config) -> anyhow::Result<Vec<u8>> {
+    let dir = &config.storage.data_dir;
+    switchboard_server::app::existing_identity_secret(config, dir)?.ok_or_else(|| {
+        let shown = std::path::absolute(dir).unwrap_or_else(|_| dir.clone());
+        anyhow::anyhow!(
+            "no identity secret: neither identity.secret in the configuration nor the file {} \
+             (the service writes it on first start). Run this command from the service's \
+             working directory, or give the service's configuration with --config \
+             (or SWITCHBOARD__STORAGE__DATA_DIR / SWITCHBOARD__IDENTITY__SECRET)",
+            shown.join("identity.secret").display()
+        )
+    })
 }
 
 fn load(path: Option<PathBuf>) -> anyhow::Result<Config> {

@@ -19,8 +19,10 @@ mod frames;
 mod messages;
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
-use futures_util::StreamExt;
+use std::panic::AssertUnwindSafe;
+
 use futures_util::stream::FuturesOrdered;
+use futures_util::{FutureExt, StreamExt};
 use jiff::Timestamp;
 use switchboard_core::{Core, CoreError, CoreResult, RefusalKind};
 use switchboard_domain::bot::Intake;
@@ -46,9 +48,15 @@ pub enum Who {
 pub const CLOSE_TOKEN_EXPIRED: u16 = 4001;
 const CLOSE_POLICY: u16 = 1008;
 const CLOSE_TOO_BIG: u16 = 1009;
+const CLOSE_INTERNAL: u16 = 1011;
 
-/// Rate-limit refusals in a row before the connection is closed.
+/// Rate-limit refusals before the connection is closed as a flood (1008).
 const MAX_STRIKES: u32 = 20;
+/// Strikes are forgotten only once the client has sent nothing refused for
+/// this long: a flood that lets one frame through now and then is still a flood.
+const STRIKES_FORGOTTEN_AFTER: std::time::Duration = std::time::Duration::from_secs(10);
+/// How long a closing connection waits for the client's close frame.
+const CLOSE_HANDSHAKE: std::time::Duration = std::time::Duration::from_secs(2);
 /// Messages read from the store per replay page.
 const REPLAY_PAGE: u32 = 200;
 
@@ -94,6 +102,7 @@ struct Session {
     attached: HashMap<TicketId, Attached>,
     bucket: Bucket,
     strikes: u32,
+    last_strike: Option<Instant>,
     pending: FuturesOrdered<Pending>,
     open: bool,
     /// How many new chats this client may open (the service's limits).
@@ -143,6 +152,7 @@ pub async fn run(served: Served, ws: WebSocket, who: Who) {
         attached: HashMap::new(),
         bucket,
         strikes: 0,
+        last_strike: None,
         pending: FuturesOrdered::new(),
         open: true,
         limits,
@@ -181,8 +191,12 @@ impl Session {
         }
     }
 
+    /// The closing handshake: our close frame, then the client's frames are
+    /// read and dropped until its close frame (or a short wait). Dropping the
+    /// socket with unread frames would make the kernel reset the connection,
+    /// and the client could lose our close frame — a flooder's above all.
     pub(super) async fn close(&mut self, code: u16, reason: &'static str) {
-        let _ = self
+        let sent = self
             .ws
             .send(Message::Close(Some(CloseFrame {
                 code,
@@ -190,9 +204,32 @@ impl Session {
             })))
             .await;
         self.open = false;
+        if sent.is_ok() {
+            let _ = tokio::time::timeout(CLOSE_HANDSHAKE, async {
+                while let Some(Ok(m)) = self.ws.recv().await {
+                    if matches!(m, Message::Close(_)) {
+                        break;
+                    }
+                }
+            })
+            .await;
+        }
     }
 
     pub(super) async fn serve(&mut self, inbox: &mut ConnInbox) {
+        // The customer's token expires while the socket is open: it closes then,
+        // whether or not the client sends anything.
+        let clock = self.core.clock.clone();
+        let expires = match &self.who {
+            Who::Customer(_, at) => *at,
+            Who::Operator(_) => None,
+        };
+        let mut expiry = std::pin::pin!(async {
+            match expires {
+                Some(at) => clock.wait_until(at).await,
+                None => std::future::pending().await,
+            }
+        });
         while self.open {
             let has_pending = !self.pending.is_empty();
             tokio::select! {
@@ -230,6 +267,10 @@ impl Session {
                     }
                 }
                 _ = inbox.wake.notified() => {}
+                () = &mut expiry => {
+                    let (code, reason) = self.expired().await;
+                    self.close(code, reason).await;
+                }
             }
             if inbox.resync.swap(false, Ordering::AcqRel) {
                 Box::pin(self.resync()).await;
@@ -237,22 +278,36 @@ impl Session {
         }
     }
 
+    async fn expired(&mut self) -> (u16, &'static str) {
+        self.send(&ServerFrame::error(
+            "token_expired",
+            Text::new(
+                "Срок действия токена истёк: подключитесь заново",
+                "The identity token has expired: reconnect",
+            ),
+        ))
+        .await;
+        (CLOSE_TOKEN_EXPIRED, "token expired")
+    }
+
     pub(super) async fn on_text(&mut self, text: &str) -> Step {
         if let Who::Customer(_, Some(expires)) = &self.who
             && self.core.clock.now() >= *expires
         {
-            self.send(&ServerFrame::error(
-                "token_expired",
-                Text::new(
-                    "Срок действия токена истёк: подключитесь заново",
-                    "The identity token has expired: reconnect",
-                ),
-            ))
-            .await;
-            return Step::Close(CLOSE_TOKEN_EXPIRED, "token expired");
+            let (code, reason) = self.expired().await;
+            return Step::Close(code, reason);
+        }
+        let now = Instant::now();
+        if self
+            .last_strike
+            .is_some_and(|at| now.duration_since(at) >= STRIKES_FORGOTTEN_AFTER)
+        {
+            self.strikes = 0;
+            self.last_strike = None;
         }
         if !self.bucket.take() {
             self.strikes += 1;
+            self.last_strike = Some(now);
             if self.strikes > MAX_STRIKES {
                 return Step::Close(CLOSE_POLICY, "too many frames");
             }
@@ -266,7 +321,21 @@ impl Session {
             .await;
             return Step::Continue;
         }
-        self.strikes = 0;
+        if let Some(field) = crate::controls::in_json(text.as_bytes()) {
+            self.send(&ServerFrame::error(
+                "control_characters",
+                Text::new(
+                    format!(
+                        "Поле «{field}» содержит управляющие символы (например, NUL): уберите их"
+                    ),
+                    format!(
+                        "The field {field:?} contains control characters (such as NUL): remove them"
+                    ),
+                ),
+            ))
+            .await;
+            return Step::Continue;
+        }
         let frame: ClientFrame = match serde_json::from_str(text) {
             Ok(f) => f,
             Err(e) => {
@@ -281,8 +350,21 @@ impl Session {
                 return Step::Continue;
             }
         };
-        if let Err(e) = self.on_frame(frame).await {
-            self.send(&ServerFrame::from_error(e, None)).await;
+        // A bug must not drop the socket without a word: the client gets an
+        // internal error and a close frame, the log one line.
+        match AssertUnwindSafe(self.on_frame(frame)).catch_unwind().await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => self.send(&ServerFrame::from_error(e, None)).await,
+            Err(_) => {
+                tracing::error!("a chat frame's handler panicked");
+                self.core.metrics.chat_panics.inc();
+                self.send(&ServerFrame::from_error(
+                    CoreError::Internal(anyhow::anyhow!("a chat frame's handler panicked")),
+                    None,
+                ))
+                .await;
+                return Step::Close(CLOSE_INTERNAL, "internal error");
+            }
         }
         Step::Continue
     }

@@ -25,14 +25,17 @@ fn customer_id(raw: &str) -> Result<CustomerId, ApiError> {
 
 /// A customer's profile and orders, so operators need not re-verify identity.
 #[utoipa::path(get, path = "/api/v1/customers/{id}", tag = "customers", security(("staff" = [])),
-    params(("id" = String, Path)), responses((status = 200, body = CustomerView), (status = 404, body = Problem)))]
+    params(("id" = String, Path)), responses((status = 200, body = CustomerView), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn get_customer(
     State(state): State<AppState>,
-    _staff: StaffAuth,
+    staff: StaffAuth,
     Path(id): Path<String>,
 ) -> Result<Json<CustomerView>, ApiError> {
     let id = customer_id(&id)?;
     let customer = state.store.customer(&id).await?;
+    if !switchboard_core::access::sees_customer(&state.catalog, &staff.0, customer.kind) {
+        return Err(switchboard_core::access::out_of_scope().into());
+    }
     let orders = state.store.customer_orders(&id).await?;
     Ok(Json(CustomerView::new(&customer, &orders)))
 }

@@ -15,6 +15,10 @@ use switchboard_domain::conversation::InboundFile;
 pub struct ApiJson<T>(pub T);
 
 fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    // Well-formed JSON with a control character in a string: the field is named.
+    if let Some(field) = crate::controls::in_json(bytes) {
+        return Err(ApiError::ControlCharacters(field));
+    }
     serde_json::from_slice(bytes).map_err(|e| {
         let syntax = e.is_syntax() || e.is_eof();
         ApiError::bad_request(
@@ -159,6 +163,9 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for Submission<T> {
                         ]));
                     }
                     let file_name = field.file_name().unwrap_or("attachment").to_owned();
+                    if switchboard_domain::control::refuses(&file_name) {
+                        return Err(ApiError::ControlCharacters("attachments".into()));
+                    }
                     let mut field = field;
                     let mut buf = BytesMut::new();
                     loop {

@@ -4,15 +4,15 @@
 //! own or unassigned ones); supervisors any.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use switchboard_domain::ids::TicketNumber;
 use utoipa::ToSchema;
 
-use crate::auth::StaffAuth;
 use crate::error::{ApiError, Problem};
 use crate::http::input::ApiJson;
-use crate::http::tickets::{full_view, may_work_on, parse_number};
+use crate::http::scope::ScopedTicket;
+use crate::http::tickets::{full_view, may_act};
 use crate::http::views::StaffTicketView;
 use crate::state::AppState;
 
@@ -38,11 +38,10 @@ pub struct MergeView {
         (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn merge(
     State(state): State<AppState>,
-    staff: StaffAuth,
-    Path(number): Path<String>,
+    ScopedTicket { staff, ticket }: ScopedTicket,
     ApiJson(req): ApiJson<MergeRequest>,
 ) -> Result<Json<MergeView>, ApiError> {
-    let source = parse_number(&number)?;
+    let source = TicketNumber::from_id(ticket.id);
     let target = TicketNumber::parse(req.into.trim()).map_err(|_| {
         ApiError::field(
             "into",
@@ -53,7 +52,7 @@ pub async fn merge(
     })?;
     let (s, t) = state
         .core
-        .merge(&staff.actor(), source, target, &may_work_on(&staff))
+        .merge(&staff.actor(), source, target, &may_act(&state, &staff))
         .await?;
     Ok(Json(MergeView {
         source: full_view(&state, &s).await?,
@@ -68,13 +67,12 @@ pub async fn merge(
         (status = 409, body = Problem)))]
 pub async fn unmerge(
     State(state): State<AppState>,
-    staff: StaffAuth,
-    Path(number): Path<String>,
+    ScopedTicket { staff, ticket }: ScopedTicket,
 ) -> Result<Json<MergeView>, ApiError> {
-    let source = parse_number(&number)?;
+    let source = TicketNumber::from_id(ticket.id);
     let (s, t) = state
         .core
-        .unmerge(&staff.actor(), source, &may_work_on(&staff))
+        .unmerge(&staff.actor(), source, &may_act(&state, &staff))
         .await?;
     Ok(Json(MergeView {
         source: full_view(&state, &s).await?,

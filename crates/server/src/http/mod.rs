@@ -13,6 +13,8 @@ pub mod input;
 pub mod kb_admin;
 pub mod merges;
 pub mod meta;
+pub mod openapi;
+pub mod scope;
 pub mod second_factor;
 pub mod session;
 pub mod staff_admin;
@@ -149,16 +151,23 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(kb_admin::feedback_report))
 }
 
-/// The OpenAPI document, as served at `/api/openapi.json`.
-pub fn openapi() -> utoipa::openapi::OpenApi {
-    api().split_for_parts().1
+/// The OpenAPI document, as served at `/api/openapi.json`: generated from
+/// the handlers, then completed with the errors every operation can give.
+pub fn openapi() -> serde_json::Value {
+    document(api().split_for_parts().1)
+}
+
+fn document(generated: utoipa::openapi::OpenApi) -> serde_json::Value {
+    let mut doc = serde_json::to_value(generated).unwrap_or_default();
+    openapi::truthful(&mut doc);
+    doc
 }
 
 pub fn router(state: AppState, body_limit: usize) -> Router {
     let (routes, doc) = api().split_for_parts();
-    let doc = Arc::new(doc);
+    let doc = Arc::new(document(doc));
     let metrics = state.metrics.clone();
-    routes
+    let routes = routes
         .route(
             "/api/openapi.json",
             get(move || async move { Json(doc.as_ref().clone()) }),
@@ -171,23 +180,108 @@ pub fn router(state: AppState, body_limit: usize) -> Router {
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             throttle::limit,
-        ))
-        // A route layer runs after routing, so the matched route template is
-        // known; this one wraps the limit, so refusals are counted too.
-        .route_layer(middleware::from_fn_with_state(metrics, count))
+        ));
+    // The count wraps the limit, so refusals are counted too.
+    counted(routes, metrics)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)
         .layer(DefaultBodyLimit::max(body_limit))
+        .layer(middleware::from_fn(refuse_control_characters))
+        .layer(middleware::from_fn(problems_only))
         .layer(middleware::from_fn(localize))
         // The span names the path only: a query string (a help-centre search)
         // is the customer's text and stays out of the logs.
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
             tracing::debug_span!("request", method = %req.method(), path = %req.uri().path())
         }))
-        .layer(CatchPanicLayer::custom(|_| {
-            ApiError::Internal(anyhow::anyhow!("a handler panicked")).into_response()
-        }))
+        // Outside the routes (the fallbacks, the layers themselves): still no
+        // dropped connection; inside them the route layer above answers and counts.
+        .layer(CatchPanicLayer::custom(panicked))
+}
+
+/// Every answer of these routes counted by route and status, a panic
+/// included (as the 500 it becomes). A route layer runs after routing, so the
+/// matched route template is known.
+fn counted<S: Clone + Send + Sync + 'static>(
+    routes: Router<S>,
+    metrics: Arc<Metrics>,
+) -> Router<S> {
+    routes
+        .route_layer(CatchPanicLayer::custom(panicked))
+        .route_layer(middleware::from_fn_with_state(metrics, count))
+}
+
+/// A panic becomes a 500 problem and one log line (its message, no backtrace);
+/// the route layer that catches it sits inside `count`, so `/metrics` counts it.
+fn panicked(payload: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let message = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a handler panicked".into());
+    ApiError::Internal(anyhow::anyhow!("a handler panicked: {message}")).into_response()
+}
+
+/// Every error answer is problem details: what an extractor of axum's
+/// rejects (a path or query it cannot decode, a missing upgrade header…)
+/// comes as plain text and is rewritten here. HTML pages keep their own.
+async fn problems_only(req: Request, next: Next) -> Response {
+    let response = next.run(req).await;
+    let status = response.status();
+    let plain = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|ct| ct.starts_with("text/plain"));
+    if !(status.is_client_error() || status.is_server_error()) || !plain {
+        return response;
+    }
+    let (code, ru, en) = match status {
+        StatusCode::BAD_REQUEST => ("bad_request", "Неверный запрос", "Bad request"),
+        StatusCode::NOT_FOUND => ("not_found", "Не найдено", "Not found"),
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            "body_too_large",
+            "Запрос слишком большой",
+            "The request body is too large",
+        ),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+            "unsupported_media_type",
+            "Неподдерживаемый тип содержимого",
+            "Unsupported content type",
+        ),
+        StatusCode::UNPROCESSABLE_ENTITY => (
+            "invalid_body",
+            "Поля запроса заданы неверно",
+            "The request is not valid",
+        ),
+        s if s.is_server_error() => (
+            "internal",
+            "Внутренняя ошибка, попробуйте позже",
+            "Internal error, please try again later",
+        ),
+        _ => ("bad_request", "Неверный запрос", "Bad request"),
+    };
+    ApiError::new(status, code, ru, en).into_response()
+}
+
+/// The control-character rule (ARCHITECTURE.md) for the path and query: a
+/// percent-encoded control character anywhere in them is refused before routing.
+async fn refuse_control_characters(req: Request, next: Next) -> Response {
+    let uri = req.uri();
+    let bad = [Some(uri.path()), uri.query()]
+        .into_iter()
+        .flatten()
+        .any(crate::controls::in_uri);
+    if bad {
+        return ApiError::bad_request(
+            "control_characters",
+            "Адрес запроса содержит управляющие символы",
+            "The request address contains control characters",
+        )
+        .into_response();
+    }
+    next.run(req).await
 }
 
 async fn not_found() -> ApiError {
@@ -276,6 +370,40 @@ async fn count(State(metrics): State<Arc<Metrics>>, req: Request, next: Next) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tower::ServiceExt;
+
+    #[tokio::test]
+    async fn a_panicking_handler_answers_500_problem_and_is_counted() {
+        let metrics = Arc::new(Metrics::new());
+        let routes: Router = Router::new().route(
+            "/boom/{n}",
+            get(|| async {
+                let s = "Ж";
+                // Byte slicing across a character: the kind of bug this guards.
+                let _ = &s[..1];
+                "unreachable"
+            }),
+        );
+        let app = counted(routes, metrics.clone());
+        let response = app
+            .oneshot(
+                Request::get("/boom/1")
+                    .body(axum::body::Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(
+            response.headers()[header::CONTENT_TYPE],
+            "application/problem+json"
+        );
+        let text = metrics.render();
+        assert!(
+            text.contains(r#"route="/boom/{n}",status="500"} 1"#),
+            "the panic is not counted: {text}"
+        );
+    }
 
     #[test]
     fn accept_language_picks_the_best_supported_language() {

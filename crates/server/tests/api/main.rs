@@ -1,9 +1,11 @@
 //! API integration tests: the real app on port 0, a fresh database per test.
 
+mod authz;
 mod bad_input;
 mod customer_flow;
 mod deadlines;
 mod email;
+mod defects;
 mod helpers;
 mod judgement;
 mod knowledge;

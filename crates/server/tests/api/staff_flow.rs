@@ -306,7 +306,8 @@ async fn two_operators_taking_at_once_get_one_winner() {
 #[tokio::test]
 async fn staff_see_the_customer_profile_and_admins_feed_customers_and_staff() {
     let app = TestApp::spawn().await;
-    let op = app.login("operator").await;
+    // Profiles follow the lines: the travel operator sees a traveller's.
+    let op = app.login("travel-op").await;
     let admin = app.login("admin").await;
     let c: Value = app
         .get("/api/v1/customers/traveller-4001", &op)

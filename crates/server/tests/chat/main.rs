@@ -1,7 +1,9 @@
 //! Chat integration tests: the real app on port 0 with a fresh database, a
 //! WebSocket client, and waits for frames (never sleeps).
 
+mod authz;
 mod bad_input;
+mod defects;
 mod delivery;
 mod flow;
 mod knowledge;

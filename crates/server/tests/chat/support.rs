@@ -210,6 +210,14 @@ impl Ws {
         self.send_raw(Message::Text(frame.to_string().into())).await;
     }
 
+    /// Sends without insisting: `false` once the server has closed the socket.
+    pub async fn try_send(&mut self, frame: Value) -> bool {
+        self.inner
+            .send(Message::Text(frame.to_string().into()))
+            .await
+            .is_ok()
+    }
+
     pub async fn send_raw(&mut self, m: Message) {
         self.inner.send(m).await.expect("send");
     }

@@ -59,6 +59,29 @@ macro_rules! read_steps {
             if let Some(before) = filter.before {
                 q.push(" AND id < ").push_bind(before.0);
             }
+            if let Some(scope) = &filter.scope {
+                // Every branch is ANDed with a constant false start, so an empty
+                // scope sees nothing.
+                q.push(" AND (1 = 0");
+                for line in &scope.lines {
+                    q.push(" OR line = ").push_bind(line.clone());
+                }
+                for (line, topic) in &scope.topics {
+                    q.push(" OR (line = ")
+                        .push_bind(line.clone())
+                        .push(" AND topic = ")
+                        .push_bind(topic.clone())
+                        .push(")");
+                }
+                if let Some(op) = scope.assignee {
+                    q.push(" OR (assignee_id = ").push_bind(op.0);
+                    for line in &scope.secret_lines {
+                        q.push(" AND line <> ").push_bind(line.clone());
+                    }
+                    q.push(")");
+                }
+                q.push(")");
+            }
             q.push(" ORDER BY id DESC LIMIT ")
                 .push_bind(page_size(filter.limit));
             q.build()

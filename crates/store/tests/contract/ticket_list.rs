@@ -3,7 +3,7 @@
 use switchboard_domain::ids::{OperatorId, TicketId};
 use switchboard_domain::ticket::{Actor, Priority, Status, Ticket};
 use switchboard_store::testing::fresh_store;
-use switchboard_store::{AssigneeFilter, Store, TicketFilter};
+use switchboard_store::{AssigneeFilter, Store, TicketFilter, TicketScope};
 
 use crate::support::*;
 
@@ -194,4 +194,88 @@ async fn limits_default_to_fifty_and_cap_at_two_hundred() {
     assert_eq!(count(1).await, 1);
     assert_eq!(count(200).await, 200);
     assert_eq!(count(u32::MAX).await, 200);
+}
+
+/// A member of staff's scope: whole lines, single topics, and their own
+/// tickets off the secret lines; an empty scope sees nothing.
+#[tokio::test]
+async fn the_scope_filter_keeps_to_lines_topics_and_own_tickets() {
+    let store = fresh_store().await;
+    let place = |line: &'static str, topic: &'static str| {
+        move |t: &mut Ticket| {
+            t.line = line.into();
+            t.topic = topic.into();
+        }
+    };
+    let a = open(&*store, "buyer-1", at(0)).await;
+    let a = edit(&*store, &a, place("marketplace", "delivery")).await;
+    let b = open(&*store, "buyer-2", at(1)).await;
+    let b = edit(&*store, &b, place("marketplace", "returns")).await;
+    let c = open(&*store, "bank-1", at(2)).await;
+    let c = edit(&*store, &c, place("bank_retail", "cards")).await;
+    let c = assign(&*store, &c, OperatorId(7)).await;
+    let d = open(&*store, "buyer-3", at(3)).await;
+    let d = edit(&*store, &d, place("travel", "hotels")).await;
+    let d = assign(&*store, &d, OperatorId(7)).await;
+
+    let scoped = |scope: TicketScope| TicketFilter {
+        scope: Some(scope),
+        ..Default::default()
+    };
+    assert_eq!(
+        list(
+            &*store,
+            scoped(TicketScope {
+                lines: vec!["marketplace".into()],
+                ..Default::default()
+            })
+        )
+        .await,
+        [b.id, a.id]
+    );
+    assert_eq!(
+        list(
+            &*store,
+            scoped(TicketScope {
+                topics: vec![("marketplace".into(), "delivery".into())],
+                ..Default::default()
+            })
+        )
+        .await,
+        [a.id]
+    );
+    // Operator 7's own tickets, except on the secret bank line.
+    assert_eq!(
+        list(
+            &*store,
+            scoped(TicketScope {
+                topics: vec![("marketplace".into(), "returns".into())],
+                assignee: Some(OperatorId(7)),
+                secret_lines: vec!["bank_retail".into()],
+                ..Default::default()
+            })
+        )
+        .await,
+        [d.id, b.id]
+    );
+    assert_eq!(
+        list(&*store, scoped(TicketScope::default())).await,
+        Vec::<TicketId>::new()
+    );
+    // Combined with the other filters.
+    assert_eq!(
+        list(
+            &*store,
+            TicketFilter {
+                line: Some("bank_retail".into()),
+                scope: Some(TicketScope {
+                    lines: vec!["bank_retail".into(), "travel".into()],
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }
+        )
+        .await,
+        [c.id]
+    );
 }

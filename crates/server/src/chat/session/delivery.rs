@@ -64,19 +64,17 @@ impl Session {
         self.send(&frame).await;
     }
 
+    /// Whether this member of staff may see the conversation (`core::access`).
     pub(super) fn has_skill(&self, t: &Ticket) -> bool {
         match &self.who {
-            Who::Operator(o) => {
-                o.role != Role::Operator
-                    || o.skills.iter().any(|s| {
-                        *s == switchboard_core::routing::topic_skill(&self.core.catalog, t)
-                    })
-            }
+            Who::Operator(o) => switchboard_core::access::sees(&self.core.catalog, o, t),
             Who::Customer(..) => false,
         }
     }
 
     /// Attaches a conversation and sends its state and everything after `last`.
+    /// A `last` beyond the end is taken as the end, which the `conversation`
+    /// frame states: later messages are then delivered from there, none skipped.
     pub(super) async fn attach(&mut self, t: &Ticket, last: i64) {
         let head = self
             .core
@@ -85,6 +83,7 @@ impl Session {
             .await
             .map(|c| c.last_seq)
             .unwrap_or(last);
+        let last = last.min(head);
         self.attached.insert(
             t.id,
             Attached {
@@ -194,7 +193,8 @@ impl Session {
                 a.ticket = t.clone();
             }
             let last = a.last;
-            if staff && me.is_some() && t.assignee != me && !self.has_skill_override() {
+            let gone = t.assignee != me && !self.has_skill_override();
+            if staff && me.is_some() && (gone || !self.has_skill(t)) {
                 self.attached.remove(&t.id);
                 let frame = ServerFrame::Unassigned {
                     conversation: t.number.to_string(),

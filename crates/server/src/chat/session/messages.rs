@@ -22,7 +22,7 @@ impl Session {
         match &self.who {
             Who::Customer(c, _) => chat.own_conversation(c, number).await,
             Who::Operator(o) => {
-                let t = chat.staff_conversation(number).await?;
+                let t = chat.staff_conversation(o, number).await?;
                 if t.assignee == Some(o.id) || o.role != Role::Operator {
                     Ok(t)
                 } else {

@@ -32,7 +32,7 @@ pub async fn staff_history(
     Path(number): Path<String>,
     Query(query): Query<HistoryQuery>,
 ) -> Result<Json<HistoryView>, ApiError> {
-    let t = state.core.staff_conversation(&number).await?;
+    let t = state.core.staff_conversation(&staff.0, &number).await?;
     history(&state, &t, query, &staff.actor(), true).await
 }
 
@@ -46,7 +46,7 @@ pub async fn staff_send(
     Path(number): Path<String>,
     submission: Submission<ChatMessageRequest>,
 ) -> Result<Json<AckView>, ApiError> {
-    let t = state.core.staff_conversation(&number).await?;
+    let t = state.core.staff_conversation(&staff.0, &number).await?;
     may_write(&staff, &t)?;
     let r = submission.data;
     check_client_id(&r.client_id)?;

@@ -3,7 +3,7 @@
 //! `act` with the caller's permission check.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use serde::Deserialize;
 use switchboard_domain::ids::OperatorId;
 use switchboard_domain::intake;
@@ -15,12 +15,13 @@ use crate::auth::StaffAuth;
 use crate::error::{ApiError, Problem};
 use crate::http::customer::MessageRequest;
 use crate::http::input::{ApiJson, Submission};
+use crate::http::scope::ScopedTicket;
 use crate::http::views::StaffTicketView;
 use crate::state::AppState;
 use switchboard_core::CoreError;
 use switchboard_core::conversation::StaffMessage;
 
-use super::{full_view, parse_number};
+use super::full_view;
 
 fn not_yours() -> CoreError {
     CoreError::refused(
@@ -50,6 +51,18 @@ pub(crate) fn may_work_on(
     }
 }
 
+/// The access rule and "not someone else's" together, for actions that
+/// load their tickets themselves (merges).
+pub(crate) fn may_act<'a>(
+    state: &'a AppState,
+    staff: &'a StaffAuth,
+) -> impl Fn(&Ticket) -> Result<(), CoreError> + Send + Sync + 'a {
+    move |t: &Ticket| {
+        state.core.check_scope(&staff.0, t)?;
+        may_work_on(staff)(t)
+    }
+}
+
 fn has_skill(state: &AppState, op: &Operator, t: &Ticket) -> bool {
     op.role != Role::Operator
         || state
@@ -58,17 +71,22 @@ fn has_skill(state: &AppState, op: &Operator, t: &Ticket) -> bool {
             .is_none_or(|(_, topic)| op.skills.contains(&topic.skill))
 }
 
+/// Applies a staff action to a ticket the caller may see, checking the
+/// access rule again on the ticket as the action finds it.
 async fn run(
     state: &AppState,
     staff: &StaffAuth,
-    number: &str,
+    ticket: &Ticket,
     action: Action,
     allow: switchboard_core::act::Allow<'_>,
 ) -> Result<Json<StaffTicketView>, ApiError> {
-    let number = parse_number(number)?;
+    let scoped = |t: &Ticket| {
+        state.core.check_scope(&staff.0, t)?;
+        allow(t)
+    };
     let t = state
         .core
-        .act(number.id(), &staff.actor(), &action, allow)
+        .act(ticket.id, &staff.actor(), &action, &scoped)
         .await?;
     Ok(Json(full_view(state, &t).await?))
 }
@@ -78,12 +96,10 @@ async fn run(
 async fn post(
     state: &AppState,
     staff: &StaffAuth,
-    number: &str,
+    t: Ticket,
     submission: Submission<MessageRequest>,
     internal: bool,
 ) -> Result<Json<StaffTicketView>, ApiError> {
-    let n = parse_number(number)?;
-    let t = state.store.ticket(n.id()).await?;
     if !internal {
         may_work_on(staff)(&t)?;
     }
@@ -106,8 +122,7 @@ async fn post(
     params(("number" = String, Path)), responses((status = 200, body = StaffTicketView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
 pub async fn take(
     State(state): State<AppState>,
-    staff: StaffAuth,
-    Path(number): Path<String>,
+    ScopedTicket { staff, ticket }: ScopedTicket,
 ) -> Result<Json<StaffTicketView>, ApiError> {
     let allow = |t: &Ticket| {
         may_work_on(&staff)(t)?;
@@ -117,7 +132,7 @@ pub async fn take(
             Err(missing_skill())
         }
     };
-    run(&state, &staff, &number, Action::Assign(staff.0.id), &allow).await
+    run(&state, &staff, &ticket, Action::Assign(staff.0.id), &allow).await
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -146,8 +161,7 @@ async fn target_operator(state: &AppState, id: i64) -> Result<Operator, ApiError
     responses((status = 200, body = StaffTicketView), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn assign(
     State(state): State<AppState>,
-    staff: StaffAuth,
-    Path(number): Path<String>,
+    ScopedTicket { staff, ticket }: ScopedTicket,
     ApiJson(req): ApiJson<AssignRequest>,
 ) -> Result<Json<StaffTicketView>, ApiError> {
     staff.require_supervisor()?;
@@ -162,7 +176,7 @@ pub async fn assign(
         Some(op) if !has_skill(&state, op, t) => Err(missing_skill()),
         _ => Ok(()),
     };
-    run(&state, &staff, &number, action, &allow).await
+    run(&state, &staff, &ticket, action, &allow).await
 }
 
 /// Answer the customer (they are notified by their chosen channel).
@@ -171,12 +185,11 @@ pub async fn assign(
     responses((status = 200, body = StaffTicketView), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn reply(
     State(state): State<AppState>,
-    staff: StaffAuth,
-    Path(number): Path<String>,
+    ScopedTicket { staff, ticket }: ScopedTicket,
     submission: Submission<MessageRequest>,
 ) -> Result<Json<StaffTicketView>, ApiError> {
     // A reply asking the customer for secrets is refused before anything is stored.
-    post(&state, &staff, &number, submission, false).await
+    post(&state, &staff, ticket, submission, false).await
 }
 
 /// Add an internal note; the customer never sees it.
@@ -185,11 +198,10 @@ pub async fn reply(
     responses((status = 200, body = StaffTicketView), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn note(
     State(state): State<AppState>,
-    staff: StaffAuth,
-    Path(number): Path<String>,
+    ScopedTicket { staff, ticket }: ScopedTicket,
     submission: Submission<MessageRequest>,
 ) -> Result<Json<StaffTicketView>, ApiError> {
-    post(&state, &staff, &number, submission, true).await
+    post(&state, &staff, ticket, submission, true).await
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -205,8 +217,7 @@ pub struct PriorityRequest {
     responses((status = 200, body = StaffTicketView), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn priority(
     State(state): State<AppState>,
-    staff: StaffAuth,
-    Path(number): Path<String>,
+    ScopedTicket { staff, ticket }: ScopedTicket,
     ApiJson(req): ApiJson<PriorityRequest>,
 ) -> Result<Json<StaffTicketView>, ApiError> {
     let p = Priority::parse(&req.priority).ok_or_else(|| {
@@ -220,7 +231,7 @@ pub async fn priority(
     run(
         &state,
         &staff,
-        &number,
+        &ticket,
         Action::ChangePriority(p),
         &may_work_on(&staff),
     )
@@ -258,7 +269,7 @@ fn current_problem_words(state: &AppState, t: &Ticket) -> String {
 async fn reclassify(
     state: &AppState,
     staff: &StaffAuth,
-    number: &str,
+    current: Ticket,
     req: TopicRequest,
     transfer: bool,
 ) -> Result<Json<StaffTicketView>, ApiError> {
@@ -270,8 +281,6 @@ async fn reclassify(
             "operator_id is for transfers",
         ));
     }
-    let n = parse_number(number)?;
-    let current = state.store.ticket(n.id()).await?;
     let (problem, text) = match req.problem.as_deref() {
         Some(p) => (p.to_owned(), req.problem_text.clone()),
         None if transfer => (
@@ -317,7 +326,7 @@ async fn reclassify(
         assignee: target,
         transfer,
     };
-    run(state, staff, number, action, &may_work_on(staff)).await
+    run(state, staff, &current, action, &may_work_on(staff)).await
 }
 
 /// Reclassify the ticket (line, topic, problem); the assignee stays.
@@ -326,11 +335,10 @@ async fn reclassify(
     responses((status = 200, body = StaffTicketView), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn topic(
     State(state): State<AppState>,
-    staff: StaffAuth,
-    Path(number): Path<String>,
+    ScopedTicket { staff, ticket }: ScopedTicket,
     ApiJson(req): ApiJson<TopicRequest>,
 ) -> Result<Json<StaffTicketView>, ApiError> {
-    reclassify(&state, &staff, &number, req, false).await
+    reclassify(&state, &staff, ticket, req, false).await
 }
 
 /// Transfer to another queue (line and topic), optionally to a named operator there.
@@ -339,11 +347,10 @@ pub async fn topic(
     responses((status = 200, body = StaffTicketView), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn transfer(
     State(state): State<AppState>,
-    staff: StaffAuth,
-    Path(number): Path<String>,
+    ScopedTicket { staff, ticket }: ScopedTicket,
     ApiJson(req): ApiJson<TopicRequest>,
 ) -> Result<Json<StaffTicketView>, ApiError> {
-    reclassify(&state, &staff, &number, req, true).await
+    reclassify(&state, &staff, ticket, req, true).await
 }
 
 /// Mark the ticket resolved.
@@ -351,13 +358,12 @@ pub async fn transfer(
     params(("number" = String, Path)), responses((status = 200, body = StaffTicketView), (status = 403, body = Problem), (status = 409, body = Problem)))]
 pub async fn resolve(
     State(state): State<AppState>,
-    staff: StaffAuth,
-    Path(number): Path<String>,
+    ScopedTicket { staff, ticket }: ScopedTicket,
 ) -> Result<Json<StaffTicketView>, ApiError> {
     run(
         &state,
         &staff,
-        &number,
+        &ticket,
         Action::Resolve,
         &may_work_on(&staff),
     )
@@ -369,8 +375,7 @@ pub async fn resolve(
     params(("number" = String, Path)), responses((status = 200, body = StaffTicketView), (status = 403, body = Problem), (status = 409, body = Problem)))]
 pub async fn close(
     State(state): State<AppState>,
-    staff: StaffAuth,
-    Path(number): Path<String>,
+    ScopedTicket { staff, ticket }: ScopedTicket,
 ) -> Result<Json<StaffTicketView>, ApiError> {
-    run(&state, &staff, &number, Action::Close, &may_work_on(&staff)).await
+    run(&state, &staff, &ticket, Action::Close, &may_work_on(&staff)).await
 }

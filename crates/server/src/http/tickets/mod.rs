@@ -16,6 +16,7 @@ use utoipa::IntoParams;
 use crate::auth::StaffAuth;
 use crate::error::{ApiError, Problem};
 use crate::http::attachments::{FileResponse, download};
+use crate::http::scope::ScopedTicket;
 use crate::http::views::{EventView, NotificationView, StaffTicketView};
 use crate::state::AppState;
 
@@ -43,10 +44,6 @@ pub struct ListQuery {
 
 fn query_error(field: &'static str, ru: &str, en: &str) -> ApiError {
     ApiError::field(field, "invalid", ru, en)
-}
-
-pub(crate) fn parse_number(raw: &str) -> Result<TicketNumber, ApiError> {
-    TicketNumber::parse(raw).map_err(|_| ApiError::not_found())
 }
 
 /// Tickets, newest first, filtered.
@@ -123,6 +120,7 @@ pub async fn list(
             ));
         }
     };
+    filter.scope = switchboard_core::access::ticket_scope(&state.catalog, &staff.0);
     let tickets = state.store.list_tickets(&filter).await?;
     Ok(Json(
         tickets
@@ -151,10 +149,8 @@ pub(crate) async fn full_view(state: &AppState, t: &Ticket) -> Result<StaffTicke
     params(("number" = String, Path)), responses((status = 200, body = StaffTicketView), (status = 404, body = Problem)))]
 pub async fn get(
     State(state): State<AppState>,
-    _staff: StaffAuth,
-    Path(number): Path<String>,
+    ScopedTicket { ticket: t, .. }: ScopedTicket,
 ) -> Result<Json<StaffTicketView>, ApiError> {
-    let t = state.store.ticket(parse_number(&number)?.id()).await?;
     Ok(Json(full_view(&state, &t).await?))
 }
 
@@ -163,10 +159,8 @@ pub async fn get(
     params(("number" = String, Path)), responses((status = 200, body = Vec<EventView>), (status = 404, body = Problem)))]
 pub async fn events(
     State(state): State<AppState>,
-    _staff: StaffAuth,
-    Path(number): Path<String>,
+    ScopedTicket { ticket: t, .. }: ScopedTicket,
 ) -> Result<Json<Vec<EventView>>, ApiError> {
-    let t = state.store.ticket(parse_number(&number)?.id()).await?;
     let events = state.store.events(t.id).await?;
     Ok(Json(events.iter().map(EventView::from).collect()))
 }
@@ -176,10 +170,8 @@ pub async fn events(
     params(("number" = String, Path)), responses((status = 200, body = Vec<NotificationView>), (status = 404, body = Problem)))]
 pub async fn notifications(
     State(state): State<AppState>,
-    _staff: StaffAuth,
-    Path(number): Path<String>,
+    ScopedTicket { ticket: t, .. }: ScopedTicket,
 ) -> Result<Json<Vec<NotificationView>>, ApiError> {
-    let t = state.store.ticket(parse_number(&number)?.id()).await?;
     let list = state.store.ticket_outbound(t.id).await?;
     Ok(Json(list.iter().map(NotificationView::from).collect()))
 }
@@ -189,9 +181,8 @@ pub async fn notifications(
     params(("number" = String, Path), ("id" = String, Path)), responses((status = 200, description = "the file"), (status = 404, body = Problem)))]
 pub async fn attachment(
     State(state): State<AppState>,
-    _staff: StaffAuth,
-    Path((number, id)): Path<(String, String)>,
+    ScopedTicket { ticket: t, .. }: ScopedTicket,
+    Path((_number, id)): Path<(String, String)>,
 ) -> Result<FileResponse, ApiError> {
-    let t = state.store.ticket(parse_number(&number)?.id()).await?;
     download(&state, t.id, &id, true).await
 }
