@@ -215,6 +215,10 @@ pub struct TicketNumber(i64);
 
 impl TicketNumber {
     pub const PREFIX: &'static str = "SB-";
+    /// What `parse` takes, as the API document states it (a regular
+    /// expression): `SB-000123` or `123`, any case, up to 15 digits, blanks
+    /// around. Zero has the shape but is no ticket.
+    pub const PATTERN: &'static str = r"^\s*([Ss][Bb]-)?[0-9]{1,15}\s*$";
 
     pub fn from_id(id: TicketId) -> Self {
         TicketNumber(id.0)

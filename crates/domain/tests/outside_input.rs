@@ -118,4 +118,16 @@ proptest! {
             prop_assert!(!checked.file_name.is_empty());
         }
     }
+
+    /// The pattern the API document gives for a ticket number describes
+    /// what `parse` takes: every string of that shape parses unless it is zero.
+    #[test]
+    fn ticket_numbers_of_the_documented_shape_parse(
+        raw in proptest::string::string_regex(
+            TicketNumber::PATTERN.trim_start_matches('^').trim_end_matches('$'),
+        ).unwrap()
+    ) {
+        let zero = !raw.bytes().any(|b| (b'1'..=b'9').contains(&b));
+        prop_assert_eq!(TicketNumber::parse(&raw).is_ok(), !zero, "{:?}", raw);
+    }
 }

@@ -155,7 +155,8 @@ pub struct HelpSearchQuery {
     /// Only articles for this `line/topic`.
     pub topic: Option<String>,
     /// 1–50, default 10.
-    pub limit: Option<usize>,
+    #[param(minimum = 1, maximum = 50)]
+    pub limit: Option<u32>,
 }
 
 /// The published articles of a section, by title.
@@ -190,12 +191,12 @@ pub fn search(
     q: &HelpSearchQuery,
     locale: Locale,
 ) -> Result<(String, Vec<Hit>), ApiError> {
+    let limit = crate::http::input::page_limit(q.limit, 10, 50)?;
     let text = question(q.q.as_deref().unwrap_or(""));
     if text.trim().is_empty() {
         return Ok((text, Vec::new()));
     }
-    let mut query =
-        SearchQuery::new(text.clone(), locale).with_limit(q.limit.unwrap_or(10).clamp(1, 50));
+    let mut query = SearchQuery::new(text.clone(), locale).with_limit(limit as usize);
     if let Some(t) = q.topic.as_deref().filter(|t| !t.is_empty()) {
         query = query.with_topic(TopicRef::try_from(t.to_owned()).map_err(|_| {
             ApiError::field(

@@ -219,3 +219,19 @@ fn multipart_error(e: &axum::extract::multipart::MultipartError) -> ApiError {
     }
     body_error(e.status())
 }
+
+/// A page size from the query string: `default` when absent, else 1 to
+/// `max` — the range the document states (`#[param(minimum, maximum)]`);
+/// outside it, a 422 naming the field rather than a silent clamp.
+pub fn page_limit(given: Option<u32>, default: u32, max: u32) -> Result<u32, ApiError> {
+    match given {
+        None => Ok(default),
+        Some(n) if (1..=max).contains(&n) => Ok(n),
+        Some(_) => Err(ApiError::field(
+            "limit",
+            "out_of_range",
+            &format!("limit — от 1 до {max}"),
+            &format!("limit is 1 to {max}"),
+        )),
+    }
+}

@@ -85,7 +85,7 @@ fn health_word(h: &switchboard_channels::Health) -> &'static str {
 }
 
 /// Prometheus text exposition.
-#[utoipa::path(get, path = "/metrics", tag = "meta", responses((status = 200, content_type = "text/plain", body = String)))]
+#[utoipa::path(get, path = "/metrics", tag = "meta", responses((status = 200, content_type = "application/openmetrics-text", body = String)))]
 pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     let apis = [
         ("telegram", state.telegram.as_ref().map(|t| t.health())),

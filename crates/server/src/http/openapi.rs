@@ -11,9 +11,15 @@
 //! - one that changes something for a signed-in caller, 409 (the ticket or
 //!   record changed meanwhile, an illegal transition).
 //!
-//! 429 and 410 are left to the annotations of the operations that give them.
+//! - one anyone may call without a staff session (`throttle::is_public`),
+//!   429 with `Retry-After`: the per-address and per-customer rate limits.
+//!
+//! A `{number}` of a ticket or chat path gets the pattern `TicketNumber`
+//! parses, so a generated client (and the fuzzer) knows what a number is.
+//! 410 is left to the annotations of the operations that give it.
 
 use serde_json::{Map, Value, json};
+use switchboard_domain::ids::TicketNumber;
 
 const PROBLEM: &str = "application/problem+json";
 
@@ -38,6 +44,18 @@ fn problem_response(description: &str) -> Value {
         "description": description,
         "content": { PROBLEM: { "schema": { "$ref": "#/components/schemas/Problem" } } }
     })
+}
+
+fn ticket_number_pattern(op: &mut Map<String, Value>) {
+    let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) else {
+        return;
+    };
+    for p in params
+        .iter_mut()
+        .filter(|p| p["in"] == "path" && p["name"] == "number")
+    {
+        p["schema"] = json!({"type": "string", "pattern": TicketNumber::PATTERN});
+    }
 }
 
 /// Rewrites `doc` (the document utoipa generated) in place.
@@ -84,6 +102,12 @@ fn complete(path: &str, method: &str, op: &mut Map<String, Value>) {
     if secured && method != "get" {
         statuses.push(409);
     }
+    if crate::http::throttle::is_public(path) {
+        statuses.push(429);
+    }
+    if path.contains("tickets/{number}") || path.contains("chats/{number}") {
+        ticket_number_pattern(op);
+    }
     let responses = op
         .entry("responses")
         .or_insert_with(|| json!({}))
@@ -127,6 +151,13 @@ mod tests {
                 "{status}"
             );
         }
+        assert!(
+            take["429"].is_null(),
+            "staff operations are not rate-limited"
+        );
+        assert!(form["429"].is_object(), "public operations are");
+        let number = &doc["paths"]["/api/v1/tickets/{number}/take"]["post"]["parameters"][0];
+        assert_eq!(number["schema"]["pattern"], TicketNumber::PATTERN);
         let health = &doc["paths"]["/healthz"]["get"]["responses"];
         assert!(health["401"].is_null());
         assert!(health["400"].is_object());

@@ -19,6 +19,7 @@ use crate::security::client::ClientAddress;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AuditQuery {
     /// Only this account's entries.
@@ -26,6 +27,7 @@ pub struct AuditQuery {
     /// Entries older than this id (the next page).
     pub before: Option<i64>,
     /// 1–200, default 50.
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
 }
 
@@ -74,7 +76,11 @@ pub async fn audit(
     staff.require_admin()?;
     let entries = state
         .store
-        .staff_audit(q.operator.map(OperatorId), q.before, q.limit.unwrap_or(50))
+        .staff_audit(
+            q.operator.map(OperatorId),
+            q.before,
+            crate::http::input::page_limit(q.limit, 50, 200)?,
+        )
         .await?;
     Ok(Json(entries.iter().map(StaffAuditView::from).collect()))
 }

@@ -193,3 +193,96 @@ async fn control_characters_in_text_are_refused_with_the_field_named() {
     }
     assert_eq!(server_errors(&metrics(&app).await), Vec::<&str>::new());
 }
+
+/// Found by the API fuzzer: page sizes beyond the documented range were
+/// clamped (or, for the staff audit, documented as a path parameter). Every
+/// operation with a `limit` in its query now states its range, takes its
+/// maximum, and refuses what lies outside with a 422 naming `limit`.
+#[tokio::test]
+async fn page_limits_keep_to_the_range_the_document_states() {
+    let app = TestApp::spawn().await;
+    let admin = app.login("admin").await;
+    let customer = app.customer_token("buyer-1001");
+    let opened: Value = app
+        .post(
+            "/api/v1/customer/chats",
+            &customer,
+            json!({"line": "marketplace", "topic": "delivery", "order_number": "MP-10001",
+                   "body": "Где мой заказ?", "client_id": "c-1"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let chat = opened["conversation"].as_str().expect("a chat").to_owned();
+    let doc = serde_json::to_value(switchboard_server::http::openapi()).unwrap();
+    let mut checked = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        let Some(op) = item.get("get") else { continue };
+        let Some(limit) = op["parameters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|p| p["name"] == "limit")
+        else {
+            continue;
+        };
+        assert_eq!(limit["in"], "query", "{path}");
+        let max = limit["schema"]["maximum"].as_f64().expect("a maximum") as u64;
+        assert_eq!(limit["schema"]["minimum"].as_f64(), Some(1.0), "{path}");
+        // A chat's history is read by its customer or by staff.
+        let target = path.replace("{number}", &chat);
+        let token = if path.starts_with("/api/v1/customer/") {
+            &customer
+        } else {
+            &admin
+        };
+        // Searches need words; the other lists refuse unknown parameters.
+        let words = if path.ends_with("/search") {
+            "q=доставка&"
+        } else {
+            ""
+        };
+        let url = |n: u64| format!("{target}?{words}limit={n}");
+        assert_eq!(
+            app.get(&url(max), token).await.status(),
+            StatusCode::OK,
+            "{path}"
+        );
+        for n in [0, max + 1, 2_147_483_648] {
+            let (status, body) = problem(app.get(&url(n), token).await).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{path} {n}");
+            assert_eq!(field_codes(&body)[0].0, "limit", "{path} {n}");
+        }
+        checked.push(path.clone());
+    }
+    for path in [
+        "/api/v1/tickets",
+        "/api/v1/staff/audit",
+        "/api/v1/kb/events",
+        "/api/v1/help/search",
+        "/api/v1/customer/chats/{number}/messages",
+    ] {
+        assert!(
+            checked.iter().any(|p| p == path),
+            "{path} not checked: {checked:?}"
+        );
+    }
+}
+
+/// Found by the API fuzzer: `/metrics` answered OpenMetrics text while the
+/// document said `text/plain`.
+#[tokio::test]
+async fn metrics_are_served_as_the_document_says() {
+    let app = TestApp::spawn().await;
+    let doc = serde_json::to_value(switchboard_server::http::openapi()).unwrap();
+    let documented: Vec<&String> = doc["paths"]["/metrics"]["get"]["responses"]["200"]["content"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    let r = app.client.get(app.url("/metrics")).send().await.unwrap();
+    let served = r.headers()["content-type"].to_str().unwrap();
+    let media = served.split(';').next().unwrap().trim();
+    assert_eq!(documented, vec![media]);
+}

@@ -36,6 +36,12 @@ pub struct Setup {
     pub config: Config,
 }
 
+/// The product's second-factor rule (required for admins and bank-line
+/// staff) instead of the tests' password-only sign-in.
+pub fn with_second_factor(s: &mut Setup) {
+    s.config.staff.second_factor = switchboard_server::config::SecondFactorConfig::default();
+}
+
 impl TestApp {
     pub async fn spawn() -> TestApp {
         Self::spawn_with(|_| {}).await
@@ -105,6 +111,20 @@ impl TestApp {
     /// Signs in a demo account (its password is `<login>-demo`).
     pub async fn login(&self, login: &str) -> String {
         self.login_as(login, &format!("{login}-demo")).await
+    }
+
+    /// Signs in as the product asks of this account: where a second factor
+    /// is required (admins and bank staff under `with_second_factor`), the
+    /// first sign-in enrols one and the session comes from a code.
+    pub async fn sign_in(&self, login: &str, password: &str) -> String {
+        crate::authenticator::sign_in(
+            &self.client,
+            &self.base,
+            login,
+            password,
+            self.clock.now().as_second(),
+        )
+        .await
     }
 
     pub async fn login_as(&self, login: &str, password: &str) -> String {

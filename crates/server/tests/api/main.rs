@@ -1,5 +1,7 @@
 //! API integration tests: the real app on port 0, a fresh database per test.
 
+#[path = "../common/authenticator.rs"]
+mod authenticator;
 mod authz;
 mod bad_input;
 mod customer_flow;

@@ -3,39 +3,12 @@
 //! secret the way an authenticator app does (RFC 6238, written here
 //! independently of the server's implementation), good once; recovery codes.
 
-use hmac::{Hmac, Mac};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use switchboard_server::clock::Clock;
-use switchboard_server::config::SecondFactorConfig;
 
+use crate::authenticator::app_code;
 use crate::helpers::*;
-
-fn base32_decode(text: &str) -> Vec<u8> {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-    let (mut bits, mut value, mut out) = (0u32, 0u64, Vec::new());
-    for c in text.trim_end_matches('=').bytes() {
-        let v = ALPHABET.iter().position(|&a| a == c).expect("base32") as u64;
-        value = (value << 5) | v;
-        bits += 5;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((value >> bits) as u8);
-        }
-    }
-    out
-}
-
-/// What an authenticator app shows for `secret` at unix time `secs`.
-fn app_code(secret: &str, secs: i64) -> String {
-    let key = base32_decode(secret);
-    let mut mac = Hmac::<sha1::Sha1>::new_from_slice(&key).unwrap();
-    mac.update(&((secs / 30) as u64).to_be_bytes());
-    let digest = mac.finalize().into_bytes();
-    let offset = (digest[19] & 0x0f) as usize;
-    let number = u32::from_be_bytes(digest[offset..offset + 4].try_into().unwrap()) & 0x7fff_ffff;
-    format!("{:06}", number % 1_000_000)
-}
 
 async fn sign_in(app: &TestApp, login: &str, code: Option<&str>) -> reqwest::Response {
     let mut body = json!({"login": login, "password": format!("{login}-demo")});
@@ -81,10 +54,6 @@ async fn enrol(app: &TestApp, token: &str) -> (String, Value) {
         .await;
     assert_eq!(r.status(), StatusCode::OK);
     (secret, r.json().await.unwrap())
-}
-
-fn with_second_factor(s: &mut Setup) {
-    s.config.staff.second_factor = SecondFactorConfig::default();
 }
 
 #[tokio::test]

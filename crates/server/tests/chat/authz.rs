@@ -2,9 +2,11 @@
 //! in the table, each frame that names a conversation (`resume`, `message`,
 //! `typing`) on a chat of an ordinary line and of a bank line. Out of scope
 //! is an error frame `missing_skill` and nothing is stored; in scope is never
-//! refused for scope.
+//! refused for scope. Staff sign in as the product requires (a second
+//! factor for admins and bank staff).
 
 use serde_json::{Value, json};
+use switchboard_server::config::SecondFactorConfig;
 
 use crate::support::*;
 
@@ -55,8 +57,12 @@ async fn last_seq(app: &Node, number: &str) -> i64 {
 
 #[tokio::test]
 async fn console_frames_keep_to_the_callers_lines() {
-    let app = single().await;
-    let admin = app.login("admin").await;
+    // The product's sign-in: admins and bank staff pass a second factor.
+    let app = node(switchboard_store::testing::fresh_store().await, |c| {
+        c.staff.second_factor = SecondFactorConfig::default();
+    })
+    .await;
+    let admin = app.sign_in("admin", "admin-demo").await;
     let chats = [
         (
             "marketplace",
@@ -87,16 +93,10 @@ async fn console_frames_keep_to_the_callers_lines() {
                     )
                     .await;
                 assert_eq!(status, 201, "{body}");
-                let (_, session) = app
-                    .post(
-                        "/api/v1/auth/login",
-                        "",
-                        json!({"login": login, "password": PASSWORD}),
-                    )
-                    .await;
-                session["token"].as_str().unwrap().to_owned()
+                app.sign_in(login, PASSWORD).await
             }
-            None => app.login(login).await,
+            None if *login == "admin" => admin.clone(),
+            None => app.sign_in(login, &format!("{login}-demo")).await,
         };
         let mut ws = Ws::connect(&format!("{}/api/v1/chat/console", app.ws_base), &token).await;
         let hello = ws.expect("hello").await;

@@ -1,6 +1,8 @@
 //! Chat integration tests: the real app on port 0 with a fresh database, a
 //! WebSocket client, and waits for frames (never sleeps).
 
+#[path = "../common/authenticator.rs"]
+mod authenticator;
 mod authz;
 mod bad_input;
 mod defects;

@@ -125,6 +125,19 @@ impl Node {
         self.login_as(login, &format!("{login}-demo")).await
     }
 
+    /// Signs in as the product asks of this account (a second factor where
+    /// the node's configuration requires one: enrolled on first sign-in).
+    pub async fn sign_in(&self, login: &str, password: &str) -> String {
+        crate::authenticator::sign_in(
+            &self.http,
+            &self.base,
+            login,
+            password,
+            self.clock.now().as_second(),
+        )
+        .await
+    }
+
     pub async fn login_as(&self, login: &str, password: &str) -> String {
         let r: Value = self
             .http

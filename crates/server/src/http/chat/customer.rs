@@ -84,7 +84,7 @@ pub(crate) async fn history(
     viewer: &Actor,
     staff: bool,
 ) -> Result<Json<HistoryView>, ApiError> {
-    let limit = query.limit.unwrap_or(200).clamp(1, 500);
+    let limit = crate::http::input::page_limit(query.limit, 200, 500)?;
     let head = state.store.conversation(ticket.id).await?;
     let messages = state
         .store

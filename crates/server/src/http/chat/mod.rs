@@ -171,6 +171,7 @@ pub struct HistoryQuery {
     /// Messages after this sequence number (0: from the start).
     pub after: Option<i64>,
     /// 1–500, default 200.
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
 }
 

@@ -25,7 +25,8 @@ pub struct StaffSearchQuery {
     /// Include drafts (default true here).
     pub drafts: Option<bool>,
     /// 1–100, default 10.
-    pub limit: Option<usize>,
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<u32>,
 }
 
 /// Search as staff see it: drafts included unless `drafts=false`.
@@ -38,7 +39,7 @@ pub async fn staff_search(
 ) -> Result<Json<Vec<HitView>>, ApiError> {
     let locale = locale_of(q.lang.as_deref(), None);
     let mut query = SearchQuery::new(q.q.unwrap_or_default(), locale)
-        .with_limit(q.limit.unwrap_or(10).clamp(1, 100));
+        .with_limit(crate::http::input::page_limit(q.limit, 10, 100)? as usize);
     if let Some(t) = q.topic.filter(|t| !t.is_empty()) {
         query = query.with_topic(TopicRef::try_from(t).map_err(|_| {
             ApiError::field(
@@ -81,6 +82,7 @@ pub struct KbEventView {
 #[into_params(parameter_in = Query)]
 pub struct LimitQuery {
     /// 1–200, default 50.
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
 }
 
@@ -93,7 +95,8 @@ pub async fn events(
     ApiQuery(q): ApiQuery<LimitQuery>,
 ) -> Result<Json<Vec<KbEventView>>, ApiError> {
     staff.require_admin()?;
-    let log = state.store.kb_events(q.limit.unwrap_or(50)).await?;
+    let limit = crate::http::input::page_limit(q.limit, 50, 200)?;
+    let log = state.store.kb_events(limit).await?;
     Ok(Json(
         log.iter()
             .map(|e| KbEventView {

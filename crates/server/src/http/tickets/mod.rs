@@ -37,6 +37,7 @@ pub struct ListQuery {
     /// Page: tickets older than this number.
     pub before: Option<String>,
     /// 1–200, default 50.
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     /// Supervisors' deadline lists: `at_risk`, `breached` or `attention` (both).
     pub sla: Option<String>,
@@ -64,16 +65,9 @@ pub async fn list(
     let mut filter = TicketFilter {
         line: q.line.filter(|s| !s.is_empty()),
         topic: q.topic.filter(|s| !s.is_empty()),
-        limit: q.limit.unwrap_or(50),
+        limit: crate::http::input::page_limit(q.limit, 50, 200)?,
         ..TicketFilter::default()
     };
-    if !(1..=200).contains(&filter.limit) {
-        return Err(query_error(
-            "limit",
-            "limit — от 1 до 200",
-            "limit is 1 to 200",
-        ));
-    }
     if let Some(s) = q.status.as_deref().filter(|s| !s.is_empty()) {
         filter.status = Some(
             Status::parse(s)
