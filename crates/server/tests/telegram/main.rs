@@ -3,6 +3,9 @@
 //! format (`fake_api`). Customers' updates come by long polling (or webhook);
 //! replies go out through the outbox.
 
+#[allow(dead_code)]
+#[path = "../common/authenticator.rs"]
+mod authenticator;
 mod fake_api;
 #[allow(dead_code)]
 #[path = "../api/helpers.rs"]

@@ -2,6 +2,9 @@
 //! database; VK's Callback API requests posted to it as VK would, replies
 //! delivered to a local VK API server (`fake_api`) through the outbox.
 
+#[allow(dead_code)]
+#[path = "../common/authenticator.rs"]
+mod authenticator;
 mod fake_api;
 #[allow(dead_code)]
 #[path = "../api/helpers.rs"]
