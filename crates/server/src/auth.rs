@@ -172,15 +172,76 @@ impl FromRequestParts<AppState> for StaffAuth {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = bearer(parts).ok_or_else(|| {
+        let token = staff_token(parts)?.ok_or_else(|| {
             ApiError::unauthorized(
                 "session_missing",
                 "Войдите в систему",
                 "Sign in first: a staff session token is required",
             )
         })?;
-        staff_by_token(state, token).await
+        staff_by_token(state, &token).await
     }
+}
+
+/// The staff session cookie of the browser pages (HttpOnly, SameSite=Strict).
+pub const STAFF_COOKIE: &str = "sb_staff";
+/// The header the pages' scripts send with every request that changes
+/// something: a cross-site form cannot set it, and a cross-site script
+/// cannot send it without a CORS preflight, which nothing here answers.
+pub const CSRF_HEADER: &str = "x-switchboard-csrf";
+
+/// The value of cookie `name`, if the request has it.
+pub fn cookie<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| {
+            let (k, v) = pair.trim().split_once('=')?;
+            (k == name && !v.is_empty()).then_some(v)
+        })
+}
+
+/// A staff session token: the bearer header, else the pages' cookie. A
+/// cookie is honoured for a change only with [`CSRF_HEADER`], and only from
+/// this site's own pages (an `Origin` naming another host is refused).
+pub fn staff_token(parts: &Parts) -> Result<Option<String>, ApiError> {
+    if let Some(token) = bearer(parts) {
+        return Ok(Some(token.to_owned()));
+    }
+    let Some(token) = cookie(&parts.headers, STAFF_COOKIE) else {
+        return Ok(None);
+    };
+    let refused = || {
+        ApiError::forbidden(
+            "cross_site_request",
+            "Запрос отклонён: он пришёл не со страниц Switchboard",
+            "Refused: the request did not come from Switchboard's own pages",
+        )
+    };
+    if let Some(origin) = parts.headers.get(header::ORIGIN) {
+        let host = parts
+            .headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok());
+        let origin_host = origin
+            .to_str()
+            .ok()
+            .and_then(|o| o.split_once("://"))
+            .map(|(_, rest)| rest);
+        if host.is_none() || origin_host != host {
+            return Err(refused());
+        }
+    }
+    let safe = matches!(
+        parts.method,
+        axum::http::Method::GET | axum::http::Method::HEAD
+    );
+    if !safe && !parts.headers.contains_key(CSRF_HEADER) {
+        return Err(refused());
+    }
+    Ok(Some(token.to_owned()))
 }
 
 /// Checks a staff session token and loads the member of staff.

@@ -8,7 +8,9 @@ use switchboard_domain::attachment::AttachmentMeta;
 use switchboard_domain::conversation::Outbound;
 use switchboard_domain::ids::{ContentHash, CustomerId, OperatorId, TicketId};
 use switchboard_domain::intake::NewTicket;
-use switchboard_domain::ticket::{Actor, Priority, Requester, Status, Ticket, TicketEvent};
+use switchboard_domain::ticket::{
+    Actor, Channel, Priority, Requester, Status, Ticket, TicketEvent,
+};
 
 use crate::Result;
 
@@ -116,6 +118,14 @@ pub struct TicketFilter {
     pub sla: Option<SlaFilter>,
     pub before: Option<TicketId>,
     pub limit: u32,
+    /// Only tickets about this order or booking.
+    pub order_number: Option<String>,
+    pub channel: Option<Channel>,
+    /// Only tickets waiting for a person (new or queued).
+    pub waiting: bool,
+    /// Oldest first (queues) rather than newest first; `before` then pages
+    /// nothing and is ignored.
+    pub oldest_first: bool,
 }
 
 /// The supervisors' deadline lists, as of `now`.

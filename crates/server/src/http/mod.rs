@@ -7,6 +7,7 @@ pub mod attachments;
 pub mod catalog;
 pub mod chat;
 pub mod customer;
+pub mod dashboard;
 pub mod help;
 pub mod help_pages;
 pub mod input;
@@ -83,6 +84,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(session::logout))
         .routes(routes!(session::me))
         .routes(routes!(alerts::mine))
+        .routes(routes!(dashboard::dashboard))
         .routes(routes!(customer::me))
         .routes(routes!(customer::create, customer::list))
         .routes(routes!(customer::get))

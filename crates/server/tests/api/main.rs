@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod customer_flow;
+mod dashboard;
 mod deadlines;
 mod helpers;
 mod judgement;
