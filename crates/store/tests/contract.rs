@@ -21,6 +21,8 @@ mod messengers;
 mod outbox;
 #[path = "contract/people.rs"]
 mod people;
+#[path = "contract/sign_in.rs"]
+mod sign_in;
 #[path = "contract/ticket_list.rs"]
 mod ticket_list;
 #[path = "contract/tickets.rs"]
