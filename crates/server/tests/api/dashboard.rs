@@ -154,3 +154,61 @@ async fn the_pages_cookie_signs_in_but_changes_need_the_sites_own_header() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn the_console_list_filters_by_order_and_channel_and_works_a_queue_oldest_first() {
+    let app = TestApp::spawn().await;
+    let first = app.open_ticket("buyer-1001", delivery_form()).await;
+    app.clock.advance(SignedDuration::from_mins(1));
+    let mut other = delivery_form();
+    other["order_number"] = json!("MP-10005");
+    other["description"] = json!("Курьер не позвонил, посылка так и не приехала.");
+    let second = app.open_ticket("buyer-1002", other).await;
+    let operator = app.login("operator").await;
+    let numbers = |tickets: Value| -> Vec<String> {
+        tickets
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["number"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let list = |query: &'static str| {
+        let app = &app;
+        let operator = operator.clone();
+        async move {
+            let r = app.get(&format!("/api/v1/tickets?{query}"), &operator).await;
+            assert_eq!(r.status(), StatusCode::OK, "{query}");
+            r.json::<Value>().await.unwrap()
+        }
+    };
+
+    // An order number typed in lower case still finds its ticket.
+    assert_eq!(numbers(list("order=mp-10005").await), [second["number"].as_str().unwrap()]);
+    assert!(numbers(list("channel=chat").await).is_empty());
+    assert_eq!(numbers(list("channel=form").await).len(), 2);
+    // A queue is worked oldest first; newest first otherwise.
+    assert_eq!(
+        numbers(list("waiting=true").await),
+        [first["number"].as_str().unwrap(), second["number"].as_str().unwrap()]
+    );
+    assert_eq!(
+        numbers(list("").await)[0],
+        second["number"].as_str().unwrap()
+    );
+
+    for (query, field) in [
+        ("order=%3Cscript%3E", "order"),
+        ("channel=pigeon", "channel"),
+    ] {
+        let (status, body) = problem(
+            app.get(&format!("/api/v1/tickets?{query}"), &operator)
+                .await,
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{query}");
+        assert_eq!(body["errors"][0]["field"], field, "{body}");
+    }
+    let (status, _) = problem(app.get("/api/v1/tickets?waiting=perhaps", &operator).await).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
