@@ -144,6 +144,7 @@ impl Application {
             config.server.body_limit_bytes,
             config.chat.clone(),
         );
+        state.demo_sign_in = config.profile.demo;
         state.guard = guard;
         state.telegram = telegram.clone();
         state.vk = vk.clone();

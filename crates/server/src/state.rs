@@ -38,6 +38,9 @@ pub struct AppState {
     pub hub: Arc<Hub>,
     /// The chat transport's settings (rates, frame sizes, buffers).
     pub chat: ChatConfig,
+    /// The web pages offer the demo sign-in (pick a demo customer); on
+    /// with the demo profile only.
+    pub demo_sign_in: bool,
     /// Sign-in security and abuse limits.
     pub guard: Arc<Guard>,
     /// The Telegram bots, when configured (their webhook and health).
@@ -69,6 +72,7 @@ impl AppState {
             body_limit,
             hub,
             chat,
+            demo_sign_in: false,
             guard: Arc::new(Guard::default()),
             telegram: None,
             vk: None,
