@@ -192,19 +192,6 @@ pub const STAFF_COOKIE: &str = "sb_staff";
 /// cannot send it without a CORS preflight, which nothing here answers.
 pub const CSRF_HEADER: &str = "x-switchboard-csrf";
 
-/// The value of cookie `name`, if the request has it.
-pub fn cookie<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|pair| {
-            let (k, v) = pair.trim().split_once('=')?;
-            (k == name && !v.is_empty()).then_some(v)
-        })
-}
-
 /// A staff session token: the bearer header, else the pages' cookie. A
 /// cookie is honoured for a change only with [`CSRF_HEADER`], and only from
 /// this site's own pages (an `Origin` naming another host is refused).
@@ -212,7 +199,8 @@ pub fn staff_token(parts: &Parts) -> Result<Option<String>, ApiError> {
     if let Some(token) = bearer(parts) {
         return Ok(Some(token.to_owned()));
     }
-    let Some(token) = cookie(&parts.headers, STAFF_COOKIE) else {
+    let Some(token) = crate::web::cookie(&parts.headers, STAFF_COOKIE).filter(|t| !t.is_empty())
+    else {
         return Ok(None);
     };
     let refused = || {

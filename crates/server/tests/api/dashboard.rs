@@ -177,20 +177,28 @@ async fn the_console_list_filters_by_order_and_channel_and_works_a_queue_oldest_
         let app = &app;
         let operator = operator.clone();
         async move {
-            let r = app.get(&format!("/api/v1/tickets?{query}"), &operator).await;
+            let r = app
+                .get(&format!("/api/v1/tickets?{query}"), &operator)
+                .await;
             assert_eq!(r.status(), StatusCode::OK, "{query}");
             r.json::<Value>().await.unwrap()
         }
     };
 
     // An order number typed in lower case still finds its ticket.
-    assert_eq!(numbers(list("order=mp-10005").await), [second["number"].as_str().unwrap()]);
+    assert_eq!(
+        numbers(list("order=mp-10005").await),
+        [second["number"].as_str().unwrap()]
+    );
     assert!(numbers(list("channel=chat").await).is_empty());
     assert_eq!(numbers(list("channel=form").await).len(), 2);
     // A queue is worked oldest first; newest first otherwise.
     assert_eq!(
         numbers(list("waiting=true").await),
-        [first["number"].as_str().unwrap(), second["number"].as_str().unwrap()]
+        [
+            first["number"].as_str().unwrap(),
+            second["number"].as_str().unwrap()
+        ]
     );
     assert_eq!(
         numbers(list("").await)[0],
