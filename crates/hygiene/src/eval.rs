@@ -35,6 +35,14 @@ pub mod data {
         pub const DUPLICATES: &str = include_str!("../data/heldout/duplicates.tsv");
         pub const SECRETS: &str = include_str!("../data/heldout/secrets.tsv");
         pub const SCOPE: &str = include_str!("../data/heldout/scope.tsv");
+
+        /// Round 2 (issue 15, second pass): written as customers write
+        /// before any rule of that pass was changed.
+        pub mod round2 {
+            pub const OBSCENITY: &str = include_str!("../data/heldout/round2/obscenity.tsv");
+            pub const SECRETS: &str = include_str!("../data/heldout/round2/secrets.tsv");
+            pub const DUPLICATES: &str = include_str!("../data/heldout/round2/duplicates.tsv");
+        }
     }
 }
 
@@ -308,6 +316,20 @@ pub fn heldout() -> Vec<Report> {
         obscenity(data::heldout::OBSCENITY),
         scope(data::heldout::SCOPE),
         duplicates(data::heldout::DUPLICATES),
+    ]
+}
+
+/// The second round of held-out sets, scored the same way.
+pub fn heldout_round2() -> Vec<Report> {
+    use SensitiveKind::*;
+    vec![
+        sensitive(
+            data::heldout::round2::SECRETS,
+            "held-out round 2: cvv, codes, pins, passwords",
+            &[Cvv, OneTimeCode, Pin, Password],
+        ),
+        obscenity(data::heldout::round2::OBSCENITY),
+        duplicates(data::heldout::round2::DUPLICATES),
     ]
 }
 

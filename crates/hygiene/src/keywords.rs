@@ -50,14 +50,14 @@ fn start_key(s: &str) -> u32 {
 }
 
 static MATCHER: LazyLock<Matcher> = LazyLock::new(|| {
-    let mut patterns: Vec<&str> = Vec::new();
+    let mut patterns: Vec<String> = Vec::new();
     let mut keywords = Vec::new();
-    for &(pattern, cue) in secrets::CUES {
+    for (pattern, cue) in secrets::all_cues() {
         patterns.push(pattern);
         keywords.push(Keyword::Secret(cue));
     }
     for &(pattern, cue, whole) in scope::cues::CUES {
-        patterns.push(pattern);
+        patterns.push(pattern.to_owned());
         keywords.push(Keyword::Scope(cue, whole));
     }
     // Cue words only count at the start of a word, so the automaton is run

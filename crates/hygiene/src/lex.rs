@@ -4,7 +4,7 @@
 //! cost more than the detectors themselves on a typical 100-byte message.
 
 use crate::normalize::{fold_char, is_letter_or_digit};
-use crate::obscenity::scan::{DisguiseScan, class_at};
+use crate::obscenity::scan::{DisguiseScan, LATIN, class_at};
 
 pub(crate) struct Lexed {
     pub folded: String,
@@ -24,6 +24,34 @@ pub(crate) fn lex(text: &str) -> Lexed {
     let mut digits = 0;
     let mut i = 0;
     while i < bytes.len() {
+        // Fast path: more lower-case letters of the script the scan is in
+        // the middle of change nothing but the length of the run.
+        if in_word && let Some(script) = disguise.in_run() {
+            let run_start = i;
+            if script == LATIN {
+                while i < bytes.len() && bytes[i].is_ascii_lowercase() {
+                    i += 1;
+                }
+            } else {
+                while i + 1 < bytes.len()
+                    && matches!(
+                        (bytes[i], bytes[i + 1]),
+                        (0xD0, 0xB0..=0xBF) | (0xD1, 0x80..=0x8F)
+                    )
+                {
+                    i += 2;
+                }
+            }
+            let letters = if script == LATIN {
+                i - run_start
+            } else {
+                (i - run_start) / 2
+            };
+            disguise.continue_run(letters as u32);
+            if i >= bytes.len() {
+                break;
+            }
+        }
         let b = bytes[i];
         let (width, word_char, changes) = match b {
             0x00..=0x7F => {
@@ -55,7 +83,9 @@ pub(crate) fn lex(text: &str) -> Lexed {
             word_starts.push(i);
         }
         in_word = word_char;
-        disguise.step(class_at(bytes, i));
+        if !disguise.found() {
+            disguise.step(class_at(bytes, i));
+        }
         i += width;
     }
     folded.push_str(&text[copied..]);
@@ -79,6 +109,11 @@ mod tests {
             "х*й",
             "б л я т ь",
             "İ\u{212A} straße",
+            "обычный длинный текст about something",
+            "длинноесловоxуй и ещё",
+            "hello world бл9",
+            "Привет мир ⅹуйня",
+            "abcdef-g",
         ] {
             let lexed = lex(text);
             assert_eq!(lexed.folded, fold(text));

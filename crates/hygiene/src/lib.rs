@@ -140,7 +140,7 @@ pub fn inspect_customer_message(text: &str) -> CustomerMessageReport {
     } = lex::lex(text);
     let hits = keywords::scan_at(&folded, word_starts);
     let findings = find_sensitive_folded(text, &folded, &hits, digits);
-    let obscene = obscenity::find_lexed(&folded, may_hide);
+    let obscene = obscenity::find_lexed(text, &folded, may_hide);
     let masked_text = mask::render(text, &findings, &[]);
     CustomerMessageReport {
         display_text: display(text, &findings, &obscene, &masked_text),
@@ -156,7 +156,7 @@ pub fn inspect_operator_message(text: &str) -> OperatorMessageReport {
     let folded = normalize::fold(text);
     let findings =
         find_sensitive_folded(text, &folded, &keywords::scan(&folded), count_digits(text));
-    let obscene = obscenity::find_folded(&folded);
+    let obscene = obscenity::find_folded(text, &folded);
     let masked_text = mask::render(text, &findings, &[]);
     OperatorMessageReport {
         blocked: operator::check_folded(&folded),

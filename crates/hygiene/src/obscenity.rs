@@ -35,37 +35,75 @@ struct Matchers {
     lookalikes: Regex,
     english: Regex,
     english_exceptions: Regex,
+    /// Russian roots over Latin writing ("pizdets", "nakhuy").
+    translit: Regex,
+    translit_exceptions: Regex,
+}
+
+/// The Russian patterns that are read in Latin transliteration too.
+fn latin_safe(pattern: &&&str) -> bool {
+    !patterns::NOT_IN_LATIN.iter().any(|p| pattern.contains(p))
 }
 
 static MATCHERS: LazyLock<Matchers> = LazyLock::new(|| {
-    let any = |patterns: &[&str], table: &[(char, &str)]| {
-        let alternatives: Vec<String> = patterns
-            .iter()
-            .map(|p| patterns::disguise(p, table))
-            .map(|p| format!("(?:{p})"))
-            .collect();
+    let any = |patterns: &mut dyn Iterator<Item = String>| {
+        let alternatives: Vec<String> = patterns.map(|p| format!("(?:{p})")).collect();
         Regex::new(&alternatives.join("|")).expect("static patterns")
     };
+    let cyrillic = |list: &'static [&'static str]| {
+        list.iter()
+            .map(|p| patterns::disguise(p, confusables::cyrillic_class))
+    };
+    let latin = |list: &'static [&'static str]| {
+        list.iter()
+            .map(|p| patterns::disguise_with(p, confusables::latin_class, patterns::LATIN_DIGRAPHS))
+    };
+    let translit = || {
+        patterns::RUSSIAN
+            .iter()
+            .filter(latin_safe)
+            .map(|p| patterns::transliterated(p))
+    };
+    // The gate judges words of plain letters in one script: Russian ones as
+    // written, Latin ones with the Latin letters that stand for a letter
+    // ("fvck", "xyu") and as transliterated Russian.
     let gate = patterns::gate(
         patterns::RUSSIAN
             .iter()
-            .chain(patterns::ENGLISH)
-            .chain(patterns::LOOKALIKES_IN_LATIN)
-            .copied(),
+            .map(|p| (*p).to_owned())
+            .chain(patterns::ENGLISH.iter().map(|p| {
+                patterns::with_ascii_alikes(p, confusables::latin_class, patterns::LATIN_DIGRAPHS)
+            }))
+            .chain(
+                patterns::RUSSIAN_IN_LATIN_LOOKALIKES
+                    .iter()
+                    .map(|p| (*p).to_owned()),
+            )
+            .chain(translit()),
     );
+    let translit_exceptions = patterns::RUSSIAN_EXCEPTIONS
+        .iter()
+        .map(|p| patterns::transliterated(p))
+        .chain(
+            patterns::TRANSLIT_EXCEPTIONS
+                .iter()
+                .map(|p| (*p).to_owned()),
+        );
     Matchers {
         gate: regex::bytes::Regex::new(&gate).expect("static patterns"),
-        russian: any(patterns::RUSSIAN, confusables::CYRILLIC),
-        russian_exceptions: any(patterns::RUSSIAN_EXCEPTIONS, confusables::CYRILLIC),
-        lookalikes: any(patterns::RUSSIAN_IN_LATIN_LOOKALIKES, confusables::CYRILLIC),
-        english: any(patterns::ENGLISH, confusables::LATIN),
-        english_exceptions: any(patterns::ENGLISH_EXCEPTIONS, confusables::LATIN),
+        russian: any(&mut cyrillic(patterns::RUSSIAN)),
+        russian_exceptions: any(&mut cyrillic(patterns::RUSSIAN_EXCEPTIONS)),
+        lookalikes: any(&mut latin(patterns::RUSSIAN_IN_LATIN_LOOKALIKES)),
+        english: any(&mut latin(patterns::ENGLISH)),
+        english_exceptions: any(&mut latin(patterns::ENGLISH_EXCEPTIONS)),
+        translit: any(&mut translit()),
+        translit_exceptions: any(&mut translit_exceptions.into_iter()),
     }
 });
 
 /// Finds the obscene words of `text`.
 pub fn find(text: &str) -> Vec<ObsceneFinding> {
-    find_folded(&fold(text))
+    find_folded(text, &fold(text))
 }
 
 /// `text` with each obscene word replaced by its first letter and `***`.
@@ -114,11 +152,15 @@ impl Forms {
     /// The word is matched as written: the patterns carry the look-alikes.
     fn is_obscene(&mut self, word: impl Iterator<Item = char>) -> bool {
         self.chars.clear();
-        self.chars.extend(
-            word.map(confusables::fold_wide)
-                .filter(|&c| !is_joiner(c))
-                .map(|c| if is_wildcard(c) { '*' } else { c }),
-        );
+        for c in word {
+            confusables::push_plain(c, &mut self.chars);
+        }
+        self.chars.retain(|&c| !is_joiner(c));
+        for c in &mut self.chars {
+            if is_wildcard(*c) {
+                *c = '*';
+            }
+        }
         let (mut letters, mut stars, mut digits) = (0, 0, 0);
         let (mut has_cyrillic, mut has_latin) = (false, false);
         let (mut all_lookalike, mut telltale) = (true, false);
@@ -147,6 +189,9 @@ impl Forms {
             return false;
         }
         let m = &*MATCHERS;
+        self.text.clear();
+        self.text.extend(self.chars.iter());
+        let text = self.text.as_str();
         let russian = if has_cyrillic {
             Some(&m.russian)
         } else if has_latin && all_lookalike && telltale {
@@ -154,37 +199,55 @@ impl Forms {
         } else {
             None
         };
-        self.text.clear();
-        self.text.extend(self.chars.iter());
         if let Some(russian) = russian
-            && russian.is_match(&self.text)
-            && !m.russian_exceptions.is_match(&self.text)
+            && russian.is_match(text)
+            && !m.russian_exceptions.is_match(text)
         {
             return true;
         }
-        has_latin && m.english.is_match(&self.text) && !m.english_exceptions.is_match(&self.text)
+        if !has_latin {
+            return false;
+        }
+        if m.english.is_match(text) && !m.english_exceptions.is_match(text) {
+            return true;
+        }
+        !has_cyrillic && m.translit.is_match(text) && !m.translit_exceptions.is_match(text)
     }
 }
 
 /// A Latin letter that stands for a Cyrillic one in the confusables table.
 fn is_cyrillic_lookalike(c: char) -> bool {
-    confusables::CYRILLIC
-        .iter()
-        .any(|(_, alikes)| alikes.contains(c))
+    static ASCII: LazyLock<u128> = LazyLock::new(|| {
+        confusables::CYRILLIC
+            .iter()
+            .flat_map(|(_, alikes)| alikes.chars())
+            .filter(char::is_ascii)
+            .fold(0, |mask, c| mask | 1 << (c as u32))
+    });
+    c.is_ascii() && *ASCII & (1 << (c as u32)) != 0
 }
 
 /// Finds obscene words in already folded text (see [`crate::normalize::fold`]).
-pub(crate) fn find_folded(folded: &str) -> Vec<ObsceneFinding> {
-    find_lexed(folded, scan::may_hide_a_word(folded.as_bytes()))
+/// `text` is the original, for the case of names.
+pub(crate) fn find_folded(text: &str, folded: &str) -> Vec<ObsceneFinding> {
+    find_lexed(text, folded, scan::may_hide_a_word(folded.as_bytes()))
 }
 
 /// As [`find_folded`], with the disguise scan already done (see `crate::lex`).
-pub(crate) fn find_lexed(folded: &str, may_hide: bool) -> Vec<ObsceneFinding> {
+pub(crate) fn find_lexed(text: &str, folded: &str, may_hide: bool) -> Vec<ObsceneFinding> {
     let mut found = Vec::new();
-    let plain_may_match = MATCHERS.gate.is_match(folded.as_bytes());
-    if !plain_may_match && !may_hide {
+    // Where the gate sees a plain word that may be obscene: only those plain
+    // words are judged one by one (the gate has cleared the others).
+    let suspects: Vec<Range<usize>> = MATCHERS
+        .gate
+        .find_iter(folded.as_bytes())
+        .map(|m| m.range())
+        .collect();
+    if suspects.is_empty() && !may_hide {
         return found;
     }
+    let suspect =
+        |start: usize, end: usize| suspects.iter().any(|s| s.start < end && start < s.end);
     let mut forms = Forms::default();
     // Single letters in a row ("б л я т ь"): start of the first, end of the last.
     let mut spaced: Vec<(usize, usize)> = Vec::new();
@@ -212,7 +275,7 @@ pub(crate) fn find_lexed(folded: &str, may_hide: bool) -> Vec<ObsceneFinding> {
             continue;
         }
         flush_spaced(folded, &mut spaced, &mut forms, &mut found);
-        if plain_may_match || !is_plain(word) {
+        if (!is_plain(word) || suspect(start, end)) && !in_a_name(text, start, end) {
             check_word(folded, start, end, &mut forms, &mut found);
         }
     }
@@ -221,18 +284,42 @@ pub(crate) fn find_lexed(folded: &str, may_hide: bool) -> Vec<ObsceneFinding> {
 }
 
 /// A word in one alphabet with nothing disguised: the gate regex has already
-/// judged every such word of the text.
+/// judged every such word of the text, and only those it matched are judged
+/// again one by one.
 fn is_plain(word: &str) -> bool {
     let mut chars = word.chars();
     match chars.next() {
         Some(c) if is_cyrillic(c) => chars.all(is_cyrillic),
-        Some(c) if c.is_ascii_alphabetic() => {
-            let all_ascii = word.bytes().all(|b| b.is_ascii_alphabetic());
-            let lookalike = word.chars().all(is_cyrillic_lookalike) && word.contains(['x', 'y']);
-            all_ascii && !lookalike
-        }
+        Some(c) if c.is_ascii_alphabetic() => word.bytes().all(|b| b.is_ascii_alphabetic()),
         _ => false,
     }
+}
+
+/// A Latin word written as a name ("Huy", "Dick": a capital, then lower
+/// case) next to another one, as in a full name or a title ("Nguyen Van
+/// Huy", "Moby Dick"): a name, not a word to judge.
+fn in_a_name(text: &str, start: usize, end: usize) -> bool {
+    let Some(word) = text.get(start..end) else {
+        return false;
+    };
+    let title = |w: &str| {
+        let mut bytes = w.bytes();
+        w.len() >= 2
+            && bytes.next().is_some_and(|b| b.is_ascii_uppercase())
+            && bytes.all(|b| b.is_ascii_lowercase())
+    };
+    if !title(word) {
+        return false;
+    }
+    let latin = |c: char| c.is_ascii_alphabetic();
+    let before = text[..start]
+        .strip_suffix(' ')
+        .map(|head| &head[head.trim_end_matches(latin).len()..]);
+    let after = text[end..].strip_prefix(' ').map(|tail| {
+        let rest = tail.trim_start_matches(latin).len();
+        &tail[..tail.len() - rest]
+    });
+    before.is_some_and(title) || after.is_some_and(title)
 }
 
 /// Drops joiners and `!` at the edges of a word ("сука!", "-бля-").

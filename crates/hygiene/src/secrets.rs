@@ -17,20 +17,23 @@ use crate::{SensitiveFinding, SensitiveKind};
 
 mod cues;
 mod numbers;
-pub(crate) use cues::{CUES, Cue};
+pub(crate) use cues::{Cue, all as all_cues};
 
-/// What, right before a number, says it is something else than a code.
+/// What, right before a number, says it is something else than a code: a
+/// label ("заказ", "телефон"), a money verb ("списали", "сняли": an
+/// amount) or a preposition of time ("в 1430", "к 1800").
 static NUMBER_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:№|#|\b(?:заказ[а-я]*|номер[а-я]*|order|number|телефон[а-я]*|тел|phone|сумм[а-я]*|amount|рубл[а-я]*|артикул[а-я]*|квартир[а-я]*|дом|офис|отделени[а-я]*|пвз|индекс|ticket|обращени[а-я]*|заявк[а-я]*|id))[\s:.#№-]*(?:is|are|—|-)?\s*\z",
+        r"(?:№|#|\b(?:заказ[а-я]*|номер[а-я]*|order|number|телефон[а-я]*|тел|phone|сумм[а-я]*|amount|рубл[а-я]*|артикул[а-я]*|квартир[а-я]*|дом|офис|отделени[а-я]*|пвз|индекс|ticket|обращени[а-я]*|заявк[а-я]*|id|списал[а-я]*|списан[а-я]*|спиш[а-я]*|снял[а-я]*|сняти[а-я]*|сним[а-я]*|оплачен[а-я]*|заплатил[а-я]*|стоит|стоимост[а-я]*|цен[аоуы]|charged|paid|в|к|до|после|около|at|by))[\s:.#№-]*(?:is|are|—|-)?\s*\z",
     )
     .expect("static regex")
 });
 
-/// What, right after a number, says it is a quantity.
+/// What, right after a number, says it is a quantity or a price ("5000 за
+/// заказ").
 static UNIT_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"\A\s?(?:₽|\$|€|%|р\.|р\b|руб|rub|usd|eur|шт|мин|сек|час|дн|день|дней|раз|год|лет|км|кг|г\.|min|sec|hour|day|time|year|x\b|х\b|-?го\b|-?й\b)",
+        r"\A\s?(?:₽|\$|€|%|р\.|р\b|руб|rub|usd|eur|шт|мин|сек|час|дн|день|дней|раз|год|лет|км|кг|г\.|min|sec|hour|day|time|year|x\b|х\b|-?го\b|-?й\b|за\b)",
     )
     .expect("static regex")
 });
@@ -148,15 +151,31 @@ const LINKING_WORDS: &[&str] = &[
     "kod",
     "kodom",
     "s",
+    "вам",
+    "тебе",
+    "нужен",
+    "нужна",
+    "нужно",
+    "надо",
+    "держите",
+    "цифрами",
+    "цифры",
+    "цифра",
+    "they",
+    "sent",
+    "me",
+    "was",
+    "got",
+    "it",
     "prishla",
     "prishel",
     "prishlo",
     "a",
 ];
 
-/// Whether `gap` is punctuation and linking words only.
+/// Whether `gap` is punctuation and linking words only ("вам нужен? вот").
 fn linked(gap: &str) -> bool {
-    gap.split(|c: char| c.is_whitespace() || ":=—–-,".contains(c))
+    gap.split(|c: char| c.is_whitespace() || ":=—–-,?".contains(c))
         .filter(|w| !w.is_empty())
         .all(|w| LINKING_WORDS.contains(&w))
 }
@@ -190,10 +209,11 @@ fn classify_number(
             if *cue == Cue::Sms && SMS_ABOUT.is_match(before(folded, span.start, 40)) {
                 continue;
             }
-            if gap.len() > 48
-                || has_break(gap)
-                || (!direct.is_empty() && NUMBER_LABEL.is_match(head))
-            {
+            // A question about the code and its answer ("код нужен? 4821")
+            // is one statement.
+            let question = linked(gap) && !has_break(&gap.replace('?', " "));
+            let broken = has_break(gap) && !question;
+            if gap.len() > 48 || broken || (!direct.is_empty() && NUMBER_LABEL.is_match(head)) {
                 continue;
             }
             gap.len()
@@ -240,3 +260,44 @@ fn has_break(gap: &str) -> bool {
 
 mod password;
 use password::password_after;
+
+#[cfg(test)]
+mod tests {
+    use crate::{SensitiveKind, find_sensitive};
+    use rstest::rstest;
+
+    fn found(text: &str) -> Vec<(SensitiveKind, &str)> {
+        find_sensitive(text)
+            .into_iter()
+            .map(|f| (f.kind, &text[f.span]))
+            .collect()
+    }
+
+    #[rstest]
+    #[case("код нужен? вот 5521", SensitiveKind::OneTimeCode, "5521")]
+    #[case("вам кодик нужен? 66120", SensitiveKind::OneTimeCode, "66120")]
+    #[case("код пришел в смс с 6620", SensitiveKind::OneTimeCode, "6620")]
+    #[case("kod podtverzhdeniya 4410", SensitiveKind::OneTimeCode, "4410")]
+    #[case("кодом из смски 7781", SensitiveKind::OneTimeCode, "7781")]
+    #[case("cvv2 771", SensitiveKind::Cvv, "771")]
+    #[case("сvv 402", SensitiveKind::Cvv, "402")]
+    #[case("пин-кодом 4409", SensitiveKind::Pin, "4409")]
+    #[case("pin-kod 9013", SensitiveKind::Pin, "9013")]
+    fn finds_secrets_in_everyday_phrasing(
+        #[case] text: &str,
+        #[case] kind: SensitiveKind,
+        #[case] value: &str,
+    ) {
+        assert_eq!(found(text), vec![(kind, value)]);
+    }
+
+    #[rstest]
+    #[case("код пришел а списали 2750")]
+    #[case("после смс с кодом сняли 1800")]
+    #[case("код пришел в 2130")]
+    #[case("в смске 5000 за заказ")]
+    #[case("вам код нужен?")]
+    fn leaves_amounts_and_times(#[case] text: &str) {
+        assert_eq!(found(text), vec![]);
+    }
+}

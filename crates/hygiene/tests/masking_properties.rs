@@ -125,7 +125,7 @@ proptest! {
 
     /// Look-alikes, emoji and stretched letters in the mix.
     #[test]
-    fn disguise_soup_keeps_boundaries(text in "[хуйпиздбляxyu3469@$*#.\\- ρπχυ🤬ｆｕｃｋ]{0,40}") {
+    fn disguise_soup_keeps_boundaries(text in "[хуйпиздбляxyu3469@$*#.\\- ρπχυ🤬ｆｕｃｋⅹ𝐟ⓕüHhkz]{0,40}") {
         for word in switchboard_hygiene::obscenity::find(&text) {
             prop_assert!(text.get(word.span.clone()).is_some());
         }

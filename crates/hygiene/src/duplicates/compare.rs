@@ -21,7 +21,9 @@ pub enum Veto {
     DifferentNumbers,
     /// Opposite actions or a negation on one side only.
     OppositeMeaning,
-    /// One name swapped for a look-alike one: another city, country, street.
+    /// One name swapped for a look-alike one (another city, country,
+    /// street), or one thing for another of its kind (a card for bonuses, an
+    /// SMS for an e-mail: `data/alternatives.txt`).
     DifferentEntity,
     /// The same places, the other way round.
     ReversedRoute,
@@ -107,8 +109,14 @@ const INTENTS: &[&str] = &[
 ];
 const INTENT_FACTOR: f32 = 0.75;
 
+/// Words of one kind (`data/alternatives.txt`): one swapped for another of
+/// its group is another question.
+const ALTERNATIVES: &str = include_str!("../../data/alternatives.txt");
+
 struct Lexicon {
     antonyms: Vec<(String, String)>,
+    /// The keys of each group of alternatives.
+    alternatives: Vec<Vec<String>>,
     generic: Vec<String>,
     intents: Vec<String>,
 }
@@ -140,6 +148,12 @@ static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
                 (k(a), k(b))
             })
             .collect(),
+        alternatives: ALTERNATIVES
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(|l| l.split(" | ").map(key).collect())
+            .collect(),
         generic: GENERIC.iter().map(|w| key(w)).collect(),
         intents: INTENTS.iter().map(|w| key(w)).collect(),
     }
@@ -151,6 +165,15 @@ fn weight(key: &str) -> f32 {
     } else {
         1.0
     }
+}
+
+/// Two different things of one kind: "карта" and "бонусы", "смс" and "пуш".
+fn alternatives(a: &str, b: &str) -> bool {
+    a != b
+        && LEXICON
+            .alternatives
+            .iter()
+            .any(|g| g.iter().any(|k| k == a) && g.iter().any(|k| k == b))
 }
 
 fn opposite(a: &str, b: &str) -> bool {
@@ -248,7 +271,7 @@ pub(super) fn compare(a: &Fingerprint, b: &Fingerprint, substitution: f32) -> (f
             if opposite(x, y) {
                 return (0.0, Some(Veto::OppositeMeaning));
             }
-            if look_alike(x, y) {
+            if look_alike(x, y) || alternatives(x, y) {
                 return (0.0, Some(Veto::DifferentEntity));
             }
         }

@@ -156,7 +156,7 @@ const VERBAL: &[&str] = &[
 
 /// The key of a content word: its root with spelling variation folded away.
 pub(super) fn root(word: &str) -> String {
-    let word = unstretch(word);
+    let word = hushing_o(&unstretch(word));
     let cyrillic = word.chars().any(is_cyrillic);
     let stemmed = if cyrillic {
         RUSSIAN.stem(&word).into_owned()
@@ -200,6 +200,23 @@ pub(super) fn unstretch(word: &str) -> String {
             out.push(chars[i]);
         }
         i = j;
+    }
+    out
+}
+
+/// "о" after a hushing consonant written for "е" ("пришол", "жолтый",
+/// "чорный"): the commonest misspelling, folded before stemming.
+fn hushing_o(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    let mut last = ' ';
+    for c in word.chars() {
+        let c = if c == 'о' && matches!(last, 'ж' | 'ш' | 'ч' | 'щ') {
+            'е'
+        } else {
+            c
+        };
+        out.push(c);
+        last = c;
     }
     out
 }
@@ -252,6 +269,7 @@ mod tests {
             &["начислили", "начислены", "начисляются"],
             &["кешбэк", "кэшбек", "кешбек"],
             &["пооомогите", "помогите"],
+            &["пришол", "пришел"],
         ] {
             let roots: Vec<String> = group.iter().map(|w| root(w)).collect();
             assert!(

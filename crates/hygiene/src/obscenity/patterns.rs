@@ -40,9 +40,25 @@ pub(super) const RUSSIAN: &[&str] = &[
     "^ублюд",
 ];
 
-/// The roots people spell with Latin look-alikes only ("xyu", "cyka"); the
-/// full Russian list would read English words such as "ebay" as Russian.
-pub(super) const RUSSIAN_IN_LATIN_LOOKALIKES: &[&str] = &["ху[йиеяю]", "^сук(?:а|и|е|у|ой)$"];
+/// The roots people spell with Latin letters of the same shape ("xyu",
+/// "cyka"), written in those letters: "x" for "х" and "y" for "у", never the
+/// "h" of "Hyundai" (the sound, which transliteration reads).
+pub(super) const RUSSIAN_IN_LATIN_LOOKALIKES: &[&str] = &["xy[uiejr9]", "^cyk(?:a|u|e|y|oi)$"];
+
+/// Russian patterns not read in Latin transliteration, because their Latin
+/// spelling is an ordinary English word or name: "her", "here", "hero"
+/// (хер), "Mandy" (манд), "blatant", "bladder" (блат), "Sebastian" (съеб).
+pub(super) const NOT_IN_LATIN: &[&str] = &["хер", "манд", "бла[тд]ь", "[ъь](?:е"];
+
+/// English words and names that a Russian root reads into once
+/// transliterated ("ebay", "ebony", "job", "hue", "feng shui"); matched on
+/// the Latin form.
+pub(super) const TRANSLIT_EXCEPTIONS: &[&str] = &[
+    "^eb(?:ay|b|on|ook|ola|ert|ul)",
+    "^job",
+    "^hue[sdy]?$",
+    "[sctz]hu",
+];
 
 /// Ordinary words that contain a root: checked on the word's Cyrillic form.
 pub(super) const RUSSIAN_EXCEPTIONS: &[&str] = &[
@@ -80,34 +96,28 @@ pub(super) const ENGLISH: &[&str] = &[
     "^wank",
     "^nigg(?:er|a|az|ers|as)$",
     "^fag(?:g)?ot",
-    // Russian in Latin letters.
-    "^(?:na|po|ni)[hx]u[yij]",
-    "^[hx]uy(?:$|a$|nya|lo|ovo|ovy|ev)",
-    "^xu[yij]",
-    "pizd",
-    "^bl[yj]a(?:$|[tdc])",
-    "^suk(?:a|i|u)$",
-    "^such(?:ka|ara)",
-    "^(?:za|vy|do|na|po|pro|pri|u|ot|pod|raz)?[yj]?eb(?:at|al|an|l[aoyi]|nu|ut|uc|is|et)",
-    "^mudak",
-    "^pid[oa]r",
-    "^pidr",
-    "^g[ao]nd[oa]n",
-    "^zalup",
 ];
 
-/// [`RUSSIAN_IN_LATIN_LOOKALIKES`] spelt with the Latin letters that imitate
-/// them, for the whole-text gate only ("xyu", "cyka").
-pub(super) const LOOKALIKES_IN_LATIN: &[&str] = &["xy[uie]", "^cyk[auiey]"];
+pub(super) const ENGLISH_EXCEPTIONS: &[&str] = &["^shiit", "^shitak", "^scunthorpe"];
 
-pub(super) const ENGLISH_EXCEPTIONS: &[&str] = &["^shiit", "^scunthorpe"];
+/// Latin letters written as two ("phuck"), for the English patterns.
+pub(super) const LATIN_DIGRAPHS: &[(char, &str)] = &[('f', "ph")];
 
 /// Rewrites a plain pattern so that each letter may repeat and may be typed
-/// as `*` or as one of its look-alikes in `table`: `ху[йи]` becomes
+/// as `*` or as one of its look-alikes (`alikes`): `ху[йи]` becomes
 /// `[хx…*]+[уy…*]+[йиu…*]+`.
-pub(super) fn disguise(pattern: &str, table: &[(char, &str)]) -> String {
-    use super::confusables::{class_char, of};
-    let alikes = |c: char| -> String { of(table, c).chars().map(class_char).collect() };
+pub(super) fn disguise(pattern: &str, alikes: impl Fn(char) -> String) -> String {
+    disguise_with(pattern, alikes, &[])
+}
+
+/// [`disguise`], with letters that may also be written as two (`digraphs`).
+pub(super) fn disguise_with(
+    pattern: &str,
+    alikes: impl Fn(char) -> String,
+    digraphs: &[(char, &str)],
+) -> String {
+    use super::confusables::class_char;
+    let alikes = |c: char| -> String { alikes(c).chars().map(class_char).collect() };
     let chars: Vec<char> = pattern.chars().collect();
     let mut out = String::with_capacity(pattern.len() * 4);
     let mut i = 0;
@@ -131,10 +141,19 @@ pub(super) fn disguise(pattern: &str, table: &[(char, &str)]) -> String {
             }
             i = close + 1;
         } else if c.is_alphabetic() {
+            let digraph = digraphs.iter().find(|(d, _)| *d == c).map(|(_, two)| *two);
+            if digraph.is_some() {
+                out.push_str("(?:");
+            }
             out.push('[');
             out.push(c);
             out.push_str(&alikes(c));
             out.push_str("*]");
+            if let Some(two) = digraph {
+                out.push('|');
+                out.push_str(two);
+                out.push(')');
+            }
             if !quantified(i + 1) {
                 out.push('+');
             }
@@ -142,6 +161,98 @@ pub(super) fn disguise(pattern: &str, table: &[(char, &str)]) -> String {
         } else {
             out.push(c);
             i += 1;
+        }
+    }
+    out
+}
+
+/// A Russian pattern read over Latin writing: each letter becomes its Latin
+/// spellings or `*`, repeated (`ху` becomes `(?:h|x|kh|\*)+(?:u|oo|ou|\*)+`);
+/// "ь" and "ъ", which Latin writing leaves out, become nothing.
+pub(super) fn transliterated(pattern: &str) -> String {
+    use super::confusables::spellings;
+    let alternatives = |letters: &[char]| -> Option<String> {
+        let mut alts: Vec<&str> = letters
+            .iter()
+            .flat_map(|&c| spellings(c).iter().copied())
+            .collect();
+        if alts.is_empty() {
+            return None;
+        }
+        alts.push("\\*");
+        Some(format!("(?:{})", alts.join("|")))
+    };
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut out = String::with_capacity(pattern.len() * 8);
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let quantified = |next: usize| matches!(chars.get(next), Some('?' | '*' | '+' | '{'));
+        let (group, next) = if c == '[' {
+            let close = chars[i..]
+                .iter()
+                .position(|&x| x == ']')
+                .map_or(chars.len(), |p| i + p);
+            (alternatives(&chars[i + 1..close]), close + 1)
+        } else if c.is_alphabetic() {
+            (alternatives(&[c]), i + 1)
+        } else {
+            out.push(c);
+            i += 1;
+            continue;
+        };
+        match group {
+            Some(group) => {
+                out.push_str(&group);
+                if !quantified(next) {
+                    out.push('+');
+                }
+                i = next;
+            }
+            // A letter left out in Latin, with its quantifier.
+            None => i = next + usize::from(quantified(next)),
+        }
+    }
+    out
+}
+
+/// Each letter of `pattern` as a class of itself and the ASCII letters that
+/// stand for it (for the gate, which only judges words of plain letters).
+pub(super) fn with_ascii_alikes(
+    pattern: &str,
+    alikes: impl Fn(char) -> String,
+    digraphs: &[(char, &str)],
+) -> String {
+    let ascii = |c: char| -> String {
+        alikes(c)
+            .chars()
+            .filter(char::is_ascii_alphabetic)
+            .collect()
+    };
+    let mut out = String::with_capacity(pattern.len() * 3);
+    let mut in_class = false;
+    for c in pattern.chars() {
+        match c {
+            '[' => in_class = true,
+            ']' => in_class = false,
+            _ => {}
+        }
+        if c.is_alphabetic() && !in_class {
+            let digraph = digraphs.iter().find(|(d, _)| *d == c).map(|(_, two)| *two);
+            out.push_str("(?:[");
+            out.push(c);
+            out.push_str(&ascii(c));
+            out.push(']');
+            if let Some(two) = digraph {
+                out.push('|');
+                out.push_str(two);
+            }
+            out.push(')');
+        } else {
+            out.push(c);
+            if c.is_alphabetic() {
+                out.push_str(&ascii(c));
+            }
         }
     }
     out
@@ -156,13 +267,13 @@ pub(super) fn disguise(pattern: &str, table: &[(char, &str)]) -> String {
 /// never less. The edge is written over bytes because a Unicode class made
 /// the lazy DFA give up: a character that is not an ASCII letter or digit and
 /// not a folded Russian letter (D0 B0–BF, D1 80–8F).
-pub(super) fn gate<'a>(patterns: impl Iterator<Item = &'a str>) -> String {
+pub(super) fn gate(patterns: impl IntoIterator<Item = String>) -> String {
     const EDGE: &str = r"(?-u:[\x00-\x2F\x3A-\x60\x7B-\x7F]|[\x00-\xCF\xD2-\xFF][\x80-\xBF]|\xD0[\x80-\xAF]|\xD1[\x90-\xBF])";
     let (mut anchored, mut anywhere) = (Vec::new(), Vec::new());
     for pattern in patterns {
         match pattern.strip_prefix('^') {
             Some(rest) => anchored.push(format!("(?:{})", in_running_text(rest))),
-            None => anywhere.push(format!("(?:{})", in_running_text(pattern))),
+            None => anywhere.push(format!("(?:{})", in_running_text(&pattern))),
         }
     }
     format!(
@@ -206,20 +317,27 @@ fn in_running_text(pattern: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{disguise, in_running_text};
+    use super::{disguise, in_running_text, transliterated};
 
     #[test]
     fn running_text_form_has_word_edges() {
         assert_eq!(in_running_text("ху[йи]$"), "х+у+[йи]+");
-        let gate = super::gate(["^бля", "ху"].into_iter());
+        let gate = super::gate(["^бля".to_owned(), "ху".to_owned()]);
         assert!(gate.ends_with(")(?:(?:б+л+я+))|(?:х+у+)"), "{gate}");
     }
 
     #[test]
     fn disguise_rewrites_letters_and_classes() {
-        assert_eq!(disguise("^ху[йи]$", &[]), "^[х*]+[у*]+[йи*]+$");
-        assert_eq!(disguise("(?:за)?б", &[]), "(?:[з*]+[а*]+)?[б*]+");
-        assert_eq!(disguise("с[ъь]?", &[]), "[с*]+[ъь*]?");
-        assert_eq!(disguise("б", &[('б', "6$")]), "[б6\\$*]+");
+        let none = |_| String::new();
+        assert_eq!(disguise("^ху[йи]$", none), "^[х*]+[у*]+[йи*]+$");
+        assert_eq!(disguise("(?:за)?б", none), "(?:[з*]+[а*]+)?[б*]+");
+        assert_eq!(disguise("с[ъь]?", none), "[с*]+[ъь*]?");
+        assert_eq!(disguise("б", |_| "6$".into()), "[б6\\$*]+");
+    }
+
+    #[test]
+    fn transliteration_spells_each_letter_and_drops_soft_signs() {
+        assert_eq!(transliterated("^ху$"), "^(?:h|x|kh|\\*)+(?:u|oo|ou|\\*)+$");
+        assert_eq!(transliterated("бь?л"), "(?:b|6|\\*)+(?:l|\\*)+");
     }
 }

@@ -7,7 +7,7 @@
 //! yes for an innocent "MP-10001", never no for a disguise.
 
 const OTHER: u8 = 0;
-const LATIN: u8 = 1;
+pub(crate) const LATIN: u8 = 1;
 const CYRILLIC: u8 = 2;
 /// Digits nobody uses for a letter.
 const DIGIT: u8 = 3;
@@ -22,7 +22,8 @@ const HYPHEN: u8 = 6;
 const DISGUISE: u8 = 7;
 /// A continuation byte: part of the character before it.
 const CONTINUATION: u8 = 8;
-/// A lead byte that may start an invisible joiner (soft hyphen, zero width).
+/// A lead byte that may start an invisible joiner (soft hyphen, zero width)
+/// or a compatibility letter.
 const MAYBE_INVISIBLE: u8 = 9;
 const SPACE: u8 = 10;
 /// A letter of another script (Greek, Ukrainian "і"): next to a Latin or
@@ -42,7 +43,7 @@ static CLASSES: [u8; 256] = {
             b'.' | b'!' | b'\'' | b'"' | b'+' | b'#' => JOINER,
             // Greek; emoji between letters; fullwidth forms only disguise.
             0xCE | 0xCF => FOREIGN,
-            0xF0 => JOINER,
+            0xF0 => MAYBE_INVISIBLE,
             0xEF => DISGUISE,
             b'-' => HYPHEN,
             b'*' | b'@' | b'$' | b'|' | b'~' | b'^' | b'_' | b'`' => DISGUISE,
@@ -66,8 +67,8 @@ const fn is_alnum(c: u8) -> bool {
 }
 
 /// Whether the classes of three characters in a row betray a disguise:
-/// Latin next to Cyrillic, a letter-like digit inside or at the start of a
-/// word ("пи3дец", "6лять"), a symbol between letters ("f.u.c.k", "ху.йня").
+/// Latin next to Cyrillic, a letter-like digit inside, at the start or at
+/// the end of a word ("пи3дец", "6лять", "бл9"), a symbol between letters ("f.u.c.k", "ху.йня").
 /// Indexed by (before, current, next).
 static MIXED: [bool; CLASS_COUNT * CLASS_COUNT * CLASS_COUNT] = {
     let mut table = [false; CLASS_COUNT * CLASS_COUNT * CLASS_COUNT];
@@ -80,6 +81,8 @@ static MIXED: [bool; CLASS_COUNT * CLASS_COUNT * CLASS_COUNT] = {
         );
         table[i] = (is_letter(current) && is_letter(next) && current != next)
             || (current == LEET && is_letter(next) && (is_letter(before) || !is_alnum(before)))
+            // A letter-like digit ending a word after a letter: "бл9".
+            || (current == LEET && is_letter(before) && !is_alnum(next))
             || (current == JOINER
                 && (is_letter(before) || before == LEET)
                 && (is_letter(next) || next == LEET));
@@ -111,7 +114,21 @@ pub(crate) fn class_at(bytes: &[u8], i: usize) -> Option<u8> {
         ) {
             return None;
         }
-        // Other symbols ("€", "×", "™"): a disguise only between letters.
+        // Compatibility letters: letterlike symbols and number forms
+        // (U+2100–218F: "ⅹ", "ℕ"; not "№" or "™"), enclosed letters
+        // (U+2460–24FF: "ⓕ"), mathematical letters (U+1D400–1D7FF: "𝐟").
+        // Nobody types them in an ordinary word.
+        let compatibility = matches!(
+            tail,
+            [0xE2, 0x84..=0x85, _]
+                | [0xE2, 0x86, 0x80..=0x8F]
+                | [0xE2, 0x91..=0x93, _]
+                | [0xF0, 0x9D, 0x90..=0x9F]
+        ) && !matches!(tail, [0xE2, 0x84, 0x96 | 0xA2]);
+        if compatibility {
+            return Some(DISGUISE);
+        }
+        // Other symbols ("€", "×", "™", emoji): a disguise only between letters.
         return Some(JOINER);
     }
     Some(class)
@@ -187,6 +204,32 @@ impl DisguiseScan {
         self.current = next;
     }
 
+    /// The script (`LATIN` or Russian) of the letter run the scan is in,
+    /// when more lower-case letters of it would only lengthen the run: see
+    /// [`DisguiseScan::continue_run`]. `None` once a disguise is found.
+    #[inline]
+    pub(crate) fn in_run(&self) -> Option<u8> {
+        (!self.found && (self.current == LATIN || self.current == CYRILLIC) && self.run > 0)
+            .then_some(self.current)
+    }
+
+    /// Feeds `letters` more letters of the current run's script: the same as
+    /// stepping each, which only counts them (no pair of letters of one
+    /// script is a disguise).
+    #[inline]
+    pub(crate) fn continue_run(&mut self, letters: u32) {
+        if letters > 0 {
+            self.run += letters;
+            self.before = self.current;
+        }
+    }
+
+    /// Whether a disguise has been seen already (the rest need not be fed).
+    #[inline]
+    pub(crate) fn found(&self) -> bool {
+        self.found
+    }
+
     /// Whether the text fed so far may hide a disguised word.
     pub(crate) fn finish(&self) -> bool {
         self.found || (self.run == 1 && self.single_letter_words >= 2)
@@ -226,6 +269,10 @@ mod tests {
             "х🤬й",
             "пiздец",
             "бл9ть",
+            "ⅹуйня",
+            "𝐟𝐮𝐜𝐤",
+            "ⓕⓤⓒⓚ",
+            "fück",
         ] {
             assert!(may_hide_a_word(text.as_bytes()), "{text}");
         }
@@ -234,6 +281,7 @@ mod tests {
             "Where is my order? Thanks.",
             "я и ты, а не он",
             "заказ MP-10001 и кто-то из-за 10кг",
+            "заказ № 5, Samsung™ 😊",
         ] {
             assert!(!may_hide_a_word(text.as_bytes()), "{text}");
         }

@@ -20,6 +20,19 @@ fn words(text: &str) -> Vec<&str> {
 #[case("fuсk you", &["fuсk"])]
 #[case("what the sh!t", &["sh!t"])]
 #[case("you a$$hole", &["a$$hole"])]
+#[case("ⅹер вам", &["ⅹер"])]
+#[case("𝐟𝐮𝐜𝐤 it", &["𝐟𝐮𝐜𝐤"])]
+#[case("ⓑⓛⓨⓐ", &["ⓑⓛⓨⓐ"])]
+#[case("ρидор", &["ρидор"])]
+#[case("ѕука", &["ѕука"])]
+#[case("fück off", &["fück"])]
+#[case("idi nakhuy", &["nakhuy"])]
+#[case("pizdets polnyi", &["pizdets"])]
+#[case("yobany servis", &["yobany"])]
+#[case("shlyuha", &["shlyuha"])]
+#[case("ну bl9d", &["bl9d"])]
+#[case("phucking joke", &["phucking"])]
+#[case("so fvcking slow", &["fvcking"])]
 fn finds_disguised_words(#[case] text: &str, #[case] expected: &[&str]) {
     assert_eq!(words(text), expected);
 }
@@ -38,6 +51,14 @@ fn finds_disguised_words(#[case] text: &str, #[case] expected: &[&str]) {
 #[case("Херсон, херес, мандарин, команда, шлюз")]
 #[case("педикюр и педиатр, сукно, сучок")]
 #[case("ebay и наибольший")]
+#[case("her hero is here, Mandy said")]
+#[case("ebony ebook job blatant bladder Sebastian")]
+#[case("feng shui lamp, Philips hue")]
+#[case("Hyundai и Huawei, blin, pizza")]
+#[case("заказ на имя Nguyen Van Huy")]
+#[case("Moby Dick в твёрдой обложке")]
+#[case("Ⅳ квартал, глава Ⅻ, № 5, Samsung™")]
+#[case("0дин вопрос, спасиб0")]
 fn leaves_ordinary_words(#[case] text: &str) {
     assert_eq!(words(text), Vec::<&str>::new());
 }

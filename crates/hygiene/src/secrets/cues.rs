@@ -1,4 +1,11 @@
 //! The words that announce a secret, folded (lower case, ё → е).
+//!
+//! [`CUES`] lists them as written; [`all`] adds the forms built from parts
+//! rather than listed: a code noun in any of its forms, typos and
+//! transliterations joined with what makes it a one-time code ("кодом из
+//! смс", "kod podtverzhdeniya", "пароль для входа"), a PIN word joined with
+//! a code noun ("пин-кодом", "pin-kod"), and every Latin cue with the
+//! Cyrillic letters of the same shape a keyboard switch leaves in it ("сvv").
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Cue {
@@ -61,6 +68,7 @@ pub(crate) const CUES: &[(&str, Cue)] = &[
     ("код подтверждения", Cue::Otp),
     ("кодом подтверждения", Cue::Otp),
     ("проверочный код", Cue::Otp),
+    ("проверочные цифры", Cue::Otp),
     ("одноразовый код", Cue::Otp),
     ("одноразовый пароль", Cue::Otp),
     ("пароль из смс", Cue::Otp),
@@ -161,3 +169,166 @@ pub(crate) const CUES: &[(&str, Cue)] = &[
     ("username and password", Cue::Credentials),
     ("login/password", Cue::Credentials),
 ];
+
+/// A code in any form a customer writes it.
+const CODE_WORDS: &[&str] = &[
+    "код",
+    "кода",
+    "коду",
+    "кодом",
+    "коды",
+    "кодами",
+    "кодик",
+    "кот",
+    "kod",
+    "koda",
+    "kodom",
+    "kody",
+    "code",
+    "codes",
+];
+
+/// What, after a code noun, makes it a one-time code.
+const OTP_AFTER: &[&str] = &[
+    "подтв",
+    "подв",
+    "потв",
+    "для подтв",
+    "из смс",
+    "из sms",
+    "с смс",
+    "со смс",
+    "из смски",
+    "из смс-ки",
+    "из сообщения",
+    "из пуша",
+    "из push",
+    "из приложения",
+    "по смс",
+    "в смс",
+    "для входа",
+    "для оплаты",
+    "для авторизации",
+    "iz sms",
+    "iz smski",
+    "iz soobshcheniya",
+    "podtv",
+    "dlya vhoda",
+    "dlya vkhoda",
+    "dlya oplaty",
+    "from sms",
+    "from the sms",
+];
+
+/// What, before a code noun, makes it a one-time code.
+const OTP_BEFORE: &[&str] = &[
+    "смс",
+    "смс-",
+    "sms",
+    "sms-",
+    "пуш",
+    "пуш-",
+    "проверочный",
+    "проверочные",
+    "одноразовый",
+    "подтверждающий",
+    "proverochnyi",
+    "proverochnyj",
+    "proverochniy",
+    "odnorazovyi",
+    "odnorazovyj",
+];
+
+/// Passwords that are one-time codes when they came by message.
+const PASSWORD_WORDS: &[&str] = &["пароль", "паролем", "parol", "password"];
+
+/// What, after a password word, says it came by message ("пароль для
+/// входа" alone may be the customer's own).
+const PASSWORD_BY_MESSAGE: &[&str] = &[
+    "из смс",
+    "из sms",
+    "с смс",
+    "из смски",
+    "из сообщения",
+    "из пуша",
+    "из push",
+    "по смс",
+    "в смс",
+    "iz sms",
+    "from sms",
+    "from the sms",
+];
+
+/// PIN words joined with a code noun: "пин-кодом", "pin kod".
+const PIN_WORDS: &[&str] = &["пин", "pin"];
+
+/// Latin letters and the Cyrillic letters of the same shape.
+const SAME_SHAPE: &[(char, char)] = &[
+    ('a', 'а'),
+    ('c', 'с'),
+    ('e', 'е'),
+    ('k', 'к'),
+    ('o', 'о'),
+    ('p', 'р'),
+    ('x', 'х'),
+    ('y', 'у'),
+];
+
+/// Every cue: [`CUES`] and the forms built from parts (see the module docs).
+pub(crate) fn all() -> Vec<(String, Cue)> {
+    let mut out: Vec<(String, Cue)> = CUES.iter().map(|&(p, c)| (p.to_owned(), c)).collect();
+    for code in CODE_WORDS {
+        for after in OTP_AFTER {
+            out.push((format!("{code} {after}"), Cue::Otp));
+        }
+        for before in OTP_BEFORE {
+            let sep = if before.ends_with('-') { "" } else { " " };
+            out.push((format!("{before}{sep}{code}"), Cue::Otp));
+        }
+        for pin in PIN_WORDS {
+            for sep in ["", "-", " "] {
+                out.push((format!("{pin}{sep}{code}"), Cue::Pin));
+            }
+        }
+    }
+    for password in PASSWORD_WORDS {
+        for after in PASSWORD_BY_MESSAGE {
+            out.push((format!("{password} {after}"), Cue::Otp));
+        }
+    }
+    // "сvv", "рin": a one-word Latin cue typed with a Cyrillic look-alike or
+    // two (a keyboard switch mid-word; longer phrases are typed in one layout).
+    let latin: Vec<(String, Cue)> = out
+        .iter()
+        .filter(|(p, _)| {
+            p.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b':')
+                && p.bytes().any(|b| b.is_ascii_alphabetic())
+        })
+        .cloned()
+        .collect();
+    for (pattern, cue) in latin {
+        let positions: Vec<usize> = pattern
+            .char_indices()
+            .filter(|(_, c)| SAME_SHAPE.iter().any(|(l, _)| l == c))
+            .map(|(i, _)| i)
+            .take(4)
+            .collect();
+        for mask in 1..(1u32 << positions.len()) {
+            let mut variant: Vec<char> = pattern.chars().collect();
+            for (bit, &at) in positions.iter().enumerate() {
+                if mask & (1 << bit) != 0 {
+                    let c = variant[at];
+                    if let Some(&(_, cyrillic)) = SAME_SHAPE.iter().find(|(l, _)| *l == c) {
+                        variant[at] = cyrillic;
+                    }
+                }
+            }
+            out.push((variant.into_iter().collect(), cue));
+        }
+    }
+    // Stable: a listed cue keeps its meaning over a built one.
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out.dedup_by(|a, b| a.0 == b.0);
+    out
+}

@@ -105,6 +105,13 @@ fn standalone(folded: &str, start: usize, end: usize) -> bool {
         matches!(sep, Some(b'.' | b',' | b':' | b'/' | b'-' | b' '))
             && digit.is_some_and(|d| d.is_ascii_digit())
     };
+    // The digits before a separator end a word with letters ("cvv2 845",
+    // "3ds 1234"), not a number the one after continues.
+    let ends_a_word = {
+        let head = &b[..start.saturating_sub(1)];
+        let digits = head.iter().rev().take_while(|c| c.is_ascii_digit()).count();
+        head.len() > digits && head[head.len() - digits - 1].is_ascii_alphabetic()
+    };
     let letter_after = folded
         .get(end..)
         .and_then(|t| t.chars().next())
@@ -121,6 +128,6 @@ fn standalone(folded: &str, start: usize, end: usize) -> bool {
             .chars()
             .next_back()
             .is_some_and(crate::normalize::is_letter)
-        && !joins(prev(1), prev(2))
+        && !(joins(prev(1), prev(2)) && !(prev(1) == Some(b' ') && ends_a_word))
         && !joins(next(1), next(2))
 }
