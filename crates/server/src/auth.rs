@@ -172,19 +172,66 @@ impl FromRequestParts<AppState> for StaffAuth {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = staff_bearer(parts)?;
-        staff_by_token(state, token).await
+        let token = staff_token(parts)?.ok_or_else(missing_session)?;
+        staff_by_token(state, &token).await
     }
 }
 
-fn staff_bearer(parts: &Parts) -> Result<&str, ApiError> {
-    bearer(parts).ok_or_else(|| {
-        ApiError::unauthorized(
-            "session_missing",
-            "Войдите в систему",
-            "Sign in first: a staff session token is required",
+fn missing_session() -> ApiError {
+    ApiError::unauthorized(
+        "session_missing",
+        "Войдите в систему",
+        "Sign in first: a staff session token is required",
+    )
+}
+
+/// The staff session cookie of the browser pages (HttpOnly, SameSite=Strict).
+pub const STAFF_COOKIE: &str = "sb_staff";
+/// The header the pages' scripts send with every request that changes
+/// something: a cross-site form cannot set it, and a cross-site script
+/// cannot send it without a CORS preflight, which nothing here answers.
+pub const CSRF_HEADER: &str = "x-switchboard-csrf";
+
+/// A staff session token: the bearer header, else the pages' cookie. A
+/// cookie is honoured for a change only with [`CSRF_HEADER`], and only from
+/// this site's own pages (an `Origin` naming another host is refused).
+pub fn staff_token(parts: &Parts) -> Result<Option<String>, ApiError> {
+    if let Some(token) = bearer(parts) {
+        return Ok(Some(token.to_owned()));
+    }
+    let Some(token) = crate::web::cookie(&parts.headers, STAFF_COOKIE).filter(|t| !t.is_empty())
+    else {
+        return Ok(None);
+    };
+    let refused = || {
+        ApiError::forbidden(
+            "cross_site_request",
+            "Запрос отклонён: он пришёл не со страниц Switchboard",
+            "Refused: the request did not come from Switchboard's own pages",
         )
-    })
+    };
+    if let Some(origin) = parts.headers.get(header::ORIGIN) {
+        let host = parts
+            .headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok());
+        let origin_host = origin
+            .to_str()
+            .ok()
+            .and_then(|o| o.split_once("://"))
+            .map(|(_, rest)| rest);
+        if host.is_none() || origin_host != host {
+            return Err(refused());
+        }
+    }
+    let safe = matches!(
+        parts.method,
+        axum::http::Method::GET | axum::http::Method::HEAD
+    );
+    if !safe && !parts.headers.contains_key(CSRF_HEADER) {
+        return Err(refused());
+    }
+    Ok(Some(token.to_owned()))
 }
 
 /// Checks a staff session token and loads the member of staff. A session
@@ -229,10 +276,10 @@ impl FromRequestParts<AppState> for SessionAuth {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = staff_bearer(parts)?;
+        let token = staff_token(parts)?.ok_or_else(missing_session)?;
         Ok(SessionAuth {
-            session: any_session(state, token).await?,
-            token_hash: token_hash(token),
+            session: any_session(state, &token).await?,
+            token_hash: token_hash(&token),
         })
     }
 }

@@ -30,6 +30,7 @@ use serde::{Deserialize, Serialize};
 pub mod baseline;
 mod codec;
 mod conversations;
+mod dashboard;
 pub mod feed;
 pub mod knowledge;
 mod messengers;
@@ -46,6 +47,9 @@ mod tickets;
 
 pub use conversations::{
     AppendItem, AppendOutcome, Conversation, ConversationScope, ConversationStore, ExternalRef,
+};
+pub use dashboard::{
+    DashboardStore, FIRST_RESPONSE_CAP_MINUTES, HourCount, MinuteCount, OperatorState, QueueFigure,
 };
 pub use feed::{FeedEvent, Notice};
 pub use knowledge::{
@@ -106,6 +110,7 @@ pub trait Store:
     + StaffStore
     + PeopleStore
     + KnowledgeStore
+    + DashboardStore
     + SignInStore
     + MessengerStore
     + Send
@@ -121,8 +126,8 @@ pub trait Store:
 /// The store traits, for callers that use several through `Arc<dyn Store>`.
 pub mod prelude {
     pub use crate::{
-        ConversationStore, KnowledgeStore, MessengerStore, OutboxStore, PeopleStore, SignInStore,
-        StaffStore, Store, TicketStore,
+        ConversationStore, DashboardStore, KnowledgeStore, MessengerStore, OutboxStore,
+        PeopleStore, SignInStore, StaffStore, Store, TicketStore,
     };
 }
 

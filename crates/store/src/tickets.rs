@@ -8,7 +8,9 @@ use switchboard_domain::attachment::AttachmentMeta;
 use switchboard_domain::conversation::Outbound;
 use switchboard_domain::ids::{ContentHash, CustomerId, OperatorId, TicketId};
 use switchboard_domain::intake::NewTicket;
-use switchboard_domain::ticket::{Actor, Priority, Requester, Status, Ticket, TicketEvent};
+use switchboard_domain::ticket::{
+    Actor, Channel, Priority, Requester, Status, Ticket, TicketEvent,
+};
 
 use crate::Result;
 
@@ -118,6 +120,14 @@ pub struct TicketFilter {
     pub limit: u32,
     /// Only what a member of staff may see (`core::access`); `None`: everything.
     pub scope: Option<TicketScope>,
+    /// Only tickets about this order or booking.
+    pub order_number: Option<String>,
+    pub channel: Option<Channel>,
+    /// Only tickets waiting for a person (new or queued).
+    pub waiting: bool,
+    /// Oldest first (queues) rather than newest first; `before` then pages
+    /// nothing and is ignored.
+    pub oldest_first: bool,
 }
 
 /// A member of staff's scope as a list filter: tickets on `lines`, or on

@@ -9,6 +9,8 @@ mod support;
 mod contacts;
 #[path = "contract/conversations.rs"]
 mod conversations;
+#[path = "contract/dashboard.rs"]
+mod dashboard;
 #[path = "contract/deadlines.rs"]
 mod deadlines;
 #[path = "contract/knowledge.rs"]

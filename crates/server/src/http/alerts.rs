@@ -6,6 +6,7 @@ use axum::Json;
 use axum::extract::State;
 use serde::Serialize;
 use switchboard_domain::ids::TicketNumber;
+use switchboard_store::StaffAlert;
 use utoipa::ToSchema;
 
 use crate::auth::StaffAuth;
@@ -33,16 +34,17 @@ pub async fn mine(
     staff: StaffAuth,
 ) -> Result<Json<Vec<AlertView>>, ApiError> {
     let alerts = state.store.staff_alerts(staff.0.id, 100).await?;
-    Ok(Json(
-        alerts
-            .into_iter()
-            .map(|a| AlertView {
-                id: a.id,
-                ticket: a.ticket.map(|t| TicketNumber::from_id(t).to_string()),
-                kind: a.event.code().into(),
-                event: serde_json::to_value(&a.event).unwrap_or_default(),
-                created_at: a.created_at.to_string(),
-            })
-            .collect(),
-    ))
+    Ok(Json(alerts.into_iter().map(AlertView::from).collect()))
+}
+
+impl From<StaffAlert> for AlertView {
+    fn from(a: StaffAlert) -> Self {
+        AlertView {
+            id: a.id,
+            ticket: a.ticket.map(|t| TicketNumber::from_id(t).to_string()),
+            kind: a.event.code().into(),
+            event: serde_json::to_value(&a.event).unwrap_or_default(),
+            created_at: a.created_at.to_string(),
+        }
+    }
 }

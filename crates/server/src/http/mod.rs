@@ -8,6 +8,7 @@ pub mod attachments;
 pub mod catalog;
 pub mod chat;
 pub mod customer;
+pub mod dashboard;
 pub mod help;
 pub mod input;
 pub mod kb_admin;
@@ -98,6 +99,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(staff_admin::set_active))
         .routes(routes!(staff_admin::revoke_sessions))
         .routes(routes!(alerts::mine))
+        .routes(routes!(dashboard::dashboard))
         .routes(routes!(customer::me))
         .routes(routes!(customer::create, customer::list))
         .routes(routes!(customer::get))

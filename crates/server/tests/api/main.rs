@@ -5,6 +5,7 @@ mod authenticator;
 mod authz;
 mod bad_input;
 mod customer_flow;
+mod dashboard;
 mod deadlines;
 mod email;
 mod defects;

@@ -27,6 +27,7 @@ use sqlx::migrate::{Migration, MigrationType, Migrator};
 use crate::StoreError;
 
 mod conversations;
+mod dashboard;
 mod knowledge;
 mod knowledge_impl;
 mod messengers;
@@ -39,6 +40,7 @@ mod tickets;
 mod writes;
 
 pub(crate) use conversations::conversation_store;
+pub(crate) use dashboard::dashboard_store;
 pub(crate) use knowledge::{kb_article_columns, kb_section_columns, kb_steps};
 pub(crate) use knowledge_impl::knowledge_store;
 pub(crate) use messengers::messenger_store;
@@ -90,12 +92,14 @@ macro_rules! impl_store {
             };
             use $crate::{
                 AppendItem, AppendOutcome, AssigneeFilter, Backend, Contact, Conversation,
-                ConversationScope, ConversationStore, ExternalRef, Feedback, Identity, KbAction,
-                KbArticle, KbArticleStats, KbEvent, KbSection, KbSnapshot, KbSuggestion,
-                KnowledgeStore, MessengerStore, NewMessage, NewOperator, Opened, Opening, Operator,
-                OperatorLoad, OutboxItem, OutboxRecord, OutboxStore, PeopleStore, PresenceStatus,
-                Result, SlaFilter, StaffAlert, StaffStore, Store, StoreError, StoredEvent,
-                StoredMessage, TicketChange, TicketFilter, TicketMerge, TicketStore,
+                ConversationScope, ConversationStore, DashboardStore, ExternalRef,
+                FIRST_RESPONSE_CAP_MINUTES, Feedback, HourCount, Identity, KbAction, KbArticle,
+                KbArticleStats, KbEvent, KbSection, KbSnapshot, KbSuggestion, KnowledgeStore,
+                MessengerStore, MinuteCount, NewMessage, NewOperator, Opened, Opening, Operator,
+                OperatorLoad, OperatorState, OutboxItem, OutboxRecord, OutboxStore, PeopleStore,
+                PresenceStatus, QueueFigure, Result, Role, SlaFilter, StaffAlert, StaffStore,
+                Store, StoreError, StoredEvent, StoredMessage, TicketChange, TicketFilter,
+                TicketMerge, TicketStore,
             };
 
             type Db = $db;
@@ -111,6 +115,7 @@ macro_rules! impl_store {
             $crate::sql::staff_store!($store);
             $crate::sql::people_store!($store);
             $crate::sql::knowledge_store!($store);
+            $crate::sql::dashboard_store!($store);
             $crate::sql::sign_in_store!($store);
             $crate::sql::messenger_store!($store);
 

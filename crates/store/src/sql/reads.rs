@@ -56,8 +56,8 @@ macro_rules! read_steps {
             if filter.sla.is_some() {
                 q.push(" AND status NOT IN ('resolved', 'closed')");
             }
-            if let Some(before) = filter.before {
-                q.push(" AND id < ").push_bind(before.0);
+            if let Some(order) = &filter.order_number {
+                q.push(" AND order_number = ").push_bind(order.clone());
             }
             if let Some(scope) = &filter.scope {
                 // Every branch is ANDed with a constant false start, so an empty
@@ -82,8 +82,21 @@ macro_rules! read_steps {
                 }
                 q.push(")");
             }
-            q.push(" ORDER BY id DESC LIMIT ")
-                .push_bind(page_size(filter.limit));
+            if let Some(channel) = filter.channel {
+                q.push(" AND channel = ").push_bind(channel.as_str());
+            }
+            if filter.waiting {
+                q.push(" AND status IN ('new', 'queued')");
+            }
+            if filter.oldest_first {
+                q.push(" ORDER BY id ASC LIMIT ");
+            } else {
+                if let Some(before) = filter.before {
+                    q.push(" AND id < ").push_bind(before.0);
+                }
+                q.push(" ORDER BY id DESC LIMIT ");
+            }
+            q.push_bind(page_size(filter.limit));
             q.build()
                 .fetch_all(pool)
                 .await?

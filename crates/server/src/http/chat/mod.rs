@@ -93,13 +93,16 @@ pub async fn console_socket(
     Query(query): Query<HashMap<String, String>>,
     parts: Parts,
 ) -> Result<Response, ApiError> {
-    let token = socket_token(&parts, &query).ok_or_else(|| {
-        ApiError::unauthorized(
-            "session_missing",
-            "Войдите в систему",
-            "Sign in first: a staff session token is required",
-        )
-    })?;
+    let from_cookie = crate::auth::staff_token(&parts)?;
+    let token = socket_token(&parts, &query)
+        .or(from_cookie)
+        .ok_or_else(|| {
+            ApiError::unauthorized(
+                "session_missing",
+                "Войдите в систему",
+                "Sign in first: a staff session token is required",
+            )
+        })?;
     let StaffAuth(operator) = staff_by_token(&state, &token).await?;
     let mut parts = parts;
     let ws = WebSocketUpgrade::from_request_parts(&mut parts, &state)

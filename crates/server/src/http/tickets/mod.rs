@@ -8,8 +8,8 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use serde::Deserialize;
-use switchboard_domain::ids::{OperatorId, TicketNumber};
-use switchboard_domain::ticket::{Priority, Status, Ticket};
+use switchboard_domain::ids::{OperatorId, OrderNumber, TicketNumber};
+use switchboard_domain::ticket::{Channel, Priority, Status, Ticket};
 use switchboard_store::{AssigneeFilter, SlaFilter, TicketFilter};
 use utoipa::IntoParams;
 
@@ -41,6 +41,13 @@ pub struct ListQuery {
     pub limit: Option<u32>,
     /// Supervisors' deadline lists: `at_risk`, `breached` or `attention` (both).
     pub sla: Option<String>,
+    /// Only tickets about this order or booking number.
+    pub order: Option<String>,
+    /// form, email, chat, telegram, vk, phone…
+    pub channel: Option<String>,
+    /// `true`: only tickets waiting for a person (new or queued), oldest
+    /// first, as a queue is worked (`before` is then ignored).
+    pub waiting: Option<bool>,
 }
 
 fn query_error(field: &'static str, ru: &str, en: &str) -> ApiError {
@@ -115,6 +122,26 @@ pub async fn list(
         }
     };
     filter.scope = switchboard_core::access::ticket_scope(&state.catalog, &staff.0);
+    if let Some(o) = q.order.as_deref().filter(|s| !s.is_empty()) {
+        let order = OrderNumber::parse(o).map_err(|_| {
+            query_error(
+                "order",
+                "Неверный номер заказа",
+                "Not an order or booking number",
+            )
+        })?;
+        filter.order_number = Some(order.as_str().to_owned());
+    }
+    if let Some(c) = q.channel.as_deref().filter(|s| !s.is_empty()) {
+        filter.channel = Some(
+            Channel::parse(c)
+                .ok_or_else(|| query_error("channel", "Неизвестный канал", "Unknown channel"))?,
+        );
+    }
+    if q.waiting == Some(true) {
+        filter.waiting = true;
+        filter.oldest_first = true;
+    }
     let tickets = state.store.list_tickets(&filter).await?;
     Ok(Json(
         tickets

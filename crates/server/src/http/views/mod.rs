@@ -58,7 +58,7 @@ pub struct Coded {
     pub name: Names,
 }
 
-pub(super) fn coded(code: &str, name: Option<&Text>) -> Coded {
+pub(crate) fn coded(code: &str, name: Option<&Text>) -> Coded {
     Coded {
         code: code.to_owned(),
         name: name.map(Names::from).unwrap_or_else(|| Names {
