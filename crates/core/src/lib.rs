@@ -36,6 +36,7 @@ pub mod merges;
 pub mod messenger;
 pub mod metrics;
 pub mod outbox;
+pub mod reports;
 pub mod routing;
 pub mod rules;
 pub mod sink;

@@ -22,6 +22,7 @@ pub mod intake;
 pub mod notification;
 pub mod priority;
 pub mod profile;
+pub mod report;
 pub mod routing;
 pub mod ticket;
 pub mod timers;

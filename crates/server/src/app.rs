@@ -196,6 +196,12 @@ impl Application {
             .run_deadlines
             .then(|| tokio::spawn(self.deadlines.clone().run(stop_rx.clone())));
         let messengers = self.start_messengers(&stop_rx).await;
+        let rollup = tokio::spawn(
+            self.state
+                .core
+                .clone()
+                .run_report_rollup(std::time::Duration::from_secs(1), stop_rx.clone()),
+        );
         let worker = self
             .run_outbox
             .then(|| tokio::spawn(self.outbox.clone().run(stop_rx)));
@@ -213,6 +219,7 @@ impl Application {
         for m in messengers {
             let _ = m.await;
         }
+        let _ = rollup.await;
         served.context("serving HTTP")
     }
 

@@ -2,7 +2,7 @@
 //! aggregates and use cases — tickets ([`TicketStore`]), the conversations'
 //! message log ([`ConversationStore`]), the outbox ([`OutboxStore`]), staff
 //! ([`StaffStore`]), customers and contacts ([`PeopleStore`]), the knowledge
-//! base ([`KnowledgeStore`]) — not around tables. [`Store`] is all of them;
+//! base ([`KnowledgeStore`]), report facts ([`ReportStore`]) — not around tables. [`Store`] is all of them;
 //! callers that need one hold that one. Two implementations are chosen at run
 //! time from the database URL: SQLite (embedded, WAL) and PostgreSQL.
 //!
@@ -37,6 +37,7 @@ mod outbox;
 mod people;
 mod plan;
 mod postgres;
+mod reports;
 mod sql;
 mod sqlite;
 mod staff;
@@ -55,6 +56,10 @@ pub use messengers::MessengerStore;
 pub use outbox::{DeliveryStatus, OutboxItem, OutboxRecord, OutboxStore};
 pub use people::{Contact, Identity, PeopleStore};
 pub use postgres::PgStore;
+pub use reports::{
+    BacklogRow, DirtyMark, FactGroup, FactInput, Grouping, Measure, ReportPeriod, ReportStore,
+    VolumeBucket,
+};
 pub use sqlite::SqliteStore;
 pub use staff::{
     NewOperator, Operator, OperatorLoad, PresenceStatus, Role, StaffAlert, StaffStore,
@@ -103,6 +108,7 @@ pub trait Store:
     + PeopleStore
     + KnowledgeStore
     + MessengerStore
+    + ReportStore
     + Send
     + Sync
     + 'static
@@ -116,8 +122,8 @@ pub trait Store:
 /// The store traits, for callers that use several through `Arc<dyn Store>`.
 pub mod prelude {
     pub use crate::{
-        ConversationStore, KnowledgeStore, MessengerStore, OutboxStore, PeopleStore, StaffStore,
-        Store, TicketStore,
+        ConversationStore, KnowledgeStore, MessengerStore, OutboxStore, PeopleStore, ReportStore,
+        StaffStore, Store, TicketStore,
     };
 }
 

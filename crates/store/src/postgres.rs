@@ -50,6 +50,11 @@ const MIGRATIONS: &[EmbeddedMigration] = &[
         "messengers",
         include_str!("../migrations/postgres/0008_messengers.sql"),
     ),
+    (
+        10,
+        "reports",
+        include_str!("../migrations/postgres/0010_reports.sql"),
+    ),
 ];
 
 pub struct PgStore {

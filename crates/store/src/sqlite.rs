@@ -45,6 +45,11 @@ const MIGRATIONS: &[EmbeddedMigration] = &[
         "messengers",
         include_str!("../migrations/sqlite/0008_messengers.sql"),
     ),
+    (
+        10,
+        "reports",
+        include_str!("../migrations/sqlite/0010_reports.sql"),
+    ),
 ];
 
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);

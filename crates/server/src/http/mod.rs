@@ -13,6 +13,7 @@ pub mod input;
 pub mod kb_admin;
 pub mod merges;
 pub mod meta;
+pub mod reports;
 pub mod session;
 pub mod telegram;
 pub mod tickets;
@@ -51,6 +52,7 @@ use switchboard_core::metrics::{HttpLabels, Metrics};
         (name = "catalog", description = "Lines, topics and problems"),
         (name = "help centre", description = "The public help centre: sections, published articles, search (no sign-in)"),
         (name = "knowledge base", description = "Editing the knowledge base (admins), the staff search and the bot's feedback report"),
+        (name = "reports", description = "Reports for supervisors: response times, SLA compliance, backlog, volume, the bot, transfers and reopens, claims, satisfaction; JSON or CSV"),
         (name = "meta", description = "Health, readiness, metrics"),
     )
 )]
@@ -134,6 +136,15 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(kb_admin::staff_search))
         .routes(routes!(kb_admin::events))
         .routes(routes!(kb_admin::feedback_report))
+        .routes(routes!(reports::responses))
+        .routes(routes!(reports::sla))
+        .routes(routes!(reports::backlog))
+        .routes(routes!(reports::volume))
+        .routes(routes!(reports::bot))
+        .routes(routes!(reports::transfers))
+        .routes(routes!(reports::claims))
+        .routes(routes!(reports::csat))
+        .routes(routes!(reports::tickets))
 }
 
 /// The OpenAPI document, as served at `/api/openapi.json`.

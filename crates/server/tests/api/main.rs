@@ -9,4 +9,5 @@ mod knowledge;
 mod merges;
 mod meta;
 mod outbox;
+mod reports;
 mod staff_flow;

@@ -33,6 +33,7 @@ mod messengers;
 mod outbox;
 mod people;
 mod reads;
+pub(crate) mod reports;
 mod staff;
 mod tickets;
 mod writes;
@@ -44,6 +45,7 @@ pub(crate) use messengers::messenger_store;
 pub(crate) use outbox::outbox_store;
 pub(crate) use people::people_store;
 pub(crate) use reads::read_steps;
+pub(crate) use reports::report_store;
 pub(crate) use staff::staff_store;
 pub(crate) use tickets::ticket_store;
 pub(crate) use writes::write_steps;
@@ -70,6 +72,7 @@ macro_rules! impl_store {
                 ContactId, ContentHash, CustomerId, EmailAddress, Login, OperatorId, TicketId,
             };
             use switchboard_domain::intake::NewTicket;
+            use switchboard_domain::report::{LogEvent, TicketFacts, TicketHead};
             use switchboard_domain::ticket::{
                 Actor, Channel, DeadlineRules, Requester, Status, Ticket, TicketEvent,
             };
@@ -91,6 +94,10 @@ macro_rules! impl_store {
                 Result, SlaFilter, StaffAlert, StaffStore, Store, StoreError, StoredEvent,
                 StoredMessage, TicketChange, TicketFilter, TicketMerge, TicketStore,
             };
+            use $crate::{
+                BacklogRow, DirtyMark, FactGroup, FactInput, Grouping, Measure, ReportPeriod,
+                ReportStore, VolumeBucket,
+            };
 
             type Db = $db;
             type Conn = <Db as sqlx::Database>::Connection;
@@ -106,6 +113,7 @@ macro_rules! impl_store {
             $crate::sql::people_store!($store);
             $crate::sql::knowledge_store!($store);
             $crate::sql::messenger_store!($store);
+            $crate::sql::report_store!($store);
 
             #[async_trait]
             impl Store for $store {
