@@ -16,6 +16,7 @@ use switchboard_store::Store;
 
 use crate::chat::hub::Hub;
 use crate::config::ChatConfig;
+use crate::security::Guard;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -37,8 +38,12 @@ pub struct AppState {
     pub hub: Arc<Hub>,
     /// The chat transport's settings (rates, frame sizes, buffers).
     pub chat: ChatConfig,
+    /// Sign-in security and abuse limits.
+    pub guard: Arc<Guard>,
     /// The Telegram bots, when configured (their webhook and health).
     pub telegram: Option<Arc<switchboard_channels::telegram::Telegram>>,
+    /// The VK communities, when configured (their Callback API and health).
+    pub vk: Option<Arc<switchboard_channels::vk::Vk>>,
 }
 
 impl AppState {
@@ -64,7 +69,9 @@ impl AppState {
             body_limit,
             hub,
             chat,
+            guard: Arc::new(Guard::default()),
             telegram: None,
+            vk: None,
         }
     }
 }

@@ -2,7 +2,8 @@
 //! aggregates and use cases — tickets ([`TicketStore`]), the conversations'
 //! message log ([`ConversationStore`]), the outbox ([`OutboxStore`]), staff
 //! ([`StaffStore`]), customers and contacts ([`PeopleStore`]), the knowledge
-//! base ([`KnowledgeStore`]), report facts ([`ReportStore`]) — not around tables. [`Store`] is all of them;
+//! base ([`KnowledgeStore`]), staff sign-in security ([`SignInStore`]), report facts
+//! ([`ReportStore`]) — not around tables. [`Store`] is all of them;
 //! callers that need one hold that one. Two implementations are chosen at run
 //! time from the database URL: SQLite (embedded, WAL) and PostgreSQL.
 //!
@@ -38,6 +39,7 @@ mod people;
 mod plan;
 mod postgres;
 mod reports;
+mod signin;
 mod sql;
 mod sqlite;
 mod staff;
@@ -59,6 +61,9 @@ pub use postgres::PgStore;
 pub use reports::{
     BacklogRow, DirtyMark, FactGroup, FactInput, Grouping, Measure, ReportPeriod, ReportStore,
     VolumeBucket,
+};
+pub use signin::{
+    NewStaffAudit, SecondFactor, SignInStore, StaffAuditEntry, StaffAuditKind, StaffSession,
 };
 pub use sqlite::SqliteStore;
 pub use staff::{
@@ -107,6 +112,7 @@ pub trait Store:
     + StaffStore
     + PeopleStore
     + KnowledgeStore
+    + SignInStore
     + MessengerStore
     + ReportStore
     + Send
@@ -123,22 +129,42 @@ pub trait Store:
 pub mod prelude {
     pub use crate::{
         ConversationStore, KnowledgeStore, MessengerStore, OutboxStore, PeopleStore, ReportStore,
+        SignInStore,
         StaffStore, Store, TicketStore,
     };
 }
 
-/// Options that apply to both backends.
+/// Options for opening a store.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConnectOptions {
     pub max_connections: u32,
+    /// SQLite only: how a commit is made durable.
+    pub sqlite_synchronous: SqliteSynchronous,
 }
 
 impl Default for ConnectOptions {
     fn default() -> Self {
         ConnectOptions {
             max_connections: 16,
+            sqlite_synchronous: SqliteSynchronous::Normal,
         }
     }
+}
+
+/// What a commit on SQLite (WAL) survives. PostgreSQL, as configured here,
+/// flushes every commit to disk whatever this says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SqliteSynchronous {
+    /// `synchronous=NORMAL`: a commit survives the process crashing; the
+    /// last commits before a power loss or an OS crash may be lost (the WAL
+    /// is synced at checkpoints, not at every commit).
+    #[default]
+    Normal,
+    /// `synchronous=FULL`: the WAL is synced at every commit, so a commit
+    /// also survives a power loss. Each commit waits for the disk; the
+    /// writer's group commit spreads that over a batch.
+    Full,
 }
 
 /// Opens the store the URL names (`sqlite:…` or `postgres://…`) and runs its migrations.
