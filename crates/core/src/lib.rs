@@ -16,6 +16,8 @@
 //!   adapter registered for each medium), [`merges`], [`kb`] (the knowledge
 //!   base and its refresh), [`feed`] (the store's live feed to the router and
 //!   to the transports' listeners).
+//! - [`phone`]: the CTI that decides what to do with each call, the calls'
+//!   events, callbacks and the screen pop (issue 11).
 //!
 //! Errors are [`CoreError`]; only the transports turn them into status codes
 //! or frames. Nothing here knows HTTP, JSON views or WebSocket frames.
@@ -36,6 +38,7 @@ pub mod merges;
 pub mod messenger;
 pub mod metrics;
 pub mod outbox;
+pub mod phone;
 pub mod routing;
 pub mod rules;
 pub mod sink;
@@ -143,6 +146,7 @@ impl Core {
             presence: Mutex::new(HashMap::new()),
         });
         tokio::spawn(core.clone().run_router());
+
         Ok(core)
     }
 

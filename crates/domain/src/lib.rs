@@ -20,6 +20,7 @@ pub mod identity;
 pub mod ids;
 pub mod intake;
 pub mod notification;
+pub mod phone;
 pub mod priority;
 pub mod profile;
 pub mod routing;

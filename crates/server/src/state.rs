@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use jiff::SignedDuration;
+use switchboard_channels::Secret;
 use switchboard_core::Core;
 use switchboard_core::clock::Clock;
 use switchboard_core::kb::Knowledge;
@@ -37,6 +38,10 @@ pub struct AppState {
     pub hub: Arc<Hub>,
     /// The chat transport's settings (rates, frame sizes, buffers).
     pub chat: ChatConfig,
+    /// The PBX's bearer token for the CTI API; none: the CTI API is off.
+    pub cti_token: Option<Secret>,
+    /// The SIP address of an operator's phone, `{login}` replaced.
+    pub operator_uri: String,
     /// The Telegram bots, when configured (their webhook and health).
     pub telegram: Option<Arc<switchboard_channels::telegram::Telegram>>,
 }
@@ -64,6 +69,8 @@ impl AppState {
             body_limit,
             hub,
             chat,
+            cti_token: None,
+            operator_uri: "sip:{login}@127.0.0.1".into(),
             telegram: None,
         }
     }

@@ -35,6 +35,7 @@ pub mod knowledge;
 mod messengers;
 mod outbox;
 mod people;
+mod phone;
 mod plan;
 mod postgres;
 mod sql;
@@ -54,6 +55,7 @@ pub use knowledge::{
 pub use messengers::MessengerStore;
 pub use outbox::{DeliveryStatus, OutboxItem, OutboxRecord, OutboxStore};
 pub use people::{Contact, Identity, PeopleStore};
+pub use phone::{CallFilter, CallbackFilter, PhoneStore, ScreenPop};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use staff::{
@@ -102,6 +104,7 @@ pub trait Store:
     + StaffStore
     + PeopleStore
     + KnowledgeStore
+    + PhoneStore
     + MessengerStore
     + Send
     + Sync
@@ -116,8 +119,8 @@ pub trait Store:
 /// The store traits, for callers that use several through `Arc<dyn Store>`.
 pub mod prelude {
     pub use crate::{
-        ConversationStore, KnowledgeStore, MessengerStore, OutboxStore, PeopleStore, StaffStore,
-        Store, TicketStore,
+        ConversationStore, KnowledgeStore, MessengerStore, OutboxStore, PeopleStore, PhoneStore,
+        StaffStore, Store, TicketStore,
     };
 }
 

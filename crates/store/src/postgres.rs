@@ -50,6 +50,11 @@ const MIGRATIONS: &[EmbeddedMigration] = &[
         "messengers",
         include_str!("../migrations/postgres/0008_messengers.sql"),
     ),
+    (
+        9,
+        "phone",
+        include_str!("../migrations/postgres/0009_phone.sql"),
+    ),
 ];
 
 pub struct PgStore {

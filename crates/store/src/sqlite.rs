@@ -45,6 +45,11 @@ const MIGRATIONS: &[EmbeddedMigration] = &[
         "messengers",
         include_str!("../migrations/sqlite/0008_messengers.sql"),
     ),
+    (
+        9,
+        "phone",
+        include_str!("../migrations/sqlite/0009_phone.sql"),
+    ),
 ];
 
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);

@@ -19,6 +19,8 @@ mod messengers;
 mod outbox;
 #[path = "contract/people.rs"]
 mod people;
+#[path = "contract/phone.rs"]
+mod phone;
 #[path = "contract/ticket_list.rs"]
 mod ticket_list;
 #[path = "contract/tickets.rs"]

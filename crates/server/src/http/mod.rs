@@ -6,6 +6,7 @@ pub mod alerts;
 pub mod attachments;
 pub mod catalog;
 pub mod chat;
+pub mod cti;
 pub mod customer;
 pub mod help;
 pub mod help_pages;
@@ -13,6 +14,7 @@ pub mod input;
 pub mod kb_admin;
 pub mod merges;
 pub mod meta;
+pub mod phone;
 pub mod session;
 pub mod telegram;
 pub mod tickets;
@@ -52,6 +54,8 @@ use switchboard_core::metrics::{HttpLabels, Metrics};
         (name = "help centre", description = "The public help centre: sections, published articles, search (no sign-in)"),
         (name = "knowledge base", description = "Editing the knowledge base (admins), the staff search and the bot's feedback report"),
         (name = "meta", description = "Health, readiness, metrics"),
+        (name = "cti", description = "The PBX asks what to do with each call and reports what happened (CTI token)"),
+        (name = "phone", description = "Calls in the history, the numbers, callback tasks"),
     )
 )]
 struct ApiDoc;
@@ -70,6 +74,9 @@ impl Modify for SecuritySchemes {
         let mut staff = Http::new(HttpAuthScheme::Bearer);
         staff.description = Some("Staff session token from POST /api/v1/auth/login".into());
         components.add_security_scheme("staff", SecurityScheme::Http(staff));
+        let mut cti = Http::new(HttpAuthScheme::Bearer);
+        cti.description = Some("The PBX's token, `[phone] cti_token` in the configuration".into());
+        components.add_security_scheme("cti", SecurityScheme::Http(cti));
     }
 }
 
@@ -134,6 +141,15 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(kb_admin::staff_search))
         .routes(routes!(kb_admin::events))
         .routes(routes!(kb_admin::feedback_report))
+        .routes(routes!(cti::decide))
+        .routes(routes!(cti::event))
+        .routes(routes!(phone::numbers))
+        .routes(routes!(phone::calls))
+        .routes(routes!(phone::ticket_calls))
+        .routes(routes!(phone::attach))
+        .routes(routes!(phone::callbacks))
+        .routes(routes!(phone::take))
+        .routes(routes!(phone::complete))
 }
 
 /// The OpenAPI document, as served at `/api/openapi.json`.

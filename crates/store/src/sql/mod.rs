@@ -32,6 +32,7 @@ mod knowledge_impl;
 mod messengers;
 mod outbox;
 mod people;
+mod phone;
 mod reads;
 mod staff;
 mod tickets;
@@ -43,6 +44,7 @@ pub(crate) use knowledge_impl::knowledge_store;
 pub(crate) use messengers::messenger_store;
 pub(crate) use outbox::outbox_store;
 pub(crate) use people::people_store;
+pub(crate) use phone::phone_store;
 pub(crate) use reads::read_steps;
 pub(crate) use staff::staff_store;
 pub(crate) use tickets::ticket_store;
@@ -83,13 +85,14 @@ macro_rules! impl_store {
                 operator_columns, page_size, ticket_columns,
             };
             use $crate::{
-                AppendItem, AppendOutcome, AssigneeFilter, Backend, Contact, Conversation,
-                ConversationScope, ConversationStore, ExternalRef, Feedback, Identity, KbAction,
-                KbArticle, KbArticleStats, KbEvent, KbSection, KbSnapshot, KbSuggestion,
-                KnowledgeStore, MessengerStore, NewMessage, NewOperator, Opened, Opening, Operator,
-                OperatorLoad, OutboxItem, OutboxRecord, OutboxStore, PeopleStore, PresenceStatus,
-                Result, SlaFilter, StaffAlert, StaffStore, Store, StoreError, StoredEvent,
-                StoredMessage, TicketChange, TicketFilter, TicketMerge, TicketStore,
+                AppendItem, AppendOutcome, AssigneeFilter, Backend, CallFilter, CallbackFilter,
+                Contact, Conversation, ConversationScope, ConversationStore, ExternalRef, Feedback,
+                Identity, KbAction, KbArticle, KbArticleStats, KbEvent, KbSection, KbSnapshot,
+                KbSuggestion, KnowledgeStore, MessengerStore, NewMessage, NewOperator, Opened,
+                Opening, Operator, OperatorLoad, OutboxItem, OutboxRecord, OutboxStore,
+                PeopleStore, PhoneStore, PresenceStatus, Result, ScreenPop, SlaFilter, StaffAlert,
+                StaffStore, Store, StoreError, StoredEvent, StoredMessage, TicketChange,
+                TicketFilter, TicketMerge, TicketStore,
             };
 
             type Db = $db;
@@ -105,6 +108,7 @@ macro_rules! impl_store {
             $crate::sql::staff_store!($store);
             $crate::sql::people_store!($store);
             $crate::sql::knowledge_store!($store);
+            $crate::sql::phone_store!($store);
             $crate::sql::messenger_store!($store);
 
             #[async_trait]
