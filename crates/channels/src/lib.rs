@@ -13,7 +13,7 @@
 //! [`Inbound`] and hands it to an [`InboundSink`] (the use-case layer's
 //! `ingest`), which says whether it was taken.
 //!
-//! Messengers (`telegram`, and VK next) are both: an [`Adapter`] for their
+//! Messengers (`telegram`, `vk`) are both: an [`Adapter`] for their
 //! medium, and an inbound side that turns updates into [`MessengerEvent`]s
 //! for a [`MessengerSink`] (the use-case layer's bot flow).
 //!
@@ -28,6 +28,7 @@ mod health;
 mod messenger;
 mod secret;
 pub mod telegram;
+pub mod vk;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -186,6 +187,14 @@ pub enum SinkError {
 #[async_trait]
 pub trait InboundSink: Send + Sync {
     async fn ingest(&self, inbound: Inbound) -> Result<Receipt, SinkError>;
+}
+
+/// Compares a secret with what a request carried, in constant time.
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// Installs rustls' ring provider as the process default, once.

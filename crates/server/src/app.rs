@@ -9,6 +9,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use jiff::SignedDuration;
 use switchboard_channels::telegram::{Telegram, UpdateMode};
+use switchboard_channels::vk::Vk;
 use switchboard_channels::{EmailSender, GatewayChannel, GatewaySender, Registry};
 use switchboard_core::clock::{Clock, SystemClock};
 use switchboard_core::deadlines::DeadlineWorker;
@@ -65,6 +66,7 @@ impl Application {
                 &config.database_url(),
                 &ConnectOptions {
                     max_connections: config.database.max_connections,
+                    sqlite_synchronous: config.database.sqlite_synchronous,
                 },
             )
             .await
@@ -74,6 +76,11 @@ impl Application {
             config.profile.catalog.as_deref(),
         )?);
         let rules = Rules::load(&config.profile, catalog.clone())?;
+        let guard = Arc::new(crate::security::Guard::new(
+            &config,
+            &catalog,
+            clock.clone(),
+        ));
         if config.profile.demo
             && crate::demo::seed_if_empty(store.as_ref(), &catalog, &rules, clock.now()).await?
         {
@@ -122,6 +129,11 @@ impl Application {
         } else {
             None
         };
+        let vk = if config.vk.is_enabled() {
+            Some(Arc::new(Vk::new(&config.vk).context("[vk]")?))
+        } else {
+            None
+        };
         let mut state = AppState::new(
             core,
             Arc::new(IdentitySigner::new(
@@ -150,7 +162,9 @@ impl Application {
                     )),
             );
         }
+        state.guard = guard;
         state.telegram = telegram.clone();
+        state.vk = vk.clone();
         let deadlines = DeadlineWorker::start(
             store.clone(),
             clock.clone(),
@@ -161,7 +175,7 @@ impl Application {
         .context("starting the deadline worker")?;
         let outbox = OutboxWorker::new(OutboxParts {
             store,
-            adapters: Arc::new(adapters(&config, telegram.as_ref())?),
+            adapters: Arc::new(adapters(&config, telegram.as_ref(), vk.as_ref())?),
             files,
             clock,
             config: config.outbox.clone(),
@@ -218,9 +232,12 @@ impl Application {
             .run_outbox
             .then(|| tokio::spawn(self.outbox.clone().run(stop_rx)));
         let app = crate::http::router(self.state.clone(), self.body_limit);
-        let served = axum::serve(self.listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await;
+        let served = axum::serve(
+            self.listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await;
         let _ = stop_tx.send(true);
         if let Some(w) = worker {
             let _ = w.await;
@@ -271,10 +288,17 @@ impl Application {
 
 /// The outbound adapter of every configured medium; a medium left
 /// unconfigured is off (its messages wait in the outbox, retried).
-fn adapters(config: &Config, telegram: Option<&Arc<Telegram>>) -> anyhow::Result<Registry> {
+fn adapters(
+    config: &Config,
+    telegram: Option<&Arc<Telegram>>,
+    vk: Option<&Arc<Vk>>,
+) -> anyhow::Result<Registry> {
     let mut registry = Registry::new();
     if let Some(t) = telegram {
         registry = registry.with(t.clone());
+    }
+    if let Some(v) = vk {
+        registry = registry.with(v.clone());
     }
     if config.smtp.is_enabled() {
         registry = registry.with(Arc::new(EmailSender::new(&config.smtp).context("[smtp]")?));

@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use switchboard_domain::customer::Customer;
 use switchboard_domain::identity::IdentityError;
 use switchboard_domain::ticket::Actor;
-use switchboard_store::{Operator, Role, StoreError};
+use switchboard_store::{Operator, Role, StaffSession, StoreError};
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -172,31 +172,68 @@ impl FromRequestParts<AppState> for StaffAuth {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = bearer(parts).ok_or_else(|| {
-            ApiError::unauthorized(
-                "session_missing",
-                "Войдите в систему",
-                "Sign in first: a staff session token is required",
-            )
-        })?;
+        let token = staff_bearer(parts)?;
         staff_by_token(state, token).await
     }
 }
 
-/// Checks a staff session token and loads the member of staff.
+fn staff_bearer(parts: &Parts) -> Result<&str, ApiError> {
+    bearer(parts).ok_or_else(|| {
+        ApiError::unauthorized(
+            "session_missing",
+            "Войдите в систему",
+            "Sign in first: a staff session token is required",
+        )
+    })
+}
+
+/// Checks a staff session token and loads the member of staff. A session
+/// that may only enrol a second factor is refused here.
 pub async fn staff_by_token(state: &AppState, token: &str) -> Result<StaffAuth, ApiError> {
+    let session = any_session(state, token).await?;
+    if session.enrolment_only {
+        return Err(ApiError::forbidden(
+            "second_factor_enrolment_required",
+            "Подключите второй фактор входа (приложение-аутентификатор): POST /api/v1/auth/totp",
+            "Enrol a second factor (an authenticator app) first: POST /api/v1/auth/totp",
+        ));
+    }
+    Ok(StaffAuth(session.operator))
+}
+
+async fn any_session(state: &AppState, token: &str) -> Result<StaffSession, ApiError> {
     match state
         .store
-        .session_operator(&token_hash(token), state.clock.now())
+        .staff_session(&token_hash(token), state.clock.now())
         .await
     {
-        Ok(op) => Ok(StaffAuth(op)),
+        Ok(session) => Ok(session),
         Err(StoreError::NotFound) => Err(ApiError::unauthorized(
             "session_invalid",
             "Сессия истекла или недействительна, войдите снова",
             "The session has expired or is not valid; sign in again",
         )),
         Err(e) => Err(e.into()),
+    }
+}
+
+/// Any live staff session, including one that may only enrol a second
+/// factor; with the hash of its token (to keep it while ending the others).
+#[derive(Debug, Clone)]
+pub struct SessionAuth {
+    pub session: StaffSession,
+    pub token_hash: String,
+}
+
+impl FromRequestParts<AppState> for SessionAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = staff_bearer(parts)?;
+        Ok(SessionAuth {
+            session: any_session(state, token).await?,
+            token_hash: token_hash(token),
+        })
     }
 }
 

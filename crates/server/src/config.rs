@@ -8,7 +8,11 @@ use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 use switchboard_channels::telegram::TelegramConfig;
+use switchboard_channels::vk::VkConfig;
 use switchboard_channels::{GatewayConfig, Secret, SmtpConfig};
+use switchboard_store::SqliteSynchronous;
+
+pub use crate::security::limits::LimitsConfig;
 pub use switchboard_core::config::{
     ConversationConfig, DeadlinesConfig, KbConfig, OutboxConfig, ProfileConfig,
 };
@@ -25,6 +29,7 @@ pub struct Config {
     pub outbox: OutboxConfig,
     pub deadlines: DeadlinesConfig,
     pub chat: ChatConfig,
+    pub limits: LimitsConfig,
     pub kb: KbConfig,
     pub profile: ProfileConfig,
     pub log: LogConfig,
@@ -33,6 +38,7 @@ pub struct Config {
     pub push: GatewayConfig,
     pub telegram: TelegramConfig,
     pub phone: PhoneConfig,
+    pub vk: VkConfig,
 }
 
 /// The CTI API the PBX talks to (issue 11).
@@ -70,6 +76,9 @@ pub struct ServerConfig {
     pub listen: SocketAddr,
     /// Largest request body accepted, in bytes (five 10 MiB files plus the form).
     pub body_limit_bytes: usize,
+    /// Behind a reverse proxy: take the client's address from the last entry
+    /// of `X-Forwarded-For` (the one the proxy added) instead of the peer's.
+    pub trust_forwarded_for: bool,
 }
 
 impl Default for ServerConfig {
@@ -77,6 +86,7 @@ impl Default for ServerConfig {
         ServerConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             body_limit_bytes: 52 * 1024 * 1024,
+            trust_forwarded_for: false,
         }
     }
 }
@@ -87,6 +97,10 @@ pub struct DatabaseConfig {
     /// `sqlite:<path>` or `postgres://…`. Empty means `<data_dir>/switchboard.db`.
     pub url: String,
     pub max_connections: u32,
+    /// SQLite: `normal` (an acknowledged message survives a crash of the
+    /// service, not a power loss) or `full` (survives a power loss too; each
+    /// commit waits for the disk).
+    pub sqlite_synchronous: SqliteSynchronous,
 }
 
 impl Default for DatabaseConfig {
@@ -94,6 +108,7 @@ impl Default for DatabaseConfig {
         DatabaseConfig {
             url: String::new(),
             max_connections: 16,
+            sqlite_synchronous: SqliteSynchronous::Normal,
         }
     }
 }
@@ -135,13 +150,72 @@ impl Default for IdentityConfig {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct StaffConfig {
+    /// A session ends this long after sign-in (and at sign-out, a password
+    /// change or "sign out everywhere").
     pub session_ttl_secs: i64,
+    /// Shortest password accepted for a staff account.
+    pub password_min_chars: usize,
+    pub lockout: LockoutConfig,
+    pub second_factor: SecondFactorConfig,
 }
 
 impl Default for StaffConfig {
     fn default() -> Self {
         StaffConfig {
             session_ttl_secs: 12 * 3600,
+            password_min_chars: 12,
+            lockout: LockoutConfig::default(),
+            second_factor: SecondFactorConfig::default(),
+        }
+    }
+}
+
+/// Lockout and backoff after failed sign-ins, per account and per address.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LockoutConfig {
+    /// Failures older than this are forgotten.
+    pub window_secs: i64,
+    /// Failures for one login before it is locked…
+    pub account_failures: u32,
+    /// …and from one address (any logins).
+    pub address_failures: u32,
+    /// The first lock; each further failure doubles it…
+    pub base_secs: i64,
+    /// …up to this.
+    pub max_secs: i64,
+}
+
+impl Default for LockoutConfig {
+    fn default() -> Self {
+        LockoutConfig {
+            window_secs: 15 * 60,
+            account_failures: 5,
+            address_failures: 20,
+            base_secs: 60,
+            max_secs: 3600,
+        }
+    }
+}
+
+/// TOTP second factor (RFC 6238) and who must use it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SecondFactorConfig {
+    /// Admins must sign in with a second factor.
+    pub required_for_admins: bool,
+    /// Staff holding a skill of any of these lines must too (banking).
+    pub required_lines: Vec<String>,
+    /// The issuer shown in authenticator apps.
+    pub issuer: String,
+}
+
+impl Default for SecondFactorConfig {
+    fn default() -> Self {
+        SecondFactorConfig {
+            required_for_admins: true,
+            required_lines: vec!["bank_retail".into(), "bank_business".into()],
+            issuer: "Switchboard".into(),
         }
     }
 }

@@ -23,6 +23,13 @@ pub enum ApiError {
     },
     #[error("validation failed")]
     Validation(Vec<FieldError>),
+    /// 429 with `Retry-After`: a rate limit or a sign-in lock.
+    #[error("{code}: {}", .message.en)]
+    Limited {
+        code: &'static str,
+        message: Text,
+        retry_after_secs: u64,
+    },
     #[error("internal error: {0:#}")]
     Internal(#[from] anyhow::Error),
 }
@@ -71,6 +78,20 @@ impl ApiError {
         )
     }
 
+    /// 429 Too Many Requests, to be retried after `retry_after_secs` (at least 1).
+    pub fn limited(
+        code: &'static str,
+        ru: impl Into<String>,
+        en: impl Into<String>,
+        retry_after_secs: u64,
+    ) -> Self {
+        ApiError::Limited {
+            code,
+            message: Text::new(ru, en),
+            retry_after_secs: retry_after_secs.max(1),
+        }
+    }
+
     pub fn field(field: &'static str, code: &'static str, ru: &str, en: &str) -> Self {
         ApiError::Validation(vec![FieldError::new(field, code, ru, en)])
     }
@@ -79,6 +100,7 @@ impl ApiError {
         match self {
             ApiError::Problem { status, .. } => *status,
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Limited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -86,13 +108,15 @@ impl ApiError {
     fn problem(&self, locale: Locale) -> Problem {
         let status = self.status().as_u16();
         match self {
-            ApiError::Problem { code, message, .. } => Problem {
-                kind: format!("urn:switchboard:problem:{code}"),
-                title: message.get(locale).to_owned(),
-                status,
-                code,
-                errors: Vec::new(),
-            },
+            ApiError::Problem { code, message, .. } | ApiError::Limited { code, message, .. } => {
+                Problem {
+                    kind: format!("urn:switchboard:problem:{code}"),
+                    title: message.get(locale).to_owned(),
+                    status,
+                    code,
+                    errors: Vec::new(),
+                }
+            }
             ApiError::Validation(errors) => Problem {
                 kind: "urn:switchboard:problem:validation_failed".into(),
                 title: match locale {
@@ -146,6 +170,12 @@ impl IntoResponse for ApiError {
         headers.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static("ru"));
         if status == StatusCode::UNAUTHORIZED {
             headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if let ApiError::Limited {
+            retry_after_secs, ..
+        } = &self
+        {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
         }
         response
             .extensions_mut()

@@ -17,6 +17,7 @@ use switchboard_store::Store;
 
 use crate::chat::hub::Hub;
 use crate::config::ChatConfig;
+use crate::security::Guard;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -42,8 +43,12 @@ pub struct AppState {
     pub cti_token: Option<Secret>,
     /// The SIP address of an operator's phone, `{login}` replaced.
     pub operator_uri: String,
+    /// Sign-in security and abuse limits.
+    pub guard: Arc<Guard>,
     /// The Telegram bots, when configured (their webhook and health).
     pub telegram: Option<Arc<switchboard_channels::telegram::Telegram>>,
+    /// The VK communities, when configured (their Callback API and health).
+    pub vk: Option<Arc<switchboard_channels::vk::Vk>>,
 }
 
 impl AppState {
@@ -71,7 +76,9 @@ impl AppState {
             chat,
             cti_token: None,
             operator_uri: "sip:{login}@127.0.0.1".into(),
+            guard: Arc::new(Guard::default()),
             telegram: None,
+            vk: None,
         }
     }
 }

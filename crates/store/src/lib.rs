@@ -2,7 +2,7 @@
 //! aggregates and use cases — tickets ([`TicketStore`]), the conversations'
 //! message log ([`ConversationStore`]), the outbox ([`OutboxStore`]), staff
 //! ([`StaffStore`]), customers and contacts ([`PeopleStore`]), the knowledge
-//! base ([`KnowledgeStore`]) — not around tables. [`Store`] is all of them;
+//! base ([`KnowledgeStore`]), staff sign-in security ([`SignInStore`]) — not around tables. [`Store`] is all of them;
 //! callers that need one hold that one. Two implementations are chosen at run
 //! time from the database URL: SQLite (embedded, WAL) and PostgreSQL.
 //!
@@ -38,6 +38,7 @@ mod people;
 mod phone;
 mod plan;
 mod postgres;
+mod signin;
 mod sql;
 mod sqlite;
 mod staff;
@@ -57,6 +58,9 @@ pub use outbox::{DeliveryStatus, OutboxItem, OutboxRecord, OutboxStore};
 pub use people::{Contact, Identity, PeopleStore};
 pub use phone::{CallFilter, CallbackFilter, PhoneStore, ScreenPop};
 pub use postgres::PgStore;
+pub use signin::{
+    NewStaffAudit, SecondFactor, SignInStore, StaffAuditEntry, StaffAuditKind, StaffSession,
+};
 pub use sqlite::SqliteStore;
 pub use staff::{
     NewOperator, Operator, OperatorLoad, PresenceStatus, Role, StaffAlert, StaffStore,
@@ -105,6 +109,7 @@ pub trait Store:
     + PeopleStore
     + KnowledgeStore
     + PhoneStore
+    + SignInStore
     + MessengerStore
     + Send
     + Sync
@@ -120,22 +125,42 @@ pub trait Store:
 pub mod prelude {
     pub use crate::{
         ConversationStore, KnowledgeStore, MessengerStore, OutboxStore, PeopleStore, PhoneStore,
+        ConversationStore, KnowledgeStore, MessengerStore, OutboxStore, PeopleStore, SignInStore,
         StaffStore, Store, TicketStore,
     };
 }
 
-/// Options that apply to both backends.
+/// Options for opening a store.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConnectOptions {
     pub max_connections: u32,
+    /// SQLite only: how a commit is made durable.
+    pub sqlite_synchronous: SqliteSynchronous,
 }
 
 impl Default for ConnectOptions {
     fn default() -> Self {
         ConnectOptions {
             max_connections: 16,
+            sqlite_synchronous: SqliteSynchronous::Normal,
         }
     }
+}
+
+/// What a commit on SQLite (WAL) survives. PostgreSQL, as configured here,
+/// flushes every commit to disk whatever this says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SqliteSynchronous {
+    /// `synchronous=NORMAL`: a commit survives the process crashing; the
+    /// last commits before a power loss or an OS crash may be lost (the WAL
+    /// is synced at checkpoints, not at every commit).
+    #[default]
+    Normal,
+    /// `synchronous=FULL`: the WAL is synced at every commit, so a commit
+    /// also survives a power loss. Each commit waits for the disk; the
+    /// writer's group commit spreads that over a batch.
+    Full,
 }
 
 /// Opens the store the URL names (`sqlite:…` or `postgres://…`) and runs its migrations.

@@ -46,6 +46,11 @@ const MIGRATIONS: &[EmbeddedMigration] = &[
         include_str!("../migrations/postgres/0005_conversations.sql"),
     ),
     (
+        6,
+        "sign_in",
+        include_str!("../migrations/postgres/0006_sign_in.sql"),
+    ),
+    (
         8,
         "messengers",
         include_str!("../migrations/postgres/0008_messengers.sql"),

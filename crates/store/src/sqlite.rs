@@ -41,6 +41,11 @@ const MIGRATIONS: &[EmbeddedMigration] = &[
         include_str!("../migrations/sqlite/0005_conversations.sql"),
     ),
     (
+        6,
+        "sign_in",
+        include_str!("../migrations/sqlite/0006_sign_in.sql"),
+    ),
+    (
         8,
         "messengers",
         include_str!("../migrations/sqlite/0008_messengers.sql"),
@@ -83,7 +88,10 @@ impl SqliteStore {
             } else {
                 SqliteJournalMode::Wal
             })
-            .synchronous(SqliteSynchronous::Normal)
+            .synchronous(match options.sqlite_synchronous {
+                crate::SqliteSynchronous::Normal => SqliteSynchronous::Normal,
+                crate::SqliteSynchronous::Full => SqliteSynchronous::Full,
+            })
             .foreign_keys(true)
             .busy_timeout(BUSY_TIMEOUT);
         let writer_pool = SqlitePoolOptions::new().max_connections(1);
@@ -224,6 +232,28 @@ mod tests {
             .await
             .expect("reconnect");
         again.ping().await.expect("ping");
+    }
+
+    #[tokio::test]
+    async fn the_writer_syncs_as_configured() {
+        let dir = crate::testing::TempDirGuard::new("sqlite-synchronous");
+        let url = format!("sqlite:{}", dir.path().join("s.db").display());
+        // PRAGMA synchronous: 1 is NORMAL, 2 is FULL.
+        for (mode, expected) in [
+            (crate::SqliteSynchronous::Normal, 1),
+            (crate::SqliteSynchronous::Full, 2),
+        ] {
+            let options = ConnectOptions {
+                sqlite_synchronous: mode,
+                ..ConnectOptions::default()
+            };
+            let store = SqliteStore::connect(&url, &options).await.expect("connect");
+            let got: i64 = sqlx::query_scalar("PRAGMA synchronous")
+                .fetch_one(store.write_pool())
+                .await
+                .expect("pragma");
+            assert_eq!(got, expected, "{mode:?}");
+        }
     }
 
     #[tokio::test]

@@ -125,14 +125,6 @@ pub trait StaffStore: Send + Sync {
         email: Option<&EmailAddress>,
         calendar: Option<&str>,
     ) -> Result<()>;
-    async fn create_session(
-        &self,
-        token_hash: &str,
-        operator: OperatorId,
-        expires_at: Timestamp,
-    ) -> Result<()>;
-    /// `NotFound` for an unknown or expired session, or an inactive operator.
-    async fn session_operator(&self, token_hash: &str, now: Timestamp) -> Result<Operator>;
     async fn delete_session(&self, token_hash: &str) -> Result<()>;
     /// Sets an operator's status; `seen_until` is the lease the console's node renews.
     async fn set_presence(

@@ -115,7 +115,10 @@ impl TestDb {
     /// PostgreSQL shares a feed between stores; two SQLite stores each see
     /// only their own writes live (SQLite runs as one node).
     pub async fn another_node(&self) -> Arc<dyn Store> {
-        let options = ConnectOptions { max_connections: 4 };
+        let options = ConnectOptions {
+            max_connections: 4,
+            ..ConnectOptions::default()
+        };
         match &self.raw {
             Raw::Sqlite(_, url) => Arc::new(
                 SqliteStore::connect(url, &options)
@@ -141,7 +144,10 @@ pub async fn fresh_db() -> TestDb {
 async fn fresh_sqlite() -> TestDb {
     let dir = TempDirGuard::new("store");
     let url = format!("sqlite:{}", dir.path().join("switchboard.db").display());
-    let options = ConnectOptions { max_connections: 4 };
+    let options = ConnectOptions {
+        max_connections: 4,
+        ..ConnectOptions::default()
+    };
     let store = SqliteStore::connect(&url, &options)
         .await
         .unwrap_or_else(|e| panic!("cannot open test database {url}: {e}"))
@@ -169,7 +175,10 @@ async fn fresh_postgres(url: &str) -> TestDb {
         .unwrap_or_else(|e| panic!("bad {ENV}: {e}"))
         .options([("search_path", schema.as_str())]);
     // Small pools: many tests run at once against one server.
-    let options = ConnectOptions { max_connections: 4 };
+    let options = ConnectOptions {
+        max_connections: 4,
+        ..ConnectOptions::default()
+    };
     let store = PgStore::connect_private_schema(connect.clone(), &options)
         .await
         .unwrap_or_else(|e| panic!("cannot open test schema {schema}: {e}"));

@@ -12,6 +12,10 @@
 //! 4. memory (measured between 1 and 2): the server's RSS before and after
 //!    opening `--idle` idle sockets;
 //! 5. baseline: the same rows written naively into the same database.
+//!
+//! With `--sqlite-synchronous full` the whole run is preceded by a short one
+//! at `normal` on another fresh database, and the ratio of the two
+//! throughputs is printed: the cost of syncing every commit.
 
 use std::process::Stdio;
 use std::sync::Arc;
@@ -69,6 +73,11 @@ pub struct BenchArgs {
     pub baseline_clients: usize,
     #[arg(long, default_value_t = 3)]
     pub baseline_secs: u64,
+    /// SQLite's durability for a server the bench starts: `normal` or `full`
+    /// (every commit synced). With `full`, a short run at `normal` on a fresh
+    /// database comes first, and the cost of `full` is printed as a ratio.
+    #[arg(long, default_value = "normal", value_parser = ["normal", "full"])]
+    pub sqlite_synchronous: String,
 }
 
 const SECRET: &str = "bench-identity-secret-0123456789abcdef";
@@ -159,10 +168,24 @@ pub(crate) async fn start_server_with(
         .env("SWITCHBOARD__STORAGE__DATA_DIR", dir.display().to_string())
         .env("SWITCHBOARD__DATABASE__URL", &database_url)
         .env("SWITCHBOARD__DATABASE__MAX_CONNECTIONS", "16")
+        .env(
+            "SWITCHBOARD__DATABASE__SQLITE_SYNCHRONOUS",
+            &args.sqlite_synchronous,
+        )
         .env("SWITCHBOARD__IDENTITY__SECRET", SECRET)
         .env("SWITCHBOARD__CHAT__RATE_PER_SEC", "1000000.0")
         .env("SWITCHBOARD__CHAT__RATE_BURST", "1000000")
         .env("SWITCHBOARD__OUTBOX__RUN_WORKER", "false")
+        // The load generator signs in as the demo admin with a password only.
+        .env(
+            "SWITCHBOARD__STAFF__SECOND_FACTOR__REQUIRED_FOR_ADMINS",
+            "false",
+        )
+        // Thousands of sockets and conversations from one address.
+        .env("SWITCHBOARD__LIMITS__ADDRESS_PER_MINUTE", "0")
+        .env("SWITCHBOARD__LIMITS__CUSTOMER_PER_MINUTE", "0")
+        .env("SWITCHBOARD__LIMITS__CHATS_PER_ADDRESS", "0")
+        .env("SWITCHBOARD__LIMITS__CHATS_PER_CUSTOMER", "0")
         .env("SWITCHBOARD__LOG__FILTER", "warn")
         // glibc gives every thread its own heap arena; with thousands of
         // long-lived sockets that fragments badly. Two arenas suit two cores.
@@ -277,13 +300,41 @@ struct Observed {
 pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     switchboard_channels::install_crypto_provider();
     let epoch = Instant::now();
+    let compare =
+        args.url.is_none() && args.database == "sqlite" && args.sqlite_synchronous == "full";
+    let normal = if compare {
+        // The same load at synchronous=NORMAL first, for the ratio; the
+        // latency, memory and baseline phases are kept short.
+        let quick = BenchArgs {
+            sqlite_synchronous: "normal".into(),
+            idle: 0,
+            latency_secs: 1,
+            baseline_secs: 1,
+            ..args.clone()
+        };
+        let server = start_server(&quick).await?;
+        let result = Box::pin(measure(&quick, &server, epoch)).await;
+        server.finish().await;
+        Some(result?)
+    } else {
+        None
+    };
     let server = start_server(&args).await?;
     let result = Box::pin(measure(&args, &server, epoch)).await;
     server.finish().await;
-    result
+    let throughput = result?;
+    if let Some(normal) = normal {
+        println!();
+        println!(
+            "  synchronous=FULL ÷ NORMAL, same run: {:.2}× ({throughput:.0} vs {normal:.0} messages/s stored and delivered)",
+            throughput / normal.max(1.0)
+        );
+    }
+    Ok(())
 }
 
-async fn measure(args: &BenchArgs, server: &Server, epoch: Instant) -> anyhow::Result<()> {
+/// Runs every phase against `server`, prints the report, returns the throughput.
+async fn measure(args: &BenchArgs, server: &Server, epoch: Instant) -> anyhow::Result<f64> {
     let http = reqwest::Client::new();
     let admin: Value = http
         .post(format!("{}/api/v1/auth/login", server.base))
@@ -591,7 +642,10 @@ async fn measure(args: &BenchArgs, server: &Server, epoch: Instant) -> anyhow::R
     };
 
     let backend = match &server.database_url {
-        Some(u) if u.starts_with("sqlite:") => "SQLite".to_owned(),
+        Some(u) if u.starts_with("sqlite:") => format!(
+            "SQLite (synchronous={})",
+            args.sqlite_synchronous.to_uppercase()
+        ),
         Some(_) => "PostgreSQL".to_owned(),
         None => server.base.clone(),
     };
@@ -606,8 +660,13 @@ async fn measure(args: &BenchArgs, server: &Server, epoch: Instant) -> anyhow::R
     );
     if let Some(b) = baseline {
         println!(
-            "  baseline, same DB:     {:>9.0} 3-statement transactions/s (message + conversation update + outbox row)",
-            b.three_statement_tx_per_sec
+            "  baseline, same DB:     {:>9.0} 3-statement transactions/s (message + conversation update + outbox row){}",
+            b.three_statement_tx_per_sec,
+            if backend.starts_with("SQLite") {
+                ", synchronous=NORMAL"
+            } else {
+                ""
+            }
         );
         println!(
             "                         {:>9.0} single-row inserts/s",
@@ -642,5 +701,5 @@ async fn measure(args: &BenchArgs, server: &Server, epoch: Instant) -> anyhow::R
             per * 10_000.0 / 1024.0
         );
     }
-    Ok(())
+    Ok(throughput)
 }

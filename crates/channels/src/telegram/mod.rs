@@ -190,7 +190,9 @@ impl Telegram {
     /// time). Without a configured secret every request is refused.
     pub fn webhook_secret_matches(&self, header: Option<&[u8]>) -> bool {
         match (&self.config.webhook_secret, header) {
-            (Some(secret), Some(given)) => constant_time_eq(secret.expose().as_bytes(), given),
+            (Some(secret), Some(given)) => {
+                crate::constant_time_eq(secret.expose().as_bytes(), given)
+            }
             _ => false,
         }
     }
@@ -223,13 +225,6 @@ impl Telegram {
         let _: bool = client.call("setWebhook", &body, Duration::ZERO).await?;
         Ok(())
     }
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 use std::future::Future;
+use std::net::IpAddr;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -32,6 +33,7 @@ use switchboard_store::{Operator, PresenceStatus};
 use super::hub::{ConnInbox, Hub};
 use super::protocol::{ClientFrame, ServerFrame};
 use crate::config::ChatConfig;
+use crate::security::limits::Limits;
 
 /// Who is on the other end.
 pub enum Who {
@@ -94,6 +96,9 @@ struct Session {
     strikes: u32,
     pending: FuturesOrdered<Pending>,
     open: bool,
+    /// How many new chats this client may open (the service's limits).
+    limits: Arc<Limits>,
+    address: Option<IpAddr>,
 }
 
 enum Step {
@@ -106,10 +111,19 @@ pub struct Served {
     pub core: Arc<Core>,
     pub hub: Arc<Hub>,
     pub config: ChatConfig,
+    pub limits: Arc<Limits>,
+    /// The client's address, for the limit on new chats.
+    pub address: Option<IpAddr>,
 }
 
 pub async fn run(served: Served, ws: WebSocket, who: Who) {
-    let Served { core, hub, config } = served;
+    let Served {
+        core,
+        hub,
+        config,
+        limits,
+        address,
+    } = served;
     let (actor, mut inbox) = match &who {
         Who::Customer(c, _) => (Actor::Customer(c.id.clone()), hub.join_customer(&c.id)),
         Who::Operator(o) => (Actor::Operator(o.id), hub.join_operator(o.id)),
@@ -131,6 +145,8 @@ pub async fn run(served: Served, ws: WebSocket, who: Who) {
         strikes: 0,
         pending: FuturesOrdered::new(),
         open: true,
+        limits,
+        address,
     };
     Box::pin(s.hello()).await;
     Box::pin(s.serve(&mut inbox)).await;

@@ -8,13 +8,15 @@ use switchboard_domain::customer::{Booking, Customer, CustomerFlags, CustomerKin
 use switchboard_domain::i18n::Locale;
 use switchboard_domain::ids::{CustomerId, EmailAddress, Login, OrderNumber, PhoneNumber};
 use switchboard_domain::intake::FieldError;
-use switchboard_store::{NewOperator, Role};
+use switchboard_store::{NewOperator, Role, StaffAuditKind};
 use utoipa::ToSchema;
 
 use crate::auth::{self, StaffAuth};
 use crate::error::{ApiError, Problem};
 use crate::http::input::ApiJson;
 use crate::http::views::{CustomerView, OperatorView};
+use crate::security::Audit;
+use crate::security::client::ClientAddress;
 use crate::state::AppState;
 
 fn customer_id(raw: &str) -> Result<CustomerId, ApiError> {
@@ -236,7 +238,8 @@ pub struct StaffRequest {
     pub name: String,
     /// operator, supervisor or admin
     pub role: String,
-    /// At least 10 characters.
+    /// At least `staff.password_min_chars` (12) characters, not containing
+    /// the login, not a common or trivially patterned password.
     pub password: String,
     #[serde(default)]
     pub skills: Vec<String>,
@@ -259,6 +262,7 @@ fn default_capacity() -> u32 {
     responses((status = 201, body = OperatorView), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_staff(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     staff: StaffAuth,
     ApiJson(req): ApiJson<StaffRequest>,
 ) -> Result<(StatusCode, Json<OperatorView>), ApiError> {
@@ -285,13 +289,12 @@ pub async fn create_staff(
     if req.name.trim().is_empty() {
         push(&mut errors, "name", "Нужно имя", "A name is required");
     }
-    if req.password.chars().count() < 10 {
-        push(
-            &mut errors,
-            "password",
-            "Пароль не короче 10 символов",
-            "The password must be at least 10 characters",
-        );
+    if let Err(ApiError::Validation(problems)) =
+        state
+            .guard
+            .check_password("password", &req.password, req.login.trim())
+    {
+        errors.extend(problems);
     }
     let known = state.catalog.skills();
     if let Some(bad) = req.skills.iter().find(|s| !known.contains(s)) {
@@ -369,6 +372,15 @@ pub async fn create_staff(
     };
     // Routers learn of new staff when they rebuild (their presence notice
     // finds them unknown); nothing to announce here.
-    tracing::info!(by = %staff.0.id, created = %created.id, "staff account created");
+    Audit {
+        kind: StaffAuditKind::AccountCreated,
+        subject: Some(&created),
+        login: created.login.as_str(),
+        actor: Some(&staff.0),
+        address,
+        detail: created.role.as_str(),
+    }
+    .record(&state)
+    .await?;
     Ok((StatusCode::CREATED, Json(OperatorView::from(&created))))
 }

@@ -30,6 +30,9 @@ pub struct Readiness {
     /// when its last calls failed (replies wait in the outbox meanwhile).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub telegram: Option<&'static str>,
+    /// The VK API, when communities are configured: `ok` or `degraded`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vk: Option<&'static str>,
 }
 
 /// The database answers and attachments can be stored.
@@ -46,13 +49,8 @@ pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
             switchboard_store::Backend::Postgres => "postgres",
         },
         storage: if files { "ok" } else { "not_writable" },
-        telegram: state.telegram.as_ref().map(|t| {
-            if t.health().report().degraded() {
-                "degraded"
-            } else {
-                "ok"
-            }
-        }),
+        telegram: state.telegram.as_ref().map(|t| health_word(&t.health())),
+        vk: state.vk.as_ref().map(|v| health_word(&v.health())),
     };
     let code = if db && files {
         StatusCode::OK
@@ -62,13 +60,26 @@ pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     (code, Json(body))
 }
 
+fn health_word(h: &switchboard_channels::Health) -> &'static str {
+    if h.report().degraded() {
+        "degraded"
+    } else {
+        "ok"
+    }
+}
+
 /// Prometheus text exposition.
 #[utoipa::path(get, path = "/metrics", tag = "meta", responses((status = 200, content_type = "text/plain", body = String)))]
 pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
-    if let Some(t) = &state.telegram {
-        let report = t.health().report();
+    let apis = [
+        ("telegram", state.telegram.as_ref().map(|t| t.health())),
+        ("vk", state.vk.as_ref().map(|v| v.health())),
+    ];
+    for (channel, health) in apis {
+        let Some(health) = health else { continue };
+        let report = health.report();
         let labels = switchboard_core::metrics::TicketLabels {
-            channel: "telegram".into(),
+            channel: channel.into(),
         };
         let gauge = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
         state

@@ -1,6 +1,7 @@
 //! The HTTP API: routes, the OpenAPI document, and the layers every request
 //! passes through (body limit, error localisation, metrics, tracing, panics).
 
+pub mod account;
 pub mod admin;
 pub mod alerts;
 pub mod attachments;
@@ -15,10 +16,14 @@ pub mod kb_admin;
 pub mod merges;
 pub mod meta;
 pub mod phone;
+pub mod second_factor;
 pub mod session;
+pub mod staff_admin;
 pub mod telegram;
+pub mod throttle;
 pub mod tickets;
 pub mod views;
+pub mod vk;
 
 use std::sync::Arc;
 
@@ -89,6 +94,15 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(session::login))
         .routes(routes!(session::logout))
         .routes(routes!(session::me))
+        .routes(routes!(account::logout_all))
+        .routes(routes!(account::change_password))
+        .routes(routes!(second_factor::status, second_factor::begin))
+        .routes(routes!(second_factor::confirm))
+        .routes(routes!(second_factor::reset))
+        .routes(routes!(staff_admin::audit))
+        .routes(routes!(staff_admin::reset_password))
+        .routes(routes!(staff_admin::set_active))
+        .routes(routes!(staff_admin::revoke_sessions))
         .routes(routes!(alerts::mine))
         .routes(routes!(customer::me))
         .routes(routes!(customer::create, customer::list))
@@ -173,7 +187,13 @@ pub fn router(state: AppState, body_limit: usize) -> Router {
         .route("/help/articles/{id}", get(help_pages::article))
         .route("/help/search", get(help_pages::search_page))
         .route("/channels/telegram/{bot}", post(telegram::webhook))
-        // A route layer runs after routing, so the matched route template is known.
+        .route("/channels/vk/{community}", post(vk::callback))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            throttle::limit,
+        ))
+        // A route layer runs after routing, so the matched route template is
+        // known; this one wraps the limit, so refusals are counted too.
         .route_layer(middleware::from_fn_with_state(metrics, count))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

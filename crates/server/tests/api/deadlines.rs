@@ -371,7 +371,7 @@ async fn staff_have_a_shift_calendar_and_an_alert_address() {
             "/api/v1/staff",
             &admin,
             json!({"login": "night-boss", "name": "Ночной старший", "role": "supervisor",
-                   "password": "night-boss-pass", "email": "night@demo.example",
+                   "password": "starry sky above", "email": "night@demo.example",
                    "calendar": "moscow_office"}),
         )
         .await;
@@ -384,7 +384,7 @@ async fn staff_have_a_shift_calendar_and_an_alert_address() {
             "/api/v1/staff",
             &admin,
             json!({"login": "lost-op", "name": "Без календаря", "role": "operator",
-                   "password": "lost-op-pass", "calendar": "mars_base"}),
+                   "password": "far away from earth", "calendar": "mars_base"}),
         )
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);

@@ -48,6 +48,12 @@ impl TestApp {
         config.server.listen = "127.0.0.1:0".parse().unwrap();
         config.storage.data_dir = data_dir.clone();
         config.identity.secret = Some(serde_json::from_value(json!(SECRET)).unwrap());
+        // Sign in with passwords only; the second factor has its own tests.
+        config.staff.second_factor.required_for_admins = false;
+        config.staff.second_factor.required_lines.clear();
+        // Tests open many chats from one address; the limits have their own tests.
+        config.limits.chats_per_customer = 0;
+        config.limits.chats_per_address = 0;
         config.outbox.run_worker = false;
         config.deadlines.run_worker = false;
         config.outbox.backoff_base_secs = 10;
@@ -94,11 +100,16 @@ impl TestApp {
         IdentitySigner::new(SECRET.as_bytes(), 86_400).sign(&CustomerId::parse(id).unwrap(), at)
     }
 
+    /// Signs in a demo account (its password is `<login>-demo`).
     pub async fn login(&self, login: &str) -> String {
+        self.login_as(login, &format!("{login}-demo")).await
+    }
+
+    pub async fn login_as(&self, login: &str, password: &str) -> String {
         let r = self
             .client
             .post(self.url("/api/v1/auth/login"))
-            .json(&json!({"login": login, "password": format!("{login}-demo")}))
+            .json(&json!({"login": login, "password": password}))
             .send()
             .await
             .unwrap();

@@ -343,12 +343,12 @@ async fn staff_see_the_customer_profile_and_admins_feed_customers_and_staff() {
     assert_eq!(t["order_number"], "MP-90001");
 
     let r = app
-        .post("/api/v1/staff", &admin, json!({"login": "night-op", "name": "Ночной оператор", "role": "operator", "password": "night-op-demo", "skills": ["marketplace"], "capacity": 4}))
+        .post("/api/v1/staff", &admin, json!({"login": "night-op", "name": "Ночной оператор", "role": "operator", "password": "quiet night shift 22", "skills": ["marketplace"], "capacity": 4}))
         .await;
     assert_eq!(r.status(), StatusCode::CREATED);
-    app.login("night-op").await;
+    app.login_as("night-op", "quiet night shift 22").await;
     let (status, body) = problem(
-        app.post("/api/v1/staff", &admin, json!({"login": "night-op", "name": "Дубль", "role": "operator", "password": "night-op-demo"})).await,
+        app.post("/api/v1/staff", &admin, json!({"login": "night-op", "name": "Дубль", "role": "operator", "password": "quiet night shift 22"})).await,
     )
     .await;
     assert_eq!(

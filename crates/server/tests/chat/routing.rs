@@ -50,13 +50,13 @@ async fn skill_and_capacity_hold_and_away_returns_the_conversation() {
             "/api/v1/staff",
             &admin,
             json!({"login": "soloist", "name": "Соло Оператор", "role": "operator",
-                   "password": "soloist-demo", "skills": ["marketplace"], "capacity": 1}),
+                   "password": "one chat at a time", "skills": ["marketplace"], "capacity": 1}),
         )
         .await;
     assert_eq!(status, 201);
     // Online without the skill: gets nothing.
     let bank = app.console("bank-op").await;
-    let token = app.login("soloist").await;
+    let token = app.login_as("soloist", "one chat at a time").await;
     let mut solo = Ws::connect(&format!("{}/api/v1/chat/console", app.ws_base), &token).await;
     solo.expect("hello").await;
     solo.send(json!({"type": "presence", "status": "online"}))

@@ -75,6 +75,12 @@ pub async fn node_with_clock(
     config.server.listen = "127.0.0.1:0".parse().unwrap();
     config.storage.data_dir = data_dir.clone();
     config.identity.secret = Some(serde_json::from_value(json!(SECRET)).unwrap());
+    // Sign in with passwords only; the second factor has its own tests.
+    config.staff.second_factor.required_for_admins = false;
+    config.staff.second_factor.required_lines.clear();
+    // Tests open many chats from one address; the limits have their own tests.
+    config.limits.chats_per_customer = 0;
+    config.limits.chats_per_address = 0;
     config.outbox.run_worker = false;
     tune(&mut config);
     let app = Application::build_with(config, clock.clone(), Some(store.clone()))
@@ -114,11 +120,16 @@ impl Node {
             .sign(&CustomerId::parse(customer).unwrap(), at)
     }
 
+    /// Signs in a demo account (its password is `<login>-demo`).
     pub async fn login(&self, login: &str) -> String {
+        self.login_as(login, &format!("{login}-demo")).await
+    }
+
+    pub async fn login_as(&self, login: &str, password: &str) -> String {
         let r: Value = self
             .http
             .post(format!("{}/api/v1/auth/login", self.base))
-            .json(&json!({"login": login, "password": format!("{login}-demo")}))
+            .json(&json!({"login": login, "password": password}))
             .send()
             .await
             .unwrap()

@@ -34,6 +34,7 @@ mod outbox;
 mod people;
 mod phone;
 mod reads;
+mod signin;
 mod staff;
 mod tickets;
 mod writes;
@@ -46,6 +47,7 @@ pub(crate) use outbox::outbox_store;
 pub(crate) use people::people_store;
 pub(crate) use phone::phone_store;
 pub(crate) use reads::read_steps;
+pub(crate) use signin::sign_in_store;
 pub(crate) use staff::staff_store;
 pub(crate) use tickets::ticket_store;
 pub(crate) use writes::write_steps;
@@ -80,6 +82,10 @@ macro_rules! impl_store {
             use super::$store;
             use $crate::codec::{self, Columns as _};
             use $crate::feed::{FeedEvent, Notice, message_notice};
+            use $crate::signin::{
+                NewStaffAudit, SecondFactor, SignInStore, StaffAuditEntry, StaffAuditKind,
+                StaffSession,
+            };
             use $crate::sql::{
                 MAX_REFERENCES, conflict_if_unique, kb_article_columns, kb_section_columns,
                 operator_columns, page_size, ticket_columns,
@@ -109,6 +115,7 @@ macro_rules! impl_store {
             $crate::sql::people_store!($store);
             $crate::sql::knowledge_store!($store);
             $crate::sql::phone_store!($store);
+            $crate::sql::sign_in_store!($store);
             $crate::sql::messenger_store!($store);
 
             #[async_trait]

@@ -76,46 +76,6 @@ macro_rules! staff_store {
                 Ok(())
             }
 
-            #[tracing::instrument(skip_all, fields(operator_id = operator.0))]
-            async fn create_session(
-                &self,
-                token_hash: &str,
-                operator: OperatorId,
-                expires_at: Timestamp,
-            ) -> Result<()> {
-                sqlx::query(
-                    "INSERT INTO sessions (token_hash, operator_id, expires_at) VALUES ($1, $2, $3)",
-                )
-                .bind(token_hash)
-                .bind(operator.0)
-                .bind(codec::millis(expires_at))
-                .execute(self.writer())
-                .await
-                .map_err(|e| match &e {
-                    sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
-                        StoreError::NotFound
-                    }
-                    _ => conflict_if_unique(e, "this session token is already in use"),
-                })?;
-                Ok(())
-            }
-
-            #[tracing::instrument(skip_all)]
-            async fn session_operator(&self, token_hash: &str, now: Timestamp) -> Result<Operator> {
-                let row = sqlx::query(
-                    "SELECT o.id, o.login, o.name, o.role, o.skills, o.capacity, o.active, \
-                     o.email, o.calendar \
-                     FROM sessions s JOIN operators o ON o.id = s.operator_id \
-                     WHERE s.token_hash = $1 AND s.expires_at > $2 AND o.active",
-                )
-                .bind(token_hash)
-                .bind(codec::millis(now))
-                .fetch_optional(self.reader())
-                .await?
-                .ok_or(StoreError::NotFound)?;
-                codec::operator(&row)
-            }
-
             #[tracing::instrument(skip_all)]
             async fn delete_session(&self, token_hash: &str) -> Result<()> {
                 sqlx::query("DELETE FROM sessions WHERE token_hash = $1")

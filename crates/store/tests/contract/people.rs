@@ -137,13 +137,14 @@ async fn sessions_last_until_they_expire_or_are_deleted() {
     let store = fresh_store().await;
     let maria = operator(&*store, "maria").await;
     store
-        .create_session("hash-1", maria.id, at(60_000))
+        .create_staff_session("hash-1", maria.id, at(60_000), false)
         .await
         .expect("session");
     assert_eq!(
         store
-            .session_operator("hash-1", at(59_999))
+            .staff_session("hash-1", at(59_999))
             .await
+            .map(|s| s.operator)
             .expect("valid"),
         maria
     );
@@ -153,26 +154,31 @@ async fn sessions_last_until_they_expire_or_are_deleted() {
         ("other", at(0)),
     ] {
         assert!(matches!(
-            store.session_operator(token, now).await,
+            store.staff_session(token, now).await.map(|s| s.operator),
             Err(StoreError::NotFound)
         ));
     }
 
     store
-        .create_session("hash-2", maria.id, at(60_000))
+        .create_staff_session("hash-2", maria.id, at(60_000), false)
         .await
         .expect("session");
     store.delete_session("hash-2").await.expect("logout");
     store.delete_session("hash-2").await.expect("logout twice");
     assert!(matches!(
-        store.session_operator("hash-2", at(0)).await,
+        store
+            .staff_session("hash-2", at(0))
+            .await
+            .map(|s| s.operator),
         Err(StoreError::NotFound)
     ));
 
-    let reused = store.create_session("hash-1", maria.id, at(1)).await;
+    let reused = store
+        .create_staff_session("hash-1", maria.id, at(1), false)
+        .await;
     assert!(matches!(reused, Err(StoreError::Conflict(_))), "{reused:?}");
     let orphan = store
-        .create_session("hash-3", OperatorId(9_999), at(60_000))
+        .create_staff_session("hash-3", OperatorId(9_999), at(60_000), false)
         .await;
     assert!(matches!(orphan, Err(StoreError::NotFound)), "{orphan:?}");
 }
@@ -182,14 +188,17 @@ async fn sessions_of_inactive_operators_do_not_count() {
     let db = fresh_db().await;
     let maria = operator(&*db.store, "maria").await;
     db.store
-        .create_session("hash-1", maria.id, at(60_000))
+        .create_staff_session("hash-1", maria.id, at(60_000), false)
         .await
         .expect("session");
     db.execute("UPDATE operators SET active = FALSE")
         .await
         .expect("deactivate");
     assert!(matches!(
-        db.store.session_operator("hash-1", at(0)).await,
+        db.store
+            .staff_session("hash-1", at(0))
+            .await
+            .map(|s| s.operator),
         Err(StoreError::NotFound)
     ));
     assert!(!db.store.operator(maria.id).await.expect("read").active);

@@ -62,6 +62,15 @@ impl Session {
                 switchboard_domain::bot::topic_required(),
             ));
         };
+        if let Err(refused) = self.limits.open_chat(self.address, c.id.as_str()) {
+            let minutes = refused.retry_after_secs.div_ceil(60);
+            return Err(CoreError::refused(
+                RefusalKind::TooMany,
+                "too_many_conversations",
+                &format!("Слишком много новых чатов. Новый можно начать через {minutes} мин."),
+                &format!("Too many new chats. You can start another in {minutes} min."),
+            ));
+        }
         let inbound = Inbound {
             sender: Sender::Customer(c.id.clone()),
             channel: Channel::Chat,

@@ -18,19 +18,27 @@ use crate::chat::protocol::{ConversationView, MessageView};
 use crate::error::{ApiError, Problem};
 use crate::http::input::{ApiJson, Submission};
 use crate::http::views::AdviceView;
+use crate::security::client::ClientAddress;
 use crate::state::AppState;
 
 /// Open a chat conversation (the bot answers first).
 #[utoipa::path(post, path = "/api/v1/customer/chats", tag = "chat", security(("customer" = [])),
     request_body = OpenChatRequest,
     responses((status = 201, body = AckView), (status = 200, body = AckView, description = "opened before with this client_id"),
-        (status = 401, body = Problem), (status = 422, body = Problem)))]
+        (status = 401, body = Problem), (status = 422, body = Problem),
+        (status = 429, body = Problem, description = "too many new chats (`too_many_conversations`, with Retry-After)")))]
 pub async fn open(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     CustomerAuth(customer): CustomerAuth,
     ApiJson(r): ApiJson<OpenChatRequest>,
 ) -> Result<(StatusCode, Json<AckView>), ApiError> {
     check_client_id(&r.client_id)?;
+    state
+        .guard
+        .limits
+        .open_chat(address, customer.id.as_str())
+        .map_err(crate::security::too_many_chats)?;
     let inbound = Inbound {
         sender: Sender::Customer(customer.id.clone()),
         channel: Channel::Chat,

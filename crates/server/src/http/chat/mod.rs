@@ -5,9 +5,10 @@
 //! delivered live to the conversation's sockets like one sent on a socket.
 
 use std::collections::HashMap;
+use std::net::SocketAddr;
 
 use axum::extract::ws::WebSocketUpgrade;
-use axum::extract::{FromRequestParts, Query, State};
+use axum::extract::{ConnectInfo, FromRequestParts, Query, State};
 use axum::http::request::Parts;
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
@@ -20,6 +21,7 @@ use crate::chat::protocol::{ConversationView, MessageView};
 use crate::chat::session::{self, Served, Who};
 use crate::error::ApiError;
 use crate::http::views::AdviceView;
+use crate::security::client::ClientAddress;
 use crate::state::AppState;
 
 mod customer;
@@ -69,7 +71,18 @@ pub async fn customer_socket(
                 e.body_text(),
             )
         })?;
-    let served = served(&state);
+    let served = Served {
+        address: ClientAddress::from_parts(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip()),
+            &parts.headers,
+            state.guard.trust_forwarded_for,
+        )
+        .0,
+        ..served(&state)
+    };
     Ok(configure(ws, &state)
         .on_upgrade(move |socket| session::run(served, socket, Who::Customer(customer, expires))))
 }
@@ -108,6 +121,8 @@ pub(super) fn served(state: &AppState) -> Served {
         core: state.core.clone(),
         hub: state.hub.clone(),
         config: state.chat.clone(),
+        limits: state.guard.limits.clone(),
+        address: None,
     }
 }
 
