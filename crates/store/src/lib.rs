@@ -125,8 +125,7 @@ pub trait Store:
 pub mod prelude {
     pub use crate::{
         ConversationStore, KnowledgeStore, MessengerStore, OutboxStore, PeopleStore, PhoneStore,
-        ConversationStore, KnowledgeStore, MessengerStore, OutboxStore, PeopleStore, SignInStore,
-        StaffStore, Store, TicketStore,
+        SignInStore, StaffStore, Store, TicketStore,
     };
 }
 

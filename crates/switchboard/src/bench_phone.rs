@@ -96,6 +96,7 @@ pub async fn run(args: PhoneBenchArgs) -> anyhow::Result<()> {
         idle: 0,
         baseline_clients: 1,
         baseline_secs: 1,
+        sqlite_synchronous: "normal".into(),
     };
     let server = start_server_with(
         &chat_args,
