@@ -87,6 +87,8 @@ pub struct ProfileConfig {
     pub sla: Option<PathBuf>,
     /// Priority rules (`priority.toml`); empty means the demo's.
     pub priority: Option<PathBuf>,
+    /// Phone numbers (`phone.toml`); empty means the demo's.
+    pub phone: Option<PathBuf>,
     /// Load the demo customers, orders and staff into an empty database.
     pub demo: bool,
 }
@@ -98,6 +100,7 @@ impl Default for ProfileConfig {
             calendars: None,
             sla: None,
             priority: None,
+            phone: None,
             demo: true,
         }
     }

@@ -16,6 +16,8 @@
 //!   adapter registered for each medium), [`merges`], [`kb`] (the knowledge
 //!   base and its refresh), [`feed`] (the store's live feed to the router and
 //!   to the transports' listeners).
+//! - [`phone`]: the CTI that decides what to do with each call, the calls'
+//!   events, callbacks and the screen pop (issue 11).
 //!
 //! Errors are [`CoreError`]; only the transports turn them into status codes
 //! or frames. Nothing here knows HTTP, JSON views or WebSocket frames.
@@ -37,6 +39,7 @@ pub mod messenger;
 pub mod metrics;
 pub mod outbox;
 pub mod reports;
+pub mod phone;
 pub mod routing;
 pub mod rules;
 pub mod sink;
@@ -144,6 +147,7 @@ impl Core {
             presence: Mutex::new(HashMap::new()),
         });
         tokio::spawn(core.clone().run_router());
+
         Ok(core)
     }
 

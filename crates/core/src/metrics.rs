@@ -39,6 +39,8 @@ pub struct Metrics {
     pub chat_resolved_by_bot: Counter,
     pub chat_handed_over: Counter,
     pub chat_assigned: Counter,
+    pub calls_offered: Counter,
+    pub callbacks_created: Counter,
     /// Calls to a messenger's API that failed in a row (0: it answers).
     pub messenger_api_failing: Family<TicketLabels, Gauge>,
     /// Calls to a messenger's API that failed, since start.
@@ -136,6 +138,16 @@ impl Metrics {
             "chat_assigned",
             "Queued chat conversations given to an operator",
         );
+        let calls_offered = counter(
+            &mut registry,
+            "calls_offered",
+            "Phone calls decided (each call id once)",
+        );
+        let callbacks_created = counter(
+            &mut registry,
+            "callbacks_created",
+            "Callback tasks left by missed, abandoned or off-hours calls",
+        );
         Metrics {
             registry,
             http_requests,
@@ -150,6 +162,8 @@ impl Metrics {
             chat_resolved_by_bot,
             chat_handed_over,
             chat_assigned,
+            calls_offered,
+            callbacks_created,
             messenger_api_failing,
             messenger_api_failures,
         }

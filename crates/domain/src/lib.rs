@@ -21,6 +21,7 @@ pub mod ids;
 pub mod intake;
 pub mod notification;
 pub mod password;
+pub mod phone;
 pub mod priority;
 pub mod profile;
 pub mod report;

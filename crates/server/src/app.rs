@@ -144,6 +144,24 @@ impl Application {
             config.server.body_limit_bytes,
             config.chat.clone(),
         );
+        if let Some(t) = &config.phone.cti_token {
+            anyhow::ensure!(
+                t.expose().len() >= 16,
+                "phone.cti_token must be at least 16 characters"
+            );
+            state.cti_token = Some(t.clone());
+        }
+        state.operator_uri = config.phone.operator_uri.clone();
+        if config.phone.run_sweeper {
+            tokio::spawn(
+                state
+                    .core
+                    .clone()
+                    .run_call_sweeper(std::time::Duration::from_secs(
+                        config.phone.sweep_secs.max(1),
+                    )),
+            );
+        }
         state.guard = guard;
         state.telegram = telegram.clone();
         state.vk = vk.clone();

@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use jiff::SignedDuration;
+use switchboard_channels::Secret;
 use switchboard_core::Core;
 use switchboard_core::clock::Clock;
 use switchboard_core::kb::Knowledge;
@@ -38,6 +39,10 @@ pub struct AppState {
     pub hub: Arc<Hub>,
     /// The chat transport's settings (rates, frame sizes, buffers).
     pub chat: ChatConfig,
+    /// The PBX's bearer token for the CTI API; none: the CTI API is off.
+    pub cti_token: Option<Secret>,
+    /// The SIP address of an operator's phone, `{login}` replaced.
+    pub operator_uri: String,
     /// Sign-in security and abuse limits.
     pub guard: Arc<Guard>,
     /// The Telegram bots, when configured (their webhook and health).
@@ -69,6 +74,8 @@ impl AppState {
             body_limit,
             hub,
             chat,
+            cti_token: None,
+            operator_uri: "sip:{login}@127.0.0.1".into(),
             guard: Arc::new(Guard::default()),
             telegram: None,
             vk: None,

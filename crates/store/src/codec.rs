@@ -8,6 +8,7 @@
 mod kb;
 mod people;
 mod reports;
+mod phone;
 mod tickets;
 
 use jiff::Timestamp;
@@ -25,6 +26,7 @@ pub(crate) use people::{
     staff_alert,
 };
 pub(crate) use reports::{FACT_COLUMNS, facts, log_message, oldest};
+pub(crate) use phone::{call, callback};
 pub(crate) use tickets::{
     attachment, client_ref, conversation, event, message, requester_columns, sla_json, step_up,
     ticket, ticket_merge,

@@ -36,6 +36,7 @@ pub mod knowledge;
 mod messengers;
 mod outbox;
 mod people;
+mod phone;
 mod plan;
 mod postgres;
 mod reports;
@@ -57,6 +58,7 @@ pub use knowledge::{
 pub use messengers::MessengerStore;
 pub use outbox::{DeliveryStatus, OutboxItem, OutboxRecord, OutboxStore};
 pub use people::{Contact, Identity, PeopleStore};
+pub use phone::{CallFilter, CallbackFilter, PhoneStore, ScreenPop};
 pub use postgres::PgStore;
 pub use reports::{
     BacklogRow, DirtyMark, FactGroup, FactInput, Grouping, Measure, ReportPeriod, ReportStore,
@@ -112,6 +114,7 @@ pub trait Store:
     + StaffStore
     + PeopleStore
     + KnowledgeStore
+    + PhoneStore
     + SignInStore
     + MessengerStore
     + ReportStore
@@ -128,9 +131,8 @@ pub trait Store:
 /// The store traits, for callers that use several through `Arc<dyn Store>`.
 pub mod prelude {
     pub use crate::{
-        ConversationStore, KnowledgeStore, MessengerStore, OutboxStore, PeopleStore, ReportStore,
-        SignInStore,
-        StaffStore, Store, TicketStore,
+        ConversationStore, KnowledgeStore, MessengerStore, OutboxStore, PeopleStore, PhoneStore,
+        ReportStore, SignInStore, StaffStore, Store, TicketStore,
     };
 }
 

@@ -56,6 +56,11 @@ const MIGRATIONS: &[EmbeddedMigration] = &[
         include_str!("../migrations/postgres/0008_messengers.sql"),
     ),
     (
+        9,
+        "phone",
+        include_str!("../migrations/postgres/0009_phone.sql"),
+    ),
+    (
         10,
         "reports",
         include_str!("../migrations/postgres/0010_reports.sql"),

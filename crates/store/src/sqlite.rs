@@ -51,6 +51,11 @@ const MIGRATIONS: &[EmbeddedMigration] = &[
         include_str!("../migrations/sqlite/0008_messengers.sql"),
     ),
     (
+        9,
+        "phone",
+        include_str!("../migrations/sqlite/0009_phone.sql"),
+    ),
+    (
         10,
         "reports",
         include_str!("../migrations/sqlite/0010_reports.sql"),

@@ -21,6 +21,8 @@ mod outbox;
 mod people;
 #[path = "contract/reports.rs"]
 mod reports;
+#[path = "contract/phone.rs"]
+mod phone;
 #[path = "contract/sign_in.rs"]
 mod sign_in;
 #[path = "contract/ticket_list.rs"]

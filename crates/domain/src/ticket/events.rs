@@ -115,6 +115,24 @@ pub enum TicketEvent {
         source: TicketNumber,
         target: TicketNumber,
     },
+    // --- phone (issue 11)
+    /// A phone call was linked to this ticket: the number called, who
+    /// called, how it ended, who answered and when.
+    Call {
+        call_id: String,
+        number: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        caller: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        outcome: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        operator: Option<OperatorId>,
+        offered_at: Timestamp,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        answered_at: Option<Timestamp>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ended_at: Option<Timestamp>,
+    },
 }
 
 impl TicketEvent {
@@ -143,6 +161,7 @@ impl TicketEvent {
             TicketEvent::RequesterLinked { .. } => "requester_linked",
             TicketEvent::Merged { .. } => "merged",
             TicketEvent::Unmerged { .. } => "unmerged",
+            TicketEvent::Call { .. } => "call",
         }
     }
 }

@@ -7,6 +7,7 @@ pub mod alerts;
 pub mod attachments;
 pub mod catalog;
 pub mod chat;
+pub mod cti;
 pub mod customer;
 pub mod help;
 pub mod help_pages;
@@ -15,6 +16,7 @@ pub mod kb_admin;
 pub mod merges;
 pub mod meta;
 pub mod reports;
+pub mod phone;
 pub mod second_factor;
 pub mod session;
 pub mod staff_admin;
@@ -59,6 +61,8 @@ use switchboard_core::metrics::{HttpLabels, Metrics};
         (name = "knowledge base", description = "Editing the knowledge base (admins), the staff search and the bot's feedback report"),
         (name = "reports", description = "Reports for supervisors: response times, SLA compliance, backlog, volume, the bot, transfers and reopens, claims, satisfaction; JSON or CSV"),
         (name = "meta", description = "Health, readiness, metrics"),
+        (name = "cti", description = "The PBX asks what to do with each call and reports what happened (CTI token)"),
+        (name = "phone", description = "Calls in the history, the numbers, callback tasks"),
     )
 )]
 struct ApiDoc;
@@ -77,6 +81,9 @@ impl Modify for SecuritySchemes {
         let mut staff = Http::new(HttpAuthScheme::Bearer);
         staff.description = Some("Staff session token from POST /api/v1/auth/login".into());
         components.add_security_scheme("staff", SecurityScheme::Http(staff));
+        let mut cti = Http::new(HttpAuthScheme::Bearer);
+        cti.description = Some("The PBX's token, `[phone] cti_token` in the configuration".into());
+        components.add_security_scheme("cti", SecurityScheme::Http(cti));
     }
 }
 
@@ -159,6 +166,15 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(reports::claims))
         .routes(routes!(reports::csat))
         .routes(routes!(reports::tickets))
+        .routes(routes!(cti::decide))
+        .routes(routes!(cti::event))
+        .routes(routes!(phone::numbers))
+        .routes(routes!(phone::calls))
+        .routes(routes!(phone::ticket_calls))
+        .routes(routes!(phone::attach))
+        .routes(routes!(phone::callbacks))
+        .routes(routes!(phone::take))
+        .routes(routes!(phone::complete))
 }
 
 /// The OpenAPI document, as served at `/api/openapi.json`.

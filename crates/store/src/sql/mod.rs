@@ -32,6 +32,7 @@ mod knowledge_impl;
 mod messengers;
 mod outbox;
 mod people;
+mod phone;
 mod reads;
 pub(crate) mod reports;
 mod signin;
@@ -45,6 +46,7 @@ pub(crate) use knowledge_impl::knowledge_store;
 pub(crate) use messengers::messenger_store;
 pub(crate) use outbox::outbox_store;
 pub(crate) use people::people_store;
+pub(crate) use phone::phone_store;
 pub(crate) use reads::read_steps;
 pub(crate) use reports::report_store;
 pub(crate) use signin::sign_in_store;
@@ -92,13 +94,14 @@ macro_rules! impl_store {
                 operator_columns, page_size, ticket_columns,
             };
             use $crate::{
-                AppendItem, AppendOutcome, AssigneeFilter, Backend, Contact, Conversation,
-                ConversationScope, ConversationStore, ExternalRef, Feedback, Identity, KbAction,
-                KbArticle, KbArticleStats, KbEvent, KbSection, KbSnapshot, KbSuggestion,
-                KnowledgeStore, MessengerStore, NewMessage, NewOperator, Opened, Opening, Operator,
-                OperatorLoad, OutboxItem, OutboxRecord, OutboxStore, PeopleStore, PresenceStatus,
-                Result, SlaFilter, StaffAlert, StaffStore, Store, StoreError, StoredEvent,
-                StoredMessage, TicketChange, TicketFilter, TicketMerge, TicketStore,
+                AppendItem, AppendOutcome, AssigneeFilter, Backend, CallFilter, CallbackFilter,
+                Contact, Conversation, ConversationScope, ConversationStore, ExternalRef, Feedback,
+                Identity, KbAction, KbArticle, KbArticleStats, KbEvent, KbSection, KbSnapshot,
+                KbSuggestion, KnowledgeStore, MessengerStore, NewMessage, NewOperator, Opened,
+                Opening, Operator, OperatorLoad, OutboxItem, OutboxRecord, OutboxStore,
+                PeopleStore, PhoneStore, PresenceStatus, Result, ScreenPop, SlaFilter, StaffAlert,
+                StaffStore, Store, StoreError, StoredEvent, StoredMessage, TicketChange,
+                TicketFilter, TicketMerge, TicketStore,
             };
             use $crate::{
                 BacklogRow, DirtyMark, FactGroup, FactInput, Grouping, Measure, ReportPeriod,
@@ -118,6 +121,7 @@ macro_rules! impl_store {
             $crate::sql::staff_store!($store);
             $crate::sql::people_store!($store);
             $crate::sql::knowledge_store!($store);
+            $crate::sql::phone_store!($store);
             $crate::sql::sign_in_store!($store);
             $crate::sql::messenger_store!($store);
             $crate::sql::report_store!($store);
