@@ -58,7 +58,7 @@ pub use knowledge::{
 pub use messengers::MessengerStore;
 pub use outbox::{DeliveryStatus, OutboxItem, OutboxRecord, OutboxStore};
 pub use people::{Contact, Identity, PeopleStore};
-pub use phone::{CallFilter, CallbackFilter, PhoneStore, ScreenPop};
+pub use phone::{CallFilter, CallStats, CallbackFilter, CallbackStats, PhoneStore, ScreenPop};
 pub use postgres::PgStore;
 pub use reports::{
     BacklogRow, DirtyMark, FactGroup, FactInput, Grouping, Measure, ReportPeriod, ReportStore,

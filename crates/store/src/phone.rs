@@ -5,7 +5,7 @@
 //! answered, and when it was offered, answered and ended.
 
 use async_trait::async_trait;
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 use switchboard_domain::ids::{OperatorId, TicketId};
 use switchboard_domain::phone::{Call, Callback, CallbackStatus};
@@ -54,6 +54,36 @@ pub struct ScreenPop {
     pub operators: Vec<OperatorId>,
 }
 
+/// Calls offered in a period on one line: what the calls report sums.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallStats {
+    pub line: String,
+    pub calls: u64,
+    /// Calls the decision sent to operators' phones.
+    pub connected: u64,
+    /// Calls an operator picked up, and those picked up within the target.
+    pub answered: u64,
+    pub answered_in_target: u64,
+    pub missed: u64,
+    pub abandoned: u64,
+    pub rejected: u64,
+    pub off_hours: u64,
+    /// Not ended yet.
+    pub open: u64,
+}
+
+/// Callback tasks created in a period on one line.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallbackStats {
+    pub line: String,
+    pub created: u64,
+    pub done: u64,
+    /// Done no later than due.
+    pub done_in_time: u64,
+    /// Not done and past due now.
+    pub overdue: u64,
+}
+
 #[async_trait]
 pub trait PhoneStore: Send + Sync {
     /// Records a decided call, with the callback it leaves at once (an
@@ -88,4 +118,19 @@ pub trait PhoneStore: Send + Sync {
     async fn callback(&self, id: i64) -> Result<Callback>;
     /// Saves a changed callback under its version (`Conflict` when stale).
     async fn save_callback(&self, callback: &Callback) -> Result<Callback>;
+    /// Calls offered in `[from, to)` per line; answered in target: picked
+    /// up no later than `answer_within` after the PBX asked.
+    async fn call_stats(
+        &self,
+        from: Timestamp,
+        to: Timestamp,
+        answer_within: SignedDuration,
+    ) -> Result<Vec<CallStats>>;
+    /// Callbacks created in `[from, to)` per line; overdue as of `now`.
+    async fn callback_stats(
+        &self,
+        from: Timestamp,
+        to: Timestamp,
+        now: Timestamp,
+    ) -> Result<Vec<CallbackStats>>;
 }

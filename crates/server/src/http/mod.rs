@@ -166,6 +166,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(reports::claims))
         .routes(routes!(reports::csat))
         .routes(routes!(reports::tickets))
+        .routes(routes!(reports::calls::calls))
         .routes(routes!(cti::decide))
         .routes(routes!(cti::event))
         .routes(routes!(phone::numbers))

@@ -7,6 +7,7 @@ mod flow;
 mod knowledge;
 mod phone;
 mod phone_bad_input;
+mod phone_reports;
 mod phone_sip;
 mod routing;
 mod support;

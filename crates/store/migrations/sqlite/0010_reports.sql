@@ -50,3 +50,7 @@ END;
 INSERT INTO report_dirty (ticket_id, stamp) SELECT id, 0 FROM tickets;
 
 CREATE INDEX kb_suggestions_helped ON kb_suggestions (feedback_at) WHERE feedback = 'helped';
+
+-- The calls report (issue 11 in issue 14) reads callbacks by creation time;
+-- calls by time have phone_calls_by_time (0009).
+CREATE INDEX phone_callbacks_by_created ON phone_callbacks (created_at);

@@ -94,7 +94,8 @@ macro_rules! impl_store {
                 operator_columns, page_size, ticket_columns,
             };
             use $crate::{
-                AppendItem, AppendOutcome, AssigneeFilter, Backend, CallFilter, CallbackFilter,
+                AppendItem, AppendOutcome, AssigneeFilter, Backend, CallFilter, CallStats, CallbackFilter,
+                CallbackStats,
                 Contact, Conversation, ConversationScope, ConversationStore, ExternalRef, Feedback,
                 Identity, KbAction, KbArticle, KbArticleStats, KbEvent, KbSection, KbSnapshot,
                 KbSuggestion, KnowledgeStore, MessengerStore, NewMessage, NewOperator, Opened,

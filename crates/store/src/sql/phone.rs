@@ -13,6 +13,11 @@ macro_rules! phone_store {
             }
         }
 
+        /// A count column (never negative).
+        fn count_col(r: &<Db as sqlx::Database>::Row, col: &str) -> Result<u64> {
+            Ok(u64::try_from(r.int(col)?).unwrap_or(0))
+        }
+
         fn call_columns(c: &switchboard_domain::phone::Call) -> (Option<String>, Option<i64>) {
             requester_cols(c.requester.as_ref())
         }
@@ -243,6 +248,86 @@ macro_rules! phone_store {
                 .await?
                 .ok_or_else(|| StoreError::Conflict("the callback changed meanwhile".into()))?;
                 codec::callback(&row)
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn call_stats(
+                &self,
+                from: Timestamp,
+                to: Timestamp,
+                answer_within: SignedDuration,
+            ) -> Result<Vec<CallStats>> {
+                let count = |cond: &str| format!("CAST(SUM(CASE WHEN {cond} THEN 1 ELSE 0 END) AS BIGINT)");
+                let sql = format!(
+                    "SELECT line, COUNT(*) AS calls, {connected} AS connected, {answered} AS answered, \
+                     {in_target} AS in_target, {missed} AS missed, {abandoned} AS abandoned, \
+                     {rejected} AS rejected, {off_hours} AS off_hours, {open} AS still_open \
+                     FROM phone_calls WHERE offered_at >= $1 AND offered_at < $2 \
+                     GROUP BY line ORDER BY line",
+                    connected = count("action = 'connect'"),
+                    answered = count("answered_at IS NOT NULL"),
+                    in_target = count("answered_at IS NOT NULL AND answered_at - offered_at <= $3"),
+                    missed = count("outcome = 'missed'"),
+                    abandoned = count("outcome = 'abandoned'"),
+                    rejected = count("outcome = 'rejected'"),
+                    off_hours = count("outcome = 'off_hours'"),
+                    open = count("state <> 'ended'"),
+                );
+                sqlx::query(&sql)
+                    .bind(codec::millis(from))
+                    .bind(codec::millis(to))
+                    .bind(answer_within.as_millis() as i64)
+                    .fetch_all(self.reader())
+                    .await?
+                    .iter()
+                    .map(|r| {
+                        Ok(CallStats {
+                            line: r.text("line")?,
+                            calls: count_col(r, "calls")?,
+                            connected: count_col(r, "connected")?,
+                            answered: count_col(r, "answered")?,
+                            answered_in_target: count_col(r, "in_target")?,
+                            missed: count_col(r, "missed")?,
+                            abandoned: count_col(r, "abandoned")?,
+                            rejected: count_col(r, "rejected")?,
+                            off_hours: count_col(r, "off_hours")?,
+                            open: count_col(r, "still_open")?,
+                        })
+                    })
+                    .collect()
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn callback_stats(
+                &self,
+                from: Timestamp,
+                to: Timestamp,
+                now: Timestamp,
+            ) -> Result<Vec<CallbackStats>> {
+                sqlx::query(
+                    "SELECT line, COUNT(*) AS created, \
+                     CAST(SUM(CASE WHEN status = 'done' THEN 1 ELSE 0 END) AS BIGINT) AS done, \
+                     CAST(SUM(CASE WHEN status = 'done' AND done_at <= due_at THEN 1 ELSE 0 END) AS BIGINT) AS in_time, \
+                     CAST(SUM(CASE WHEN status <> 'done' AND due_at < $3 THEN 1 ELSE 0 END) AS BIGINT) AS overdue \
+                     FROM phone_callbacks WHERE created_at >= $1 AND created_at < $2 \
+                     GROUP BY line ORDER BY line",
+                )
+                .bind(codec::millis(from))
+                .bind(codec::millis(to))
+                .bind(codec::millis(now))
+                .fetch_all(self.reader())
+                .await?
+                .iter()
+                .map(|r| {
+                    Ok(CallbackStats {
+                        line: r.text("line")?,
+                        created: count_col(r, "created")?,
+                        done: count_col(r, "done")?,
+                        done_in_time: count_col(r, "in_time")?,
+                        overdue: count_col(r, "overdue")?,
+                    })
+                })
+                .collect()
             }
         }
 

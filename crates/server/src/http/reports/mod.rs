@@ -2,6 +2,7 @@
 //! in the viewer's time zone, on calendar or business time. Each answer
 //! first brings the per-ticket facts up to date with the logs.
 
+pub mod calls;
 pub mod csv;
 pub mod views;
 
@@ -36,6 +37,9 @@ pub struct ReportParams {
     pub group: Option<String>,
     /// `json` (default) or `csv`.
     pub format: Option<String>,
+    /// Calls report only: a call answered within this many seconds counts
+    /// as answered in target (1–600, default 20).
+    pub answer_target_secs: Option<u32>,
 }
 
 type Params = Result<Query<ReportParams>, axum::extract::rejection::QueryRejection>;
@@ -44,6 +48,7 @@ struct Prepared {
     query: ReportQuery,
     csv: bool,
     group: Option<String>,
+    answer_target_secs: Option<u32>,
 }
 
 async fn prepare(
@@ -83,6 +88,7 @@ async fn prepare(
         query,
         csv,
         group: p.group,
+        answer_target_secs: p.answer_target_secs,
     })
 }
 

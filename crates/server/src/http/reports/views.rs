@@ -123,7 +123,7 @@ pub fn next_response(g: Option<&FactGroup>, business: bool) -> MeanView {
     }
 }
 
-fn rate(part: u64, whole: u64) -> Option<f64> {
+pub(crate) fn rate(part: u64, whole: u64) -> Option<f64> {
     (whole > 0).then(|| part as f64 / whole as f64)
 }
 
