@@ -27,6 +27,7 @@ pub mod bot;
 pub mod clock;
 pub mod config;
 pub mod conversation;
+pub mod csat;
 pub mod deadlines;
 pub mod error;
 pub mod feed;

@@ -159,7 +159,7 @@ impl Core {
                 .iter()
                 .map(|i| {
                     let calendar = self.rules.calendars.for_line(&i.head.line);
-                    ticket_facts(&i.head, &i.events, &i.messages, calendar, i.csat)
+                    ticket_facts(&i.head, &i.events, &i.messages, calendar)
                 })
                 .collect();
             self.store

@@ -13,6 +13,7 @@ pub mod bot;
 pub mod calendar;
 pub mod catalog;
 pub mod conversation;
+pub mod csat;
 pub mod customer;
 pub mod deadline;
 pub mod i18n;

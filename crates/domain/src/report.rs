@@ -164,7 +164,7 @@ pub struct TicketFacts {
     pub claim: bool,
     /// A claim whose resolution deadline was missed.
     pub claim_breached: bool,
-    /// The customer's rating (1–5), once given.
+    /// The customer's last rating (1–5), once given.
     pub csat: Option<u8>,
 }
 
@@ -174,8 +174,8 @@ pub fn ticket_facts(
     events: &[LogEvent],
     messages: &[LogMessage],
     calendar: &Calendar,
-    csat: Option<u8>,
 ) -> TicketFacts {
+    let mut csat = None;
     let live = head.channel.is_live();
     let mut clock_start = (!live).then_some(head.created_at);
     let mut policy = false;
@@ -217,6 +217,7 @@ pub fn ticket_facts(
                 to: Some(b),
             } if a != b => transfers += 1,
             TicketEvent::ClaimFiled => claim = true,
+            TicketEvent::Rated { score, .. } => csat = Some(*score),
             _ => {}
         }
     }

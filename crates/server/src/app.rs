@@ -35,6 +35,8 @@ pub struct Application {
     run_outbox: bool,
     deadlines: DeadlineWorker,
     run_deadlines: bool,
+    /// How often to ask for ratings, when this process does.
+    run_ratings: Option<std::time::Duration>,
     body_limit: usize,
 }
 
@@ -117,7 +119,10 @@ impl Application {
             },
             metrics: metrics.clone(),
             knowledge: kb,
-            config: config.chat.conversations(),
+            config: switchboard_core::config::ConversationConfig {
+                csat: config.csat.clone(),
+                ..config.chat.conversations()
+            },
             secret: secret.clone(),
         })
         .await
@@ -189,6 +194,8 @@ impl Application {
             run_outbox: config.outbox.run_worker,
             deadlines,
             run_deadlines: config.deadlines.run_worker,
+            run_ratings: (config.csat.enabled && config.csat.run_worker)
+                .then(|| std::time::Duration::from_millis(config.csat.interval_ms)),
             body_limit: config.server.body_limit_bytes,
         })
     }
@@ -234,6 +241,9 @@ impl Application {
                 .clone()
                 .run_report_rollup(std::time::Duration::from_secs(1), stop_rx.clone()),
         );
+        let ratings = self
+            .run_ratings
+            .map(|every| tokio::spawn(self.state.core.clone().run_ratings(every, stop_rx.clone())));
         let worker = self
             .run_outbox
             .then(|| tokio::spawn(self.outbox.clone().run(stop_rx)));
@@ -255,6 +265,9 @@ impl Application {
             let _ = m.await;
         }
         let _ = rollup.await;
+        if let Some(w) = ratings {
+            let _ = w.await;
+        }
         served.context("serving HTTP")
     }
 

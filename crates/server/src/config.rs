@@ -14,7 +14,7 @@ use switchboard_store::SqliteSynchronous;
 
 pub use crate::security::limits::LimitsConfig;
 pub use switchboard_core::config::{
-    ConversationConfig, DeadlinesConfig, KbConfig, OutboxConfig, ProfileConfig,
+    ConversationConfig, CsatConfig, DeadlinesConfig, KbConfig, OutboxConfig, ProfileConfig,
 };
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -39,6 +39,7 @@ pub struct Config {
     pub telegram: TelegramConfig,
     pub phone: PhoneConfig,
     pub vk: VkConfig,
+    pub csat: CsatConfig,
 }
 
 /// The CTI API the PBX talks to (issue 11).
@@ -270,6 +271,7 @@ impl ChatConfig {
             presence_lease_secs: self.presence_lease_secs,
             dispatch_interval_secs: self.dispatch_interval_secs,
             bot_answers: self.bot_answers,
+            csat: CsatConfig::default(),
         }
     }
 }

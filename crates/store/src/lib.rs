@@ -31,6 +31,7 @@ use serde::{Deserialize, Serialize};
 pub mod baseline;
 mod codec;
 mod conversations;
+mod csat;
 pub mod feed;
 pub mod knowledge;
 mod messengers;
@@ -50,6 +51,7 @@ mod tickets;
 pub use conversations::{
     AppendItem, AppendOutcome, Conversation, ConversationScope, ConversationStore, ExternalRef,
 };
+pub use csat::{CsatAsk, CsatRecord, CsatState, CsatStore};
 pub use feed::{FeedEvent, Notice};
 pub use knowledge::{
     Feedback, KbAction, KbArticle, KbArticleStats, KbEvent, KbSection, KbSnapshot, KbSuggestion,
@@ -118,6 +120,7 @@ pub trait Store:
     + SignInStore
     + MessengerStore
     + ReportStore
+    + CsatStore
     + Send
     + Sync
     + 'static
@@ -131,7 +134,7 @@ pub trait Store:
 /// The store traits, for callers that use several through `Arc<dyn Store>`.
 pub mod prelude {
     pub use crate::{
-        ConversationStore, KnowledgeStore, MessengerStore, OutboxStore, PeopleStore, PhoneStore,
+        ConversationStore, CsatStore, KnowledgeStore, MessengerStore, OutboxStore, PeopleStore, PhoneStore,
         ReportStore, SignInStore, StaffStore, Store, TicketStore,
     };
 }

@@ -65,6 +65,7 @@ const MIGRATIONS: &[EmbeddedMigration] = &[
         "reports",
         include_str!("../migrations/postgres/0010_reports.sql"),
     ),
+    (15, "csat", include_str!("../migrations/postgres/0015_csat.sql")),
 ];
 
 pub struct PgStore {

@@ -30,8 +30,6 @@ pub struct FactInput {
     pub head: TicketHead,
     pub events: Vec<LogEvent>,
     pub messages: Vec<LogMessage>,
-    /// The customer's rating, once given.
-    pub csat: Option<u8>,
 }
 
 /// A half-open interval of creation times `[from, to)`.

@@ -161,6 +161,8 @@ impl TicketEvent {
             TicketEvent::RequesterLinked { .. } => "requester_linked",
             TicketEvent::Merged { .. } => "merged",
             TicketEvent::Unmerged { .. } => "unmerged",
+            TicketEvent::CsatRequested { .. } => "csat_requested",
+            TicketEvent::Rated { .. } => "rated",
             TicketEvent::Call { .. } => "call",
         }
     }

@@ -7,6 +7,7 @@ pub mod alerts;
 pub mod attachments;
 pub mod catalog;
 pub mod chat;
+pub mod csat;
 pub mod cti;
 pub mod customer;
 pub mod help;
@@ -113,6 +114,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(customer::reopen))
         .routes(routes!(customer::claim))
         .routes(routes!(customer::attachment))
+        .routes(routes!(csat::rate_ticket))
         .routes(routes!(tickets::list))
         .routes(routes!(tickets::get))
         .routes(routes!(tickets::events))
@@ -195,6 +197,7 @@ pub fn router(state: AppState, body_limit: usize) -> Router {
         .route("/api/v1/customer/chat", get(chat::customer_socket))
         .route("/api/v1/chat/console", get(chat::console_socket))
         .route("/help", get(help_pages::home))
+        .route("/rate/{token}", get(csat::rating_page).post(csat::rating_submit))
         .route("/help/sections/{code}", get(help_pages::section))
         .route("/help/articles/{id}", get(help_pages::article))
         .route("/help/search", get(help_pages::search_page))

@@ -1,6 +1,7 @@
 //! API integration tests: the real app on port 0, a fresh database per test.
 
 mod bad_input;
+mod csat;
 mod customer_flow;
 mod deadlines;
 mod helpers;

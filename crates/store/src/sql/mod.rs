@@ -27,6 +27,7 @@ use sqlx::migrate::{Migration, MigrationType, Migrator};
 use crate::StoreError;
 
 mod conversations;
+mod csat;
 mod knowledge;
 mod knowledge_impl;
 mod messengers;
@@ -41,6 +42,7 @@ mod tickets;
 mod writes;
 
 pub(crate) use conversations::conversation_store;
+pub(crate) use csat::csat_store;
 pub(crate) use knowledge::{kb_article_columns, kb_section_columns, kb_steps};
 pub(crate) use knowledge_impl::knowledge_store;
 pub(crate) use messengers::messenger_store;
@@ -104,6 +106,7 @@ macro_rules! impl_store {
                 StaffStore, Store, StoreError, StoredEvent, StoredMessage, TicketChange,
                 TicketFilter, TicketMerge, TicketStore,
             };
+            use $crate::{CsatAsk, CsatRecord, CsatState, CsatStore};
             use $crate::{
                 BacklogRow, DirtyMark, FactGroup, FactInput, Grouping, Measure, ReportPeriod,
                 ReportStore, VolumeBucket,
@@ -126,6 +129,7 @@ macro_rules! impl_store {
             $crate::sql::sign_in_store!($store);
             $crate::sql::messenger_store!($store);
             $crate::sql::report_store!($store);
+            $crate::sql::csat_store!($store);
 
             #[async_trait]
             impl Store for $store {

@@ -77,7 +77,6 @@ macro_rules! report_store {
                         },
                         events: Vec::new(),
                         messages: Vec::new(),
-                        csat: None,
                     });
                 }
                 let rows = in_ids(
