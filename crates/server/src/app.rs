@@ -167,6 +167,7 @@ impl Application {
                     )),
             );
         }
+        state.demo_sign_in = config.profile.demo;
         state.guard = guard;
         state.telegram = telegram.clone();
         state.vk = vk.clone();

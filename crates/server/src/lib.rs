@@ -4,7 +4,7 @@
 //! `Application::build` opens the store, loads the profile (and on first
 //! start the demo), starts the use cases (`switchboard-core`), binds the
 //! listener and wires the workers; `http::router` is the whole API, usable
-//! in-process for tests; `chat` is the socket transport. Handlers parse,
+//! in-process for tests; `chat` is the socket transport; `web` the pages. Handlers parse,
 //! authenticate and authorise, call a use case, and turn its answer into a
 //! view or a problem.
 
@@ -18,6 +18,7 @@ pub mod http;
 pub mod security;
 pub mod state;
 pub mod telemetry;
+pub mod web;
 
 pub use switchboard_core::clock;
 

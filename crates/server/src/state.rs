@@ -43,6 +43,9 @@ pub struct AppState {
     pub cti_token: Option<Secret>,
     /// The SIP address of an operator's phone, `{login}` replaced.
     pub operator_uri: String,
+    /// The web pages offer the demo sign-in (pick a demo customer); on
+    /// with the demo profile only.
+    pub demo_sign_in: bool,
     /// Sign-in security and abuse limits.
     pub guard: Arc<Guard>,
     /// The Telegram bots, when configured (their webhook and health).
@@ -76,6 +79,7 @@ impl AppState {
             chat,
             cti_token: None,
             operator_uri: "sip:{login}@127.0.0.1".into(),
+            demo_sign_in: false,
             guard: Arc::new(Guard::default()),
             telegram: None,
             vk: None,

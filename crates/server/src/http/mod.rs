@@ -11,7 +11,6 @@ pub mod csat;
 pub mod cti;
 pub mod customer;
 pub mod help;
-pub mod help_pages;
 pub mod input;
 pub mod kb_admin;
 pub mod merges;
@@ -196,11 +195,8 @@ pub fn router(state: AppState, body_limit: usize) -> Router {
         )
         .route("/api/v1/customer/chat", get(chat::customer_socket))
         .route("/api/v1/chat/console", get(chat::console_socket))
-        .route("/help", get(help_pages::home))
         .route("/rate/{token}", get(csat::rating_page).post(csat::rating_submit))
-        .route("/help/sections/{code}", get(help_pages::section))
-        .route("/help/articles/{id}", get(help_pages::article))
-        .route("/help/search", get(help_pages::search_page))
+        .merge(crate::web::routes())
         .route("/channels/telegram/{bot}", post(telegram::webhook))
         .route("/channels/vk/{community}", post(vk::callback))
         .route_layer(middleware::from_fn_with_state(
