@@ -19,11 +19,13 @@ use switchboard_domain::csat::{self, CsatRules, MAX_COMMENT_CHARS, Score};
 use switchboard_domain::ids::TicketId;
 use switchboard_domain::notification;
 use switchboard_domain::ticket::{Action, Actor, Channel, Requester, Status, Ticket, TicketEvent};
-use switchboard_store::{CsatAsk, CsatState, NewMessage, Role, StoreError, TicketChange, Visibility};
+use switchboard_store::{
+    CsatAsk, CsatState, NewMessage, Role, StoreError, TicketChange, Visibility,
+};
 
+use crate::Core;
 use crate::config::CsatConfig;
 use crate::error::{CoreError, CoreResult, RefusalKind};
-use crate::Core;
 
 /// Tickets considered per step.
 const BATCH: u32 = 100;
@@ -79,7 +81,14 @@ impl Core {
             let ask = if rules.may_ask(last, now) {
                 self.request_for(&t, requester, now).await
             } else {
-                CsatAsk { ticket: t.id, requester, token_hash: None, medium: None, at: now, change: None }
+                CsatAsk {
+                    ticket: t.id,
+                    requester,
+                    token_hash: None,
+                    medium: None,
+                    at: now,
+                    change: None,
+                }
             };
             let asked = ask.change.is_some();
             match self.store.ask_rating(&ask).await {
@@ -97,10 +106,20 @@ impl Core {
         let token = match getrandom::fill(&mut raw) {
             Ok(()) => hex::encode(raw),
             Err(_) => {
-                return CsatAsk { ticket: t.id, requester, token_hash: None, medium: None, at: now, change: None };
+                return CsatAsk {
+                    ticket: t.id,
+                    requester,
+                    token_hash: None,
+                    medium: None,
+                    at: now,
+                    change: None,
+                };
             }
         };
-        let link = format!("{}/rate/{token}", self.config.csat.public_url.trim_end_matches('/'));
+        let link = format!(
+            "{}/rate/{token}",
+            self.config.csat.public_url.trim_end_matches('/')
+        );
         let customer = self.customer_of(&t.requester).await;
         let locale = self.requester_locale(t).await.unwrap_or_default();
         let mut ticket = t.clone();
@@ -108,11 +127,20 @@ impl Core {
         let (medium, outbound, message) = match notification::reply_route(t, customer.as_ref()) {
             Some(route) => {
                 let medium = route.medium.as_str().to_owned();
-                (Some(medium), vec![csat::request(route, locale, t.number, &link)], None)
+                (
+                    Some(medium),
+                    vec![csat::request(route, locale, t.number, &link)],
+                    None,
+                )
             }
             None if t.channel == Channel::Chat => {
                 let (_, text) = csat::request_text(locale, t.number, &link, true);
-                let message = NewMessage { author: Actor::Bot, visibility: Visibility::Public, body: text, attachments: Vec::new() };
+                let message = NewMessage {
+                    author: Actor::Bot,
+                    visibility: Visibility::Public,
+                    body: text,
+                    attachments: Vec::new(),
+                };
                 (Some("chat".to_owned()), Vec::new(), Some(message))
             }
             None => (None, Vec::new(), None),
@@ -136,15 +164,29 @@ impl Core {
 
     /// Stores a rating (1–5, optional comment) once. A low rating alerts the
     /// supervisors and, when configured, reopens a resolved ticket.
-    pub async fn rate(&self, rater: Rater<'_>, score: Score, comment: Option<&str>) -> CoreResult<Ticket> {
+    pub async fn rate(
+        &self,
+        rater: Rater<'_>,
+        score: Score,
+        comment: Option<&str>,
+    ) -> CoreResult<Ticket> {
         let comment = comment.map(str::trim).filter(|c| !c.is_empty());
         if comment.is_some_and(|c| c.chars().count() > MAX_COMMENT_CHARS) {
-            return Err(CoreError::field("comment", "too_long", "Комментарий длиннее 2000 знаков", "The comment is longer than 2,000 characters"));
+            return Err(CoreError::field(
+                "comment",
+                "too_long",
+                "Комментарий длиннее 2000 знаков",
+                "The comment is longer than 2,000 characters",
+            ));
         }
         let comment = comment.map(|c| crate::judgement::customer_message(c).text);
         let (record, actor) = match rater {
             Rater::Link(token) => {
-                let record = self.store.csat_by_token(&token_hash(token)).await?.ok_or(CoreError::NotFound)?;
+                let record = self
+                    .store
+                    .csat_by_token(&token_hash(token))
+                    .await?
+                    .ok_or(CoreError::NotFound)?;
                 let t = self.store.ticket(record.ticket).await?;
                 (record, t.requester.actor())
             }
@@ -155,21 +197,38 @@ impl Core {
         };
         match record.state {
             CsatState::Asked => {}
-            CsatState::Rated => return Err(CoreError::refused(RefusalKind::Conflict, "already_rated", "Вы уже оценили это обращение", "You have already rated this request")),
+            CsatState::Rated => {
+                return Err(CoreError::refused(
+                    RefusalKind::Conflict,
+                    "already_rated",
+                    "Вы уже оценили это обращение",
+                    "You have already rated this request",
+                ));
+            }
             CsatState::Skipped => return Err(not_asked()),
         }
         let rules = self.config.csat.rules();
         let low = rules.is_low(score);
         let supervisors: Vec<_> = if low {
-            self.store.operators().await?.into_iter().filter(|o| o.active && o.role != Role::Operator).map(|o| o.id).collect()
+            self.store
+                .operators()
+                .await?
+                .into_iter()
+                .filter(|o| o.active && o.role != Role::Operator)
+                .map(|o| o.id)
+                .collect()
         } else {
             Vec::new()
         };
         crate::act::retrying(|| async {
             let t = self.store.ticket(record.ticket).await?;
             let now = self.clock.now();
-            let rated = TicketEvent::Rated { score: score.get(), comment: comment.clone() };
-            let (ticket, mut events) = if low && rules.reopen_on_low && t.status == Status::Resolved {
+            let rated = TicketEvent::Rated {
+                score: score.get(),
+                comment: comment.clone(),
+            };
+            let (ticket, mut events) = if low && rules.reopen_on_low && t.status == Status::Resolved
+            {
                 let outcome = t.apply(&Action::Reopen, &actor, &self.rules.deadlines, now)?;
                 (outcome.ticket, outcome.events)
             } else {
@@ -178,15 +237,28 @@ impl Core {
                 (same, Vec::new())
             };
             events.push(rated.clone());
-            let change = TicketChange { ticket, actor: actor.clone(), events, message: None, outbound: Vec::new() };
+            let change = TicketChange {
+                ticket,
+                actor: actor.clone(),
+                events,
+                message: None,
+                outbound: Vec::new(),
+            };
             let alerts: Vec<_> = supervisors.iter().map(|s| (*s, rated.clone())).collect();
-            Ok(self.store.rate(score.get(), comment.as_deref(), &change, &alerts).await?)
+            Ok(self
+                .store
+                .rate(score.get(), comment.as_deref(), &change, &alerts)
+                .await?)
         })
         .await
     }
 
     /// Keeps asking until `stop` turns true.
-    pub async fn run_ratings(self: std::sync::Arc<Self>, every: Duration, mut stop: tokio::sync::watch::Receiver<bool>) {
+    pub async fn run_ratings(
+        self: std::sync::Arc<Self>,
+        every: Duration,
+        mut stop: tokio::sync::watch::Receiver<bool>,
+    ) {
         loop {
             if let Err(e) = self.ask_for_ratings().await {
                 tracing::warn!(error = %e, "rating requests not sent");
@@ -200,5 +272,10 @@ impl Core {
 }
 
 fn not_asked() -> CoreError {
-    CoreError::refused(RefusalKind::Conflict, "rating_not_requested", "Оценка этого обращения не запрашивалась", "No rating was requested for this request")
+    CoreError::refused(
+        RefusalKind::Conflict,
+        "rating_not_requested",
+        "Оценка этого обращения не запрашивалась",
+        "No rating was requested for this request",
+    )
 }

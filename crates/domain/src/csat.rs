@@ -71,7 +71,12 @@ impl CsatRules {
 
 /// The request's text: short for SMS and push, a letter otherwise; `link`
 /// opens the rating page.
-pub fn request_text(locale: Locale, number: TicketNumber, link: &str, short: bool) -> (String, String) {
+pub fn request_text(
+    locale: Locale,
+    number: TicketNumber,
+    link: &str,
+    short: bool,
+) -> (String, String) {
     match (locale, short) {
         (Locale::Ru, true) => (
             format!("Оцените ответ по обращению {number}"),
@@ -109,6 +114,7 @@ pub fn request(route: Route, locale: Locale, number: TicketNumber, link: &str) -
         text,
         attachments: Vec::new(),
         sensitive: false,
+        buttons: Vec::new(),
     }
 }
 
@@ -139,7 +145,13 @@ mod tests {
         assert!(rules.may_ask(None, now));
         assert!(!rules.may_ask(Some(now - SignedDuration::from_hours(24 * 6)), now));
         assert!(rules.may_ask(Some(now - SignedDuration::from_hours(24 * 7)), now));
-        assert!(!CsatRules { enabled: false, ..rules.clone() }.may_ask(None, now));
+        assert!(
+            !CsatRules {
+                enabled: false,
+                ..rules.clone()
+            }
+            .may_ask(None, now)
+        );
         assert!(rules.is_low(Score(2)) && !rules.is_low(Score(3)));
     }
 }

@@ -134,8 +134,8 @@ pub trait Store:
 /// The store traits, for callers that use several through `Arc<dyn Store>`.
 pub mod prelude {
     pub use crate::{
-        ConversationStore, CsatStore, KnowledgeStore, MessengerStore, OutboxStore, PeopleStore, PhoneStore,
-        ReportStore, SignInStore, StaffStore, Store, TicketStore,
+        ConversationStore, CsatStore, KnowledgeStore, MessengerStore, OutboxStore, PeopleStore,
+        PhoneStore, ReportStore, SignInStore, StaffStore, Store, TicketStore,
     };
 }
 

@@ -65,7 +65,11 @@ const MIGRATIONS: &[EmbeddedMigration] = &[
         "reports",
         include_str!("../migrations/postgres/0010_reports.sql"),
     ),
-    (15, "csat", include_str!("../migrations/postgres/0015_csat.sql")),
+    (
+        15,
+        "csat",
+        include_str!("../migrations/postgres/0015_csat.sql"),
+    ),
 ];
 
 pub struct PgStore {

@@ -60,7 +60,11 @@ const MIGRATIONS: &[EmbeddedMigration] = &[
         "reports",
         include_str!("../migrations/sqlite/0010_reports.sql"),
     ),
-    (15, "csat", include_str!("../migrations/sqlite/0015_csat.sql")),
+    (
+        15,
+        "csat",
+        include_str!("../migrations/sqlite/0015_csat.sql"),
+    ),
 ];
 
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);

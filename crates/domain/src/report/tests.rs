@@ -78,7 +78,6 @@ fn a_form_ticket_measures_first_and_next_responses_and_resolution() {
         &events,
         &messages,
         &cal,
-        None,
     );
     assert_eq!(f.first_response.unwrap().calendar_ms, 10 * 60_000);
     assert_eq!(f.next_responses, 1);
@@ -122,7 +121,6 @@ fn a_chat_counts_from_the_hand_over_and_a_breach_is_a_breach() {
         &events,
         &messages,
         &cal,
-        None,
     );
     assert_eq!(f.first_response.unwrap().calendar_ms, 20 * 60_000);
     assert_eq!(f.sla_first, SlaOutcome::Breached);

@@ -133,6 +133,18 @@ pub enum TicketEvent {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         ended_at: Option<Timestamp>,
     },
+    // --- customer satisfaction (issue 14)
+    /// The customer was asked to rate the ticket, through `medium` (`chat`
+    /// for a message in the conversation).
+    CsatRequested {
+        medium: String,
+    },
+    /// The customer rated the ticket 1–5.
+    Rated {
+        score: u8,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        comment: Option<String>,
+    },
 }
 
 impl TicketEvent {

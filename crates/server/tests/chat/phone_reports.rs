@@ -4,7 +4,6 @@
 
 use jiff::SignedDuration;
 use serde_json::{Value, json};
-use switchboard_server::clock::Clock;
 
 use crate::phone::*;
 

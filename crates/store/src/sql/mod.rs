@@ -96,21 +96,20 @@ macro_rules! impl_store {
                 operator_columns, page_size, ticket_columns,
             };
             use $crate::{
-                AppendItem, AppendOutcome, AssigneeFilter, Backend, CallFilter, CallStats, CallbackFilter,
-                CallbackStats,
-                Contact, Conversation, ConversationScope, ConversationStore, ExternalRef, Feedback,
-                Identity, KbAction, KbArticle, KbArticleStats, KbEvent, KbSection, KbSnapshot,
-                KbSuggestion, KnowledgeStore, MessengerStore, NewMessage, NewOperator, Opened,
-                Opening, Operator, OperatorLoad, OutboxItem, OutboxRecord, OutboxStore,
-                PeopleStore, PhoneStore, PresenceStatus, Result, ScreenPop, SlaFilter, StaffAlert,
-                StaffStore, Store, StoreError, StoredEvent, StoredMessage, TicketChange,
-                TicketFilter, TicketMerge, TicketStore,
+                AppendItem, AppendOutcome, AssigneeFilter, Backend, CallFilter, CallStats,
+                CallbackFilter, CallbackStats, Contact, Conversation, ConversationScope,
+                ConversationStore, ExternalRef, Feedback, Identity, KbAction, KbArticle,
+                KbArticleStats, KbEvent, KbSection, KbSnapshot, KbSuggestion, KnowledgeStore,
+                MessengerStore, NewMessage, NewOperator, Opened, Opening, Operator, OperatorLoad,
+                OutboxItem, OutboxRecord, OutboxStore, PeopleStore, PhoneStore, PresenceStatus,
+                Result, ScreenPop, SlaFilter, StaffAlert, StaffStore, Store, StoreError,
+                StoredEvent, StoredMessage, TicketChange, TicketFilter, TicketMerge, TicketStore,
             };
-            use $crate::{CsatAsk, CsatRecord, CsatState, CsatStore};
             use $crate::{
                 BacklogRow, DirtyMark, FactGroup, FactInput, Grouping, Measure, ReportPeriod,
                 ReportStore, VolumeBucket,
             };
+            use $crate::{CsatAsk, CsatRecord, CsatState, CsatStore};
 
             type Db = $db;
             type Conn = <Db as sqlx::Database>::Connection;

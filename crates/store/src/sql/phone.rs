@@ -273,7 +273,7 @@ macro_rules! phone_store {
                     off_hours = count("outcome = 'off_hours'"),
                     open = count("state <> 'ended'"),
                 );
-                sqlx::query(&sql)
+                sqlx::query(sqlx::AssertSqlSafe(sql))
                     .bind(codec::millis(from))
                     .bind(codec::millis(to))
                     .bind(answer_within.as_millis() as i64)
