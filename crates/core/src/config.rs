@@ -87,6 +87,8 @@ pub struct ProfileConfig {
     pub sla: Option<PathBuf>,
     /// Priority rules (`priority.toml`); empty means the demo's.
     pub priority: Option<PathBuf>,
+    /// Phone numbers (`phone.toml`); empty means the demo's.
+    pub phone: Option<PathBuf>,
     /// Load the demo customers, orders and staff into an empty database.
     pub demo: bool,
 }
@@ -98,6 +100,7 @@ impl Default for ProfileConfig {
             calendars: None,
             sla: None,
             priority: None,
+            phone: None,
             demo: true,
         }
     }
@@ -116,6 +119,8 @@ pub struct ConversationConfig {
     pub dispatch_interval_secs: u64,
     /// Ready answers the bot offers at most.
     pub bot_answers: usize,
+    /// Customer satisfaction requests (the `[csat]` section).
+    pub csat: CsatConfig,
 }
 
 impl Default for ConversationConfig {
@@ -126,6 +131,42 @@ impl Default for ConversationConfig {
             presence_lease_secs: 60,
             dispatch_interval_secs: 5,
             bot_answers: 3,
+            csat: CsatConfig::default(),
+        }
+    }
+}
+
+/// Customer satisfaction: when customers are asked to rate a resolved ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CsatConfig {
+    pub enabled: bool,
+    /// Ask from this process every `interval_ms` (tests step it instead).
+    pub run_worker: bool,
+    pub interval_ms: u64,
+    /// Nobody is asked again within this many days of their last request.
+    pub min_interval_days: u32,
+    /// Tickets resolved longer ago than this are not asked about.
+    pub ask_within_hours: u32,
+    /// Ratings at or below this alert the supervisors.
+    pub low_at_most: u8,
+    /// A low rating also reopens the ticket.
+    pub reopen_on_low: bool,
+    /// Where customers reach this service: the rating links start with it.
+    pub public_url: String,
+}
+
+impl Default for CsatConfig {
+    fn default() -> Self {
+        CsatConfig {
+            enabled: true,
+            run_worker: true,
+            interval_ms: 5_000,
+            min_interval_days: 30,
+            ask_within_hours: 72,
+            low_at_most: 2,
+            reopen_on_low: true,
+            public_url: "http://127.0.0.1:8080".into(),
         }
     }
 }

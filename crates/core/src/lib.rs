@@ -16,6 +16,8 @@
 //!   adapter registered for each medium), [`merges`], [`kb`] (the knowledge
 //!   base and its refresh), [`feed`] (the store's live feed to the router and
 //!   to the transports' listeners).
+//! - [`phone`]: the CTI that decides what to do with each call, the calls'
+//!   events, callbacks and the screen pop (issue 11).
 //!
 //! Errors are [`CoreError`]; only the transports turn them into status codes
 //! or frames. Nothing here knows HTTP, JSON views or WebSocket frames.
@@ -26,6 +28,7 @@ pub mod bot;
 pub mod clock;
 pub mod config;
 pub mod conversation;
+pub mod csat;
 pub mod deadlines;
 pub mod error;
 pub mod feed;
@@ -37,6 +40,8 @@ pub mod merges;
 pub mod messenger;
 pub mod metrics;
 pub mod outbox;
+pub mod phone;
+pub mod reports;
 pub mod routing;
 pub mod rules;
 pub mod sink;
@@ -144,6 +149,7 @@ impl Core {
             presence: Mutex::new(HashMap::new()),
         });
         tokio::spawn(core.clone().run_router());
+
         Ok(core)
     }
 

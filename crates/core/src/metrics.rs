@@ -40,6 +40,8 @@ pub struct Metrics {
     pub chat_handed_over: Counter,
     pub chat_assigned: Counter,
     pub chat_panics: Counter,
+    pub calls_offered: Counter,
+    pub callbacks_created: Counter,
     /// Calls to a messenger's API that failed in a row (0: it answers).
     pub messenger_api_failing: Family<TicketLabels, Gauge>,
     /// Calls to a messenger's API that failed, since start.
@@ -142,6 +144,16 @@ impl Metrics {
             "chat_panics",
             "Chat frames whose handling panicked (the socket was closed with 1011)",
         );
+        let calls_offered = counter(
+            &mut registry,
+            "calls_offered",
+            "Phone calls decided (each call id once)",
+        );
+        let callbacks_created = counter(
+            &mut registry,
+            "callbacks_created",
+            "Callback tasks left by missed, abandoned or off-hours calls",
+        );
         Metrics {
             registry,
             http_requests,
@@ -157,6 +169,8 @@ impl Metrics {
             chat_handed_over,
             chat_assigned,
             chat_panics,
+            calls_offered,
+            callbacks_created,
             messenger_api_failing,
             messenger_api_failures,
         }

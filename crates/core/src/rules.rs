@@ -1,5 +1,5 @@
 //! The profile's routing, priority and deadline rules (issue 4): business
-//! calendars, SLA policies and priority rules, loaded and validated at
+//! calendars, SLA policies and priority rules (and the phone numbers, issue 11), loaded and validated at
 //! start-up next to the catalog. A file that does not load stops the start
 //! with an error naming it; the demo's files are built in.
 
@@ -12,6 +12,7 @@ use switchboard_domain::calendar::Calendars;
 use switchboard_domain::catalog::{Catalog, Topic};
 use switchboard_domain::customer::Customer;
 use switchboard_domain::deadline::{Deadline, SlaPolicies, SlaState, TargetKind};
+use switchboard_domain::phone::PhoneBook;
 use switchboard_domain::priority::{PriorityDecision, PriorityFacts, PriorityRules};
 use switchboard_domain::ticket::{Channel, DeadlineRules, Ticket};
 
@@ -20,12 +21,15 @@ use crate::config::ProfileConfig;
 pub const DEMO_CALENDARS: &str = include_str!("../../../profiles/demo/calendars.toml");
 pub const DEMO_SLA: &str = include_str!("../../../profiles/demo/sla.toml");
 pub const DEMO_PRIORITY: &str = include_str!("../../../profiles/demo/priority.toml");
+pub const DEMO_PHONE: &str = include_str!("../../../profiles/demo/phone.toml");
 
 /// Everything the server decides priorities, deadlines and shifts with.
 #[derive(Debug, Clone)]
 pub struct Rules {
     pub calendars: Arc<Calendars>,
     pub priority: Arc<PriorityRules>,
+    /// The phone numbers and how each answers (issue 11).
+    pub phone: Arc<PhoneBook>,
     /// What `Ticket::apply` keeps deadlines with (catalog and SLA policies).
     pub deadlines: DeadlineRules,
 }
@@ -50,9 +54,12 @@ impl Rules {
         let sla = SlaPolicies::from_toml(&text, &calendars, &catalog).with_context(|| name)?;
         let (text, name) = read(profile.priority.as_deref(), DEMO_PRIORITY, "priority rules")?;
         let priority = PriorityRules::from_toml(&text, &catalog).with_context(|| name)?;
+        let (text, name) = read(profile.phone.as_deref(), DEMO_PHONE, "phone numbers")?;
+        let phone = PhoneBook::from_toml(&text, &catalog, &calendars).with_context(|| name)?;
         Ok(Rules {
             calendars: Arc::new(calendars),
             priority: Arc::new(priority),
+            phone: Arc::new(phone),
             deadlines: DeadlineRules::new(catalog, Arc::new(sla)),
         })
     }

@@ -40,6 +40,8 @@ pub struct Application {
     deadlines: DeadlineWorker,
     run_deadlines: bool,
     mail: MailFetching,
+    /// How often to ask for ratings, when this process does.
+    run_ratings: Option<std::time::Duration>,
     body_limit: usize,
 }
 
@@ -122,7 +124,10 @@ impl Application {
             },
             metrics: metrics.clone(),
             knowledge: kb,
-            config: config.chat.conversations(),
+            config: switchboard_core::config::ConversationConfig {
+                csat: config.csat.clone(),
+                ..config.chat.conversations()
+            },
             secret: secret.clone(),
         })
         .await
@@ -149,6 +154,24 @@ impl Application {
             config.server.body_limit_bytes,
             config.chat.clone(),
         );
+        if let Some(t) = &config.phone.cti_token {
+            anyhow::ensure!(
+                t.expose().len() >= 16,
+                "phone.cti_token must be at least 16 characters"
+            );
+            state.cti_token = Some(t.clone());
+        }
+        state.operator_uri = config.phone.operator_uri.clone();
+        if config.phone.run_sweeper {
+            tokio::spawn(
+                state
+                    .core
+                    .clone()
+                    .run_call_sweeper(std::time::Duration::from_secs(
+                        config.phone.sweep_secs.max(1),
+                    )),
+            );
+        }
         state.demo_sign_in = config.profile.demo;
         state.guard = guard;
         state.telegram = telegram.clone();
@@ -184,6 +207,8 @@ impl Application {
             deadlines,
             run_deadlines: config.deadlines.run_worker,
             mail,
+            run_ratings: (config.csat.enabled && config.csat.run_worker)
+                .then(|| std::time::Duration::from_millis(config.csat.interval_ms)),
             body_limit: config.server.body_limit_bytes,
         })
     }
@@ -229,6 +254,15 @@ impl Application {
             .map(|m| tokio::spawn(self.mail.poller.clone().run(m.clone(), stop_rx.clone())))
             .collect();
         let messengers = self.start_messengers(&stop_rx).await;
+        let rollup = tokio::spawn(
+            self.state
+                .core
+                .clone()
+                .run_report_rollup(std::time::Duration::from_secs(1), stop_rx.clone()),
+        );
+        let ratings = self
+            .run_ratings
+            .map(|every| tokio::spawn(self.state.core.clone().run_ratings(every, stop_rx.clone())));
         let worker = self
             .run_outbox
             .then(|| tokio::spawn(self.outbox.clone().run(stop_rx)));
@@ -251,6 +285,10 @@ impl Application {
         }
         for m in messengers {
             let _ = m.await;
+        }
+        let _ = rollup.await;
+        if let Some(w) = ratings {
+            let _ = w.await;
         }
         served.context("serving HTTP")
     }

@@ -14,7 +14,7 @@ use switchboard_store::SqliteSynchronous;
 
 pub use crate::security::limits::LimitsConfig;
 pub use switchboard_core::config::{
-    ConversationConfig, DeadlinesConfig, KbConfig, OutboxConfig, ProfileConfig,
+    ConversationConfig, CsatConfig, DeadlinesConfig, KbConfig, OutboxConfig, ProfileConfig,
 };
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -39,7 +39,37 @@ pub struct Config {
     pub sms: GatewayConfig,
     pub push: GatewayConfig,
     pub telegram: TelegramConfig,
+    pub phone: PhoneConfig,
     pub vk: VkConfig,
+    pub csat: CsatConfig,
+}
+
+/// The CTI API the PBX talks to (issue 11).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PhoneConfig {
+    /// The bearer token the PBX sends to `/api/v1/cti/…` (at least 16
+    /// characters). Unset: the CTI API answers 403 `cti_not_configured`.
+    pub cti_token: Option<Secret>,
+    /// Close calls the PBX never finished (see `phone.toml`'s `ring_limit`
+    /// and `max_duration`) every this many seconds.
+    pub sweep_secs: u64,
+    /// Run the sweeper (tests step it with `Core::close_stale_calls`).
+    pub run_sweeper: bool,
+    /// The SIP address a decision gives for each operator it rings;
+    /// `{login}` is replaced by the operator's login.
+    pub operator_uri: String,
+}
+
+impl Default for PhoneConfig {
+    fn default() -> Self {
+        PhoneConfig {
+            cti_token: None,
+            sweep_secs: 5,
+            run_sweeper: true,
+            operator_uri: "sip:{login}@127.0.0.1".into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -243,6 +273,7 @@ impl ChatConfig {
             presence_lease_secs: self.presence_lease_secs,
             dispatch_interval_secs: self.dispatch_interval_secs,
             bot_answers: self.bot_answers,
+            csat: CsatConfig::default(),
         }
     }
 }

@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use jiff::SignedDuration;
+use switchboard_channels::Secret;
 use switchboard_core::Core;
 use switchboard_core::clock::Clock;
 use switchboard_core::kb::Knowledge;
@@ -40,6 +41,10 @@ pub struct AppState {
     pub chat: ChatConfig,
     /// How each fetched mailbox is doing (for `/readyz` and `/metrics`).
     pub mailboxes: switchboard_channels::MailboxHealth,
+    /// The PBX's bearer token for the CTI API; none: the CTI API is off.
+    pub cti_token: Option<Secret>,
+    /// The SIP address of an operator's phone, `{login}` replaced.
+    pub operator_uri: String,
     /// The web pages offer the demo sign-in (pick a demo customer); on
     /// with the demo profile only.
     pub demo_sign_in: bool,
@@ -75,6 +80,8 @@ impl AppState {
             body_limit,
             hub,
             chat,
+            cti_token: None,
+            operator_uri: "sip:{login}@127.0.0.1".into(),
             demo_sign_in: false,
             guard: Arc::new(Guard::default()),
             telegram: None,

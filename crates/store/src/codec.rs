@@ -7,6 +7,8 @@
 
 mod kb;
 mod people;
+mod phone;
+mod reports;
 mod tickets;
 
 use jiff::Timestamp;
@@ -23,6 +25,8 @@ pub(crate) use people::{
     contact, customer, identity, identity_owner, operator, order, outbox_item, outbox_record,
     staff_alert,
 };
+pub(crate) use phone::{call, callback};
+pub(crate) use reports::{FACT_COLUMNS, facts, log_message, oldest};
 pub(crate) use tickets::{
     attachment, client_ref, conversation, event, message, requester_columns, sla_json, step_up,
     ticket, ticket_merge,

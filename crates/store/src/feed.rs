@@ -44,6 +44,8 @@ pub enum Notice {
     },
     /// A staff notification was stored (a deadline at risk or breached).
     StaffAlert { alert: StaffAlert },
+    /// A call rings these operators: what their console shows (issue 11).
+    ScreenPop { pop: Box<crate::phone::ScreenPop> },
     /// Someone is typing. Ephemeral: never stored.
     Typing {
         ticket: TicketId,

@@ -2,7 +2,8 @@
 //! aggregates and use cases — tickets ([`TicketStore`]), the conversations'
 //! message log ([`ConversationStore`]), the outbox ([`OutboxStore`]), staff
 //! ([`StaffStore`]), customers and contacts ([`PeopleStore`]), the knowledge
-//! base ([`KnowledgeStore`]), staff sign-in security ([`SignInStore`]) — not around tables. [`Store`] is all of them;
+//! base ([`KnowledgeStore`]), staff sign-in security ([`SignInStore`]), report facts
+//! ([`ReportStore`]) — not around tables. [`Store`] is all of them;
 //! callers that need one hold that one. Two implementations are chosen at run
 //! time from the database URL: SQLite (embedded, WAL) and PostgreSQL.
 //!
@@ -30,14 +31,17 @@ use serde::{Deserialize, Serialize};
 pub mod baseline;
 mod codec;
 mod conversations;
+mod csat;
 mod dashboard;
 pub mod feed;
 pub mod knowledge;
 mod messengers;
 mod outbox;
 mod people;
+mod phone;
 mod plan;
 mod postgres;
+mod reports;
 mod signin;
 mod sql;
 mod sqlite;
@@ -48,6 +52,7 @@ mod tickets;
 pub use conversations::{
     AppendItem, AppendOutcome, Conversation, ConversationScope, ConversationStore, ExternalRef,
 };
+pub use csat::{CsatAsk, CsatRecord, CsatState, CsatStore};
 pub use dashboard::{
     DashboardStore, FIRST_RESPONSE_CAP_MINUTES, HourCount, MinuteCount, OperatorState, QueueFigure,
 };
@@ -59,7 +64,12 @@ pub use knowledge::{
 pub use messengers::MessengerStore;
 pub use outbox::{DeliveryStatus, OutboxItem, OutboxRecord, OutboxStore};
 pub use people::{Contact, Identity, PeopleStore};
+pub use phone::{CallFilter, CallStats, CallbackFilter, CallbackStats, PhoneStore, ScreenPop};
 pub use postgres::PgStore;
+pub use reports::{
+    BacklogRow, DirtyMark, FactGroup, FactInput, Grouping, Measure, ReportPeriod, ReportStore,
+    VolumeBucket,
+};
 pub use signin::{
     NewStaffAudit, SecondFactor, SignInStore, StaffAuditEntry, StaffAuditKind, StaffSession,
 };
@@ -111,8 +121,11 @@ pub trait Store:
     + PeopleStore
     + KnowledgeStore
     + DashboardStore
+    + PhoneStore
     + SignInStore
     + MessengerStore
+    + ReportStore
+    + CsatStore
     + Send
     + Sync
     + 'static
@@ -126,8 +139,8 @@ pub trait Store:
 /// The store traits, for callers that use several through `Arc<dyn Store>`.
 pub mod prelude {
     pub use crate::{
-        ConversationStore, DashboardStore, KnowledgeStore, MessengerStore, OutboxStore,
-        PeopleStore, SignInStore, StaffStore, Store, TicketStore,
+        ConversationStore, CsatStore, DashboardStore, KnowledgeStore, MessengerStore, OutboxStore,
+        PeopleStore, PhoneStore, ReportStore, SignInStore, StaffStore, Store, TicketStore,
     };
 }
 

@@ -55,6 +55,21 @@ const MIGRATIONS: &[EmbeddedMigration] = &[
         "messengers",
         include_str!("../migrations/postgres/0008_messengers.sql"),
     ),
+    (
+        9,
+        "phone",
+        include_str!("../migrations/postgres/0009_phone.sql"),
+    ),
+    (
+        10,
+        "reports",
+        include_str!("../migrations/postgres/0010_reports.sql"),
+    ),
+    (
+        15,
+        "csat",
+        include_str!("../migrations/postgres/0015_csat.sql"),
+    ),
 ];
 
 pub struct PgStore {

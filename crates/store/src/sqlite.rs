@@ -50,6 +50,21 @@ const MIGRATIONS: &[EmbeddedMigration] = &[
         "messengers",
         include_str!("../migrations/sqlite/0008_messengers.sql"),
     ),
+    (
+        9,
+        "phone",
+        include_str!("../migrations/sqlite/0009_phone.sql"),
+    ),
+    (
+        10,
+        "reports",
+        include_str!("../migrations/sqlite/0010_reports.sql"),
+    ),
+    (
+        15,
+        "csat",
+        include_str!("../migrations/sqlite/0015_csat.sql"),
+    ),
 ];
 
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);

@@ -134,10 +134,11 @@ pub trait StaffStore: Send + Sync {
         seen_until: Timestamp,
         now: Timestamp,
     ) -> Result<()>;
-    /// Active operators who are online with a live lease, and their load.
+    /// Active operators who are online with a live lease and not talking on
+    /// the phone (a call makes an operator busy for chat), and their load.
     async fn online_operators(&self, now: Timestamp) -> Result<Vec<OperatorLoad>>;
     /// `save_change` for handing a live conversation to `operator`, refused
-    /// with `Conflict` unless the operator is online and below capacity at
+    /// with `Conflict` unless the operator is online, off the phone and below capacity at
     /// commit time.
     async fn assign_conversation(
         &self,

@@ -21,6 +21,10 @@ mod messengers;
 mod outbox;
 #[path = "contract/people.rs"]
 mod people;
+#[path = "contract/phone.rs"]
+mod phone;
+#[path = "contract/reports.rs"]
+mod reports;
 #[path = "contract/sign_in.rs"]
 mod sign_in;
 #[path = "contract/ticket_list.rs"]

@@ -83,9 +83,9 @@ pub struct BenchArgs {
 const SECRET: &str = "bench-identity-secret-0123456789abcdef";
 const TIMEOUT: Duration = Duration::from_secs(120);
 
-struct Server {
-    base: String,
-    ws: String,
+pub(crate) struct Server {
+    pub(crate) base: String,
+    pub(crate) ws: String,
     pid: Option<u32>,
     secret: String,
     database_url: Option<String>,
@@ -110,6 +110,14 @@ fn rss_kib(pid: u32) -> Option<u64> {
 }
 
 async fn start_server(args: &BenchArgs) -> anyhow::Result<Server> {
+    start_server_with(args, &[]).await
+}
+
+/// Starts the server (or names the running one) with extra environment.
+pub(crate) async fn start_server_with(
+    args: &BenchArgs,
+    extra_env: &[(&str, String)],
+) -> anyhow::Result<Server> {
     if let Some(url) = &args.url {
         let base = url.trim_end_matches('/').to_owned();
         return Ok(Server {
@@ -183,6 +191,7 @@ async fn start_server(args: &BenchArgs) -> anyhow::Result<Server> {
         // long-lived sockets that fragments badly. Two arenas suit two cores.
         .env("MALLOC_ARENA_MAX", "2")
         .env_remove("RUST_LOG")
+        .envs(extra_env.iter().map(|(k, v)| (*k, v.as_str())))
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .kill_on_drop(true)
@@ -211,7 +220,7 @@ async fn start_server(args: &BenchArgs) -> anyhow::Result<Server> {
 }
 
 impl Server {
-    async fn finish(mut self) {
+    pub(crate) async fn finish(mut self) {
         drop(self._child.take());
         match self.cleanup.take() {
             Some(Cleanup::Dir(d)) => {
@@ -242,7 +251,7 @@ impl Server {
     }
 }
 
-async fn connect(url: &str) -> anyhow::Result<Socket> {
+pub(crate) async fn connect(url: &str) -> anyhow::Result<Socket> {
     let (ws, _) = tokio::time::timeout(TIMEOUT, tokio_tungstenite::connect_async(url))
         .await
         .context("connecting timed out")??;
@@ -260,7 +269,7 @@ async fn next_json(ws: &mut SplitStream<Socket>) -> anyhow::Result<Value> {
     }
 }
 
-async fn wait_for(
+pub(crate) async fn wait_for(
     ws: &mut SplitStream<Socket>,
     pred: impl Fn(&Value) -> bool,
 ) -> anyhow::Result<Value> {
@@ -275,7 +284,7 @@ async fn wait_for(
     }
 }
 
-async fn send(sink: &mut SplitSink<Socket, Message>, v: Value) -> anyhow::Result<()> {
+pub(crate) async fn send(sink: &mut SplitSink<Socket, Message>, v: Value) -> anyhow::Result<()> {
     sink.send(Message::Text(v.to_string().into())).await?;
     Ok(())
 }

@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 use switchboard_server::{Application, Config};
 
 mod bench;
+mod bench_phone;
 
 #[derive(Parser)]
 #[command(name = "switchboard", version, about = "Omnichannel customer support")]
@@ -37,6 +38,9 @@ enum Command {
     /// Load-test the chat on loopback: throughput, latency, memory per connection, and a
     /// naive-write baseline on the same database. Starts its own server unless given --url.
     Bench(bench::BenchArgs),
+    /// Benchmark the phone CTI: decision latency at a paced rate of new calls, and calls
+    /// per second through Kamailio + SIPp with Switchboard deciding against a fixed answer.
+    BenchPhone(bench_phone::PhoneBenchArgs),
 }
 
 #[tokio::main]
@@ -64,6 +68,7 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Bench(args) => bench::run(args).await,
+        Command::BenchPhone(args) => bench_phone::run(args).await,
         Command::Serve => {
             let config = load(cli.config)?;
             switchboard_server::telemetry::init(&config.log);

@@ -79,6 +79,8 @@ code_enum!(
         StaffAlert = "staff_alert",
         /// Anything else the system tells a customer.
         Notice = "notice",
+        /// "How did we do?" after a ticket is resolved, with the rating link.
+        CsatRequest = "csat_request",
     }
 );
 

@@ -121,6 +121,36 @@ pub enum TicketEvent {
         source: TicketNumber,
         target: TicketNumber,
     },
+    // --- phone (issue 11)
+    /// A phone call was linked to this ticket: the number called, who
+    /// called, how it ended, who answered and when.
+    Call {
+        call_id: String,
+        number: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        caller: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        outcome: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        operator: Option<OperatorId>,
+        offered_at: Timestamp,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        answered_at: Option<Timestamp>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ended_at: Option<Timestamp>,
+    },
+    // --- customer satisfaction (issue 14)
+    /// The customer was asked to rate the ticket, through `medium` (`chat`
+    /// for a message in the conversation).
+    CsatRequested {
+        medium: String,
+    },
+    /// The customer rated the ticket 1–5.
+    Rated {
+        score: u8,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        comment: Option<String>,
+    },
 }
 
 impl TicketEvent {
@@ -150,6 +180,9 @@ impl TicketEvent {
             TicketEvent::DeliveryFailed { .. } => "delivery_failed",
             TicketEvent::Merged { .. } => "merged",
             TicketEvent::Unmerged { .. } => "unmerged",
+            TicketEvent::CsatRequested { .. } => "csat_requested",
+            TicketEvent::Rated { .. } => "rated",
+            TicketEvent::Call { .. } => "call",
         }
     }
 }

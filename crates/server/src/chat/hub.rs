@@ -191,6 +191,13 @@ impl Hub {
                     self.deliver(h, notice);
                 }
             }
+            Notice::ScreenPop { pop } => {
+                for op in &pop.operators {
+                    for h in r.operators.get(op).into_iter().flatten() {
+                        self.deliver(h, notice);
+                    }
+                }
+            }
             Notice::Presence { .. } => {}
             Notice::Typing {
                 requester,

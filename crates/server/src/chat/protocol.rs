@@ -274,6 +274,9 @@ pub enum ServerFrame {
     },
     /// Staff: a notification, e.g. a deadline at risk or breached (supervisors).
     Alert(switchboard_store::StaffAlert),
+    /// Operators: a call rings you — who is calling, their orders,
+    /// bookings and open tickets (issue 11).
+    ScreenPop(switchboard_store::ScreenPop),
     Error {
         code: &'static str,
         message: Text,

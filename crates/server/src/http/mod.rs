@@ -7,6 +7,8 @@ pub mod alerts;
 pub mod attachments;
 pub mod catalog;
 pub mod chat;
+pub mod csat;
+pub mod cti;
 pub mod customer;
 pub mod dashboard;
 pub mod help;
@@ -15,6 +17,8 @@ pub mod kb_admin;
 pub mod merges;
 pub mod meta;
 pub mod openapi;
+pub mod phone;
+pub mod reports;
 pub mod scope;
 pub mod second_factor;
 pub mod session;
@@ -58,7 +62,10 @@ use switchboard_core::metrics::{HttpLabels, Metrics};
         (name = "catalog", description = "Lines, topics and problems"),
         (name = "help centre", description = "The public help centre: sections, published articles, search (no sign-in)"),
         (name = "knowledge base", description = "Editing the knowledge base (admins), the staff search and the bot's feedback report"),
+        (name = "reports", description = "Reports for supervisors: response times, SLA compliance, backlog, volume, the bot, transfers and reopens, claims, satisfaction; JSON or CSV"),
         (name = "meta", description = "Health, readiness, metrics"),
+        (name = "cti", description = "The PBX asks what to do with each call and reports what happened (CTI token)"),
+        (name = "phone", description = "Calls in the history, the numbers, callback tasks"),
     )
 )]
 struct ApiDoc;
@@ -77,6 +84,9 @@ impl Modify for SecuritySchemes {
         let mut staff = Http::new(HttpAuthScheme::Bearer);
         staff.description = Some("Staff session token from POST /api/v1/auth/login".into());
         components.add_security_scheme("staff", SecurityScheme::Http(staff));
+        let mut cti = Http::new(HttpAuthScheme::Bearer);
+        cti.description = Some("The PBX's token, `[phone] cti_token` in the configuration".into());
+        components.add_security_scheme("cti", SecurityScheme::Http(cti));
     }
 }
 
@@ -107,6 +117,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(customer::reopen))
         .routes(routes!(customer::claim))
         .routes(routes!(customer::attachment))
+        .routes(routes!(csat::rate_ticket))
         .routes(routes!(tickets::list))
         .routes(routes!(tickets::get))
         .routes(routes!(tickets::events))
@@ -151,6 +162,25 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(kb_admin::staff_search))
         .routes(routes!(kb_admin::events))
         .routes(routes!(kb_admin::feedback_report))
+        .routes(routes!(reports::responses))
+        .routes(routes!(reports::sla))
+        .routes(routes!(reports::backlog))
+        .routes(routes!(reports::volume))
+        .routes(routes!(reports::bot))
+        .routes(routes!(reports::transfers))
+        .routes(routes!(reports::claims))
+        .routes(routes!(reports::csat))
+        .routes(routes!(reports::tickets))
+        .routes(routes!(reports::calls::calls))
+        .routes(routes!(cti::decide))
+        .routes(routes!(cti::event))
+        .routes(routes!(phone::numbers))
+        .routes(routes!(phone::calls))
+        .routes(routes!(phone::ticket_calls))
+        .routes(routes!(phone::attach))
+        .routes(routes!(phone::callbacks))
+        .routes(routes!(phone::take))
+        .routes(routes!(phone::complete))
 }
 
 /// The OpenAPI document, as served at `/api/openapi.json`: generated from
@@ -176,6 +206,10 @@ pub fn router(state: AppState, body_limit: usize) -> Router {
         )
         .route("/api/v1/customer/chat", get(chat::customer_socket))
         .route("/api/v1/chat/console", get(chat::console_socket))
+        .route(
+            "/rate/{token}",
+            get(csat::rating_page).post(csat::rating_submit),
+        )
         .merge(crate::web::routes())
         .route("/channels/telegram/{bot}", post(telegram::webhook))
         .route("/channels/vk/{community}", post(vk::callback))

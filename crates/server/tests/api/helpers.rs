@@ -27,6 +27,8 @@ pub struct TestApp {
     pub outbox: OutboxWorker,
     /// The SLA deadline worker, stepped by the tests.
     pub deadlines: switchboard_core::deadlines::DeadlineWorker,
+    /// The use cases, for stepping workers (rating requests).
+    pub core: Arc<switchboard_core::Core>,
     pub data_dir: PathBuf,
     _stop: tokio::sync::oneshot::Sender<()>,
 }
@@ -62,6 +64,7 @@ impl TestApp {
         config.limits.chats_per_address = 0;
         config.outbox.run_worker = false;
         config.deadlines.run_worker = false;
+        config.csat.run_worker = false;
         config.outbox.backoff_base_secs = 10;
         // The demo mailboxes' local IMAP server is not part of the tests.
         config.email.mailboxes.clear();
@@ -78,6 +81,7 @@ impl TestApp {
         let base = format!("http://{}", app.address());
         let outbox = app.outbox();
         let deadlines = app.deadlines();
+        let core = app.state().core.clone();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(app.run_with_shutdown(async move {
             let _ = stopped.await;
@@ -90,6 +94,7 @@ impl TestApp {
             db,
             outbox,
             deadlines,
+            core,
             data_dir,
             _stop: stop,
         }

@@ -27,26 +27,32 @@ use sqlx::migrate::{Migration, MigrationType, Migrator};
 use crate::StoreError;
 
 mod conversations;
+mod csat;
 mod dashboard;
 mod knowledge;
 mod knowledge_impl;
 mod messengers;
 mod outbox;
 mod people;
+mod phone;
 mod reads;
+pub(crate) mod reports;
 mod signin;
 mod staff;
 mod tickets;
 mod writes;
 
 pub(crate) use conversations::conversation_store;
+pub(crate) use csat::csat_store;
 pub(crate) use dashboard::dashboard_store;
 pub(crate) use knowledge::{kb_article_columns, kb_section_columns, kb_steps};
 pub(crate) use knowledge_impl::knowledge_store;
 pub(crate) use messengers::messenger_store;
 pub(crate) use outbox::outbox_store;
 pub(crate) use people::people_store;
+pub(crate) use phone::phone_store;
 pub(crate) use reads::read_steps;
+pub(crate) use reports::report_store;
 pub(crate) use signin::sign_in_store;
 pub(crate) use staff::staff_store;
 pub(crate) use tickets::ticket_store;
@@ -74,6 +80,7 @@ macro_rules! impl_store {
                 ContactId, ContentHash, CustomerId, EmailAddress, Login, OperatorId, TicketId,
             };
             use switchboard_domain::intake::NewTicket;
+            use switchboard_domain::report::{LogEvent, TicketFacts, TicketHead};
             use switchboard_domain::ticket::{
                 Actor, Channel, DeadlineRules, Requester, Status, Ticket, TicketEvent,
             };
@@ -91,16 +98,22 @@ macro_rules! impl_store {
                 operator_columns, page_size, ticket_columns,
             };
             use $crate::{
-                AppendItem, AppendOutcome, AssigneeFilter, Backend, Contact, Conversation,
-                ConversationScope, ConversationStore, DashboardStore, ExternalRef,
-                FIRST_RESPONSE_CAP_MINUTES, Feedback, HourCount, Identity, KbAction, KbArticle,
-                KbArticleStats, KbEvent, KbSection, KbSnapshot, KbSuggestion, KnowledgeStore,
-                MessengerStore, MinuteCount, NewMessage, NewOperator, Opened, Opening, Operator,
-                OperatorLoad, OperatorState, OutboxItem, OutboxRecord, OutboxStore, PeopleStore,
-                PresenceStatus, QueueFigure, Result, Role, SlaFilter, StaffAlert, StaffStore,
-                Store, StoreError, StoredEvent, StoredMessage, TicketChange, TicketFilter,
-                TicketMerge, TicketStore,
+                AppendItem, AppendOutcome, AssigneeFilter, Backend, CallFilter, CallStats,
+                CallbackFilter, CallbackStats, Contact, Conversation, ConversationScope,
+                ConversationStore, DashboardStore, ExternalRef, FIRST_RESPONSE_CAP_MINUTES,
+                Feedback, HourCount, Identity, KbAction, KbArticle, KbArticleStats, KbEvent,
+                KbSection, KbSnapshot, KbSuggestion, KnowledgeStore, MessengerStore, MinuteCount,
+                NewMessage, NewOperator, Opened, Opening, Operator, OperatorLoad, OperatorState,
+                OutboxItem, OutboxRecord, OutboxStore, PeopleStore, PhoneStore, PresenceStatus,
+                QueueFigure, Result, Role, ScreenPop, SlaFilter, StaffAlert, StaffStore, Store,
+                StoreError, StoredEvent, StoredMessage, TicketChange, TicketFilter, TicketMerge,
+                TicketStore,
             };
+            use $crate::{
+                BacklogRow, DirtyMark, FactGroup, FactInput, Grouping, Measure, ReportPeriod,
+                ReportStore, VolumeBucket,
+            };
+            use $crate::{CsatAsk, CsatRecord, CsatState, CsatStore};
 
             type Db = $db;
             type Conn = <Db as sqlx::Database>::Connection;
@@ -116,8 +129,11 @@ macro_rules! impl_store {
             $crate::sql::people_store!($store);
             $crate::sql::knowledge_store!($store);
             $crate::sql::dashboard_store!($store);
+            $crate::sql::phone_store!($store);
             $crate::sql::sign_in_store!($store);
             $crate::sql::messenger_store!($store);
+            $crate::sql::report_store!($store);
+            $crate::sql::csat_store!($store);
 
             #[async_trait]
             impl Store for $store {

@@ -125,7 +125,9 @@ macro_rules! staff_store {
                       AND t.live AND t.status IN ('assigned', 'waiting_for_customer')) \
                       AS load \
                      FROM operators o JOIN operator_presence p ON p.operator_id = o.id \
-                     WHERE o.active AND p.status = 'online' AND p.seen_until > $1 ORDER BY o.id",
+                     WHERE o.active AND p.status = 'online' AND p.seen_until > $1 \
+                     AND NOT EXISTS (SELECT 1 FROM phone_calls c WHERE c.operator_id = o.id \
+                      AND c.state = 'answered') ORDER BY o.id",
                 )
                 .bind(codec::millis(now))
                 .fetch_all(self.reader())
@@ -166,7 +168,16 @@ macro_rules! staff_store {
                 .fetch_one(&mut *tx)
                 .await?
                 .int("n")?;
-                if !online || load >= capacity {
+                // An operator talking on the phone takes no chat (issue 11).
+                let on_call = sqlx::query(
+                    "SELECT COUNT(*) AS n FROM phone_calls WHERE operator_id = $1 \
+                     AND state = 'answered'",
+                )
+                .bind(operator.0)
+                .fetch_one(&mut *tx)
+                .await?
+                .int("n")?;
+                if !online || load >= capacity || on_call > 0 {
                     return Err(full());
                 }
                 let (stored, notices) = write_change(&mut tx, change).await?;

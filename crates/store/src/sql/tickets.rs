@@ -286,28 +286,7 @@ macro_rules! ticket_store {
                 let mut tx = self.writer().begin().await?;
                 let (stored, mut notices) = write_change(&mut tx, change).await?;
                 let at = stored.updated_at;
-                for (operator, event) in alerts {
-                    let row = sqlx::query(
-                        "INSERT INTO staff_alerts (operator_id, ticket_id, kind, payload, created_at) \
-                         VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                    )
-                    .bind(operator.0)
-                    .bind(stored.id.0)
-                    .bind(event.code())
-                    .bind(codec::to_json(event)?)
-                    .bind(codec::millis(at))
-                    .fetch_one(&mut *tx)
-                    .await?;
-                    notices.push(Notice::StaffAlert {
-                        alert: StaffAlert {
-                            id: row.int("id")?,
-                            operator: *operator,
-                            ticket: Some(stored.id),
-                            event: event.clone(),
-                            created_at: at,
-                        },
-                    });
-                }
+                insert_alerts(&mut tx, stored.id, at, alerts, &mut notices).await?;
                 insert_outbound(&mut tx, None, None, emails, at).await?;
                 self.announce_in_tx(&mut tx, &notices).await?;
                 tx.commit().await?;

@@ -178,6 +178,12 @@ impl Session {
                     self.send(&ServerFrame::Alert(alert.clone())).await;
                 }
             }
+            Notice::ScreenPop { pop } => {
+                if self.staff() {
+                    self.send(&ServerFrame::ScreenPop(pop.as_ref().clone()))
+                        .await;
+                }
+            }
         }
     }
 
