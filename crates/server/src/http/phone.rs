@@ -80,6 +80,7 @@ pub struct CallsQuery {
     /// A contact's calls (someone calling from a number no account has).
     pub contact: Option<i64>,
     /// 1–200, default 50.
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
 }
 
@@ -114,7 +115,10 @@ pub async fn calls(
     };
     let calls = state
         .store
-        .calls(&CallFilter::Requester(requester), q.limit.unwrap_or(0))
+        .calls(
+            &CallFilter::Requester(requester),
+            crate::http::input::page_limit(q.limit, 50, 200)?,
+        )
         .await?;
     Ok(Json(calls.iter().map(|c| call_view(&state, c)).collect()))
 }
@@ -226,6 +230,7 @@ pub struct CallbacksQuery {
     pub status: Option<String>,
     pub customer: Option<String>,
     /// 1–200, default 50.
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
 }
 
@@ -267,7 +272,7 @@ pub async fn callbacks(
             line: q.line,
             status,
             requester,
-            limit: q.limit.unwrap_or(0),
+            limit: crate::http::input::page_limit(q.limit, 50, 200)?,
         })
         .await?;
     Ok(Json(list.iter().map(callback_view).collect()))
