@@ -38,6 +38,10 @@ async fn phone_node_on(at: Timestamp, tune: impl FnOnce(&mut switchboard_server:
             c.phone.cti_token = Some(serde_json::from_value(json!(CTI)).unwrap());
             c.phone.run_sweeper = false;
             c.phone.operator_uri = "sip:{login}@127.0.0.1:5070".into();
+            // The tests move the clock by minutes between calls; the console's
+            // presence lease is renewed on wall-clock ticks, so a 60-second
+            // lease could lapse between a jump and the next renewal.
+            c.chat.presence_lease_secs = 24 * 3600;
             tune(c);
         },
     )
