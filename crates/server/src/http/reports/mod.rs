@@ -76,6 +76,18 @@ async fn prepare(
             ));
         }
     };
+    // Documented for every report (1–600), used by the calls report: an
+    // out-of-range value is refused everywhere rather than ignored.
+    if let Some(t) = p.answer_target_secs
+        && !(1..=600).contains(&t)
+    {
+        return Err(ApiError::field(
+            "answer_target_secs",
+            "out_of_range",
+            "answer_target_secs — от 1 до 600 секунд",
+            "answer_target_secs is 1 to 600 seconds",
+        ));
+    }
     let query = ReportQuery::parse(
         p.from.as_deref(),
         p.to.as_deref(),
