@@ -17,6 +17,10 @@
 //! A `{number}` of a ticket or chat path gets the pattern `TicketNumber`
 //! parses, so a generated client (and the fuzzer) knows what a number is.
 //! 410 is left to the annotations of the operations that give it.
+//!
+//! Request bodies get the rules their handlers enforce (`bodies`).
+
+mod bodies;
 
 use serde_json::{Map, Value, json};
 use switchboard_domain::ids::TicketNumber;
@@ -60,6 +64,7 @@ fn ticket_number_pattern(op: &mut Map<String, Value>) {
 
 /// Rewrites `doc` (the document utoipa generated) in place.
 pub fn truthful(doc: &mut Value) {
+    bodies::constrain(doc);
     let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
         return;
     };
