@@ -104,6 +104,42 @@ pub fn ticket_scope(catalog: &Catalog, op: &Operator) -> Option<TicketScope> {
     Some(scope)
 }
 
+/// The lines whose phone calls and callbacks `op` may see: the lines they
+/// oversee or hold a skill on; `None` for an admin (every line). Calls carry
+/// a line, not a topic, so an operator's topic skill opens the line's calls.
+pub fn phone_lines(catalog: &Catalog, op: &Operator) -> Option<Vec<String>> {
+    (op.role != Role::Admin).then(|| {
+        catalog
+            .lines
+            .iter()
+            .filter(|l| sees_line(op, l) || holds_skill_of(op, l))
+            .map(|l| l.code.clone())
+            .collect()
+    })
+}
+
+/// Whether a supervisor's dashboard shows this line's queues and tickets.
+pub fn oversees(catalog: &Catalog, op: &Operator, line: &str) -> bool {
+    op.role == Role::Admin
+        || catalog
+            .lines
+            .iter()
+            .find(|l| l.code == line)
+            .is_some_and(|l| sees_line(op, l))
+}
+
+/// Whether a supervisor's dashboard shows `other`'s state: an admin sees
+/// everyone; a supervisor, themselves and whoever holds a skill on a line
+/// they oversee.
+pub fn oversees_operator(catalog: &Catalog, op: &Operator, other: &Operator) -> bool {
+    op.role == Role::Admin
+        || op.id == other.id
+        || catalog
+            .lines
+            .iter()
+            .any(|l| sees_line(op, l) && holds_skill_of(other, l))
+}
+
 pub fn out_of_scope() -> CoreError {
     CoreError::refused(
         RefusalKind::Forbidden,

@@ -26,6 +26,8 @@ pub enum CallFilter {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CallbackFilter {
     pub line: Option<String>,
+    /// Only these lines (the viewer's scope); `None`: every line.
+    pub lines: Option<Vec<String>>,
     pub status: Option<CallbackStatus>,
     pub requester: Option<Requester>,
     pub limit: u32,

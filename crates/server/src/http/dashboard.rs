@@ -1,10 +1,13 @@
 //! The supervisor dashboard's data: queues per line and topic with their
 //! longest wait, deadlines at risk and breached, every operator's state and
-//! load, the supervisor's alerts. Supervisors and admins only.
+//! load, the supervisor's alerts. Supervisors and admins only, each within
+//! their scope (`core::access`): a supervisor sees the lines they oversee,
+//! their tickets and the operators who work on them; an admin, everything.
 
 use axum::Json;
 use axum::extract::State;
 use serde::Serialize;
+use switchboard_core::access;
 use switchboard_store::{AssigneeFilter, SlaFilter, TicketFilter};
 use utoipa::ToSchema;
 
@@ -65,11 +68,14 @@ pub struct DashboardView {
 pub async fn figures(state: &AppState, staff: &StaffAuth) -> Result<DashboardView, ApiError> {
     let now = state.clock.now();
     let catalog = &state.catalog;
+    let me = &staff.0;
+    let scope = access::ticket_scope(catalog, me);
     let queues = state
         .store
         .queue_figures()
         .await?
         .into_iter()
+        .filter(|q| access::oversees(catalog, me, &q.line))
         .map(|q| {
             let line = catalog.line(&q.line);
             QueueView {
@@ -86,11 +92,13 @@ pub async fn figures(state: &AppState, staff: &StaffAuth) -> Result<DashboardVie
         .collect();
     let list = |sla: SlaFilter| {
         let store = state.store.clone();
+        let scope = scope.clone();
         async move {
             store
                 .list_tickets(&TicketFilter {
                     sla: Some(sla),
                     limit: ATTENTION_LIMIT,
+                    scope,
                     ..TicketFilter::default()
                 })
                 .await
@@ -112,15 +120,25 @@ pub async fn figures(state: &AppState, staff: &StaffAuth) -> Result<DashboardVie
                 waiting: true,
                 oldest_first: true,
                 limit: WAITING_LIMIT,
+                scope,
                 ..TicketFilter::default()
             })
             .await?,
     );
+    let visible: Vec<_> = state
+        .store
+        .operators()
+        .await?
+        .into_iter()
+        .filter(|o| access::oversees_operator(catalog, me, o))
+        .map(|o| o.id)
+        .collect();
     let operators = state
         .store
         .operator_states(now)
         .await?
         .into_iter()
+        .filter(|o| visible.contains(&o.id))
         .map(|o| OperatorStateView {
             id: o.id.0,
             name: o.name,

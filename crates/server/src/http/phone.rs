@@ -6,6 +6,7 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use serde::{Deserialize, Serialize};
+use switchboard_core::access;
 use switchboard_domain::ids::{ContactId, CustomerId, TicketNumber};
 use switchboard_domain::phone::{Callback, CallbackOutcome, CallbackStatus};
 use switchboard_domain::ticket::Requester;
@@ -84,13 +85,15 @@ pub struct CallsQuery {
     pub limit: Option<u32>,
 }
 
-/// A customer's (or contact's) calls, newest first: their history.
+/// A customer's (or contact's) calls, newest first: their history, on the
+/// lines the caller may see (`core::access::phone_lines`); a customer the
+/// caller may not see at all is refused (403), as their profile is.
 #[utoipa::path(get, path = "/api/v1/phone/calls", tag = "phone", security(("staff" = [])), params(CallsQuery),
     responses((status = 200, body = Vec<PhoneCallView>), (status = 400, body = Problem), (status = 401, body = Problem),
         (status = 422, body = Problem)))]
 pub async fn calls(
     State(state): State<AppState>,
-    _staff: StaffAuth,
+    staff: StaffAuth,
     query: QueryResult<CallsQuery>,
 ) -> Result<Json<Vec<PhoneCallView>>, ApiError> {
     let Query(q) = query.map_err(bad_query)?;
@@ -113,14 +116,27 @@ pub async fn calls(
             ));
         }
     };
+    let limit = crate::http::input::page_limit(q.limit, 50, 200)?;
+    if let Requester::Customer(id) = &requester {
+        let customer = state.store.customer(id).await?;
+        if !access::sees_customer(&state.catalog, &staff.0, customer.kind) {
+            return Err(access::out_of_scope().into());
+        }
+    }
+    let lines = access::phone_lines(&state.catalog, &staff.0);
+    // One person's calls: few enough to read them all and keep the visible ones.
     let calls = state
         .store
-        .calls(
-            &CallFilter::Requester(requester),
-            crate::http::input::page_limit(q.limit, 50, 200)?,
-        )
+        .calls(&CallFilter::Requester(requester), 200)
         .await?;
-    Ok(Json(calls.iter().map(|c| call_view(&state, c)).collect()))
+    Ok(Json(
+        calls
+            .iter()
+            .filter(|c| lines.as_ref().is_none_or(|l| l.contains(&c.line)))
+            .take(limit as usize)
+            .map(|c| call_view(&state, c))
+            .collect(),
+    ))
 }
 
 /// The calls attached to a ticket, newest first.
@@ -234,13 +250,13 @@ pub struct CallbacksQuery {
     pub limit: Option<u32>,
 }
 
-/// Callback tasks, earliest due first.
+/// Callback tasks, earliest due first, on the lines the caller may see.
 #[utoipa::path(get, path = "/api/v1/phone/callbacks", tag = "phone", security(("staff" = [])), params(CallbacksQuery),
     responses((status = 200, body = Vec<CallbackView>), (status = 400, body = Problem), (status = 401, body = Problem),
         (status = 422, body = Problem)))]
 pub async fn callbacks(
     State(state): State<AppState>,
-    _staff: StaffAuth,
+    staff: StaffAuth,
     query: QueryResult<CallbacksQuery>,
 ) -> Result<Json<Vec<CallbackView>>, ApiError> {
     let Query(q) = query.map_err(bad_query)?;
@@ -270,6 +286,7 @@ pub async fn callbacks(
         .store
         .callbacks(&CallbackFilter {
             line: q.line,
+            lines: access::phone_lines(&state.catalog, &staff.0),
             status,
             requester,
             limit: crate::http::input::page_limit(q.limit, 50, 200)?,

@@ -6,7 +6,7 @@ use jiff::SignedDuration;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, delivery_form, problem};
+use crate::helpers::{TestApp, delivery_form, first_problem, problem};
 
 async fn dashboard(app: &TestApp, token: &str) -> Value {
     let r = app.get("/api/v1/dashboard", token).await;
@@ -85,6 +85,60 @@ async fn supervisors_see_queues_operators_and_deadlines() {
         .collect();
     assert_eq!(breached.len(), 2, "{breached:?}");
     assert!(breached.contains(&number));
+}
+
+#[tokio::test]
+async fn each_supervisor_sees_only_the_lines_they_oversee() {
+    let app = TestApp::spawn().await;
+    let market = app.open_ticket("buyer-1001", delivery_form()).await;
+    let bank_form = json!({"line": "bank_retail", "topic": "cards",
+        "problem": first_problem("bank_retail", "cards"),
+        "description": "Карта не работает", "reply_channel": "email"});
+    let bank = app.open_ticket("bank-3001", bank_form).await;
+    let admin = app.login("admin").await;
+    let staff: Value = app.get("/api/v1/staff", &admin).await.json().await.unwrap();
+    let id_of = |login: &str| {
+        staff
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["login"] == login)
+            .unwrap()["id"]
+            .clone()
+    };
+    let (bank_op, market_op) = (id_of("bank-op"), id_of("operator"));
+    let seen = |d: &Value| {
+        let list = |key: &str, field: &str| -> Vec<Value> {
+            d[key]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v[field].clone())
+                .collect()
+        };
+        let lines: Vec<Value> = d["queues"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|q| q["line"]["code"].clone())
+            .collect();
+        (lines, list("waiting", "number"), list("operators", "id"))
+    };
+
+    // The demo supervisor holds no skill: every line without banking secrecy.
+    let (lines, waiting, operators) = seen(&dashboard(&app, &app.login("supervisor").await).await);
+    assert_eq!(lines, vec![json!("marketplace")]);
+    assert_eq!(waiting, vec![market["number"].clone()]);
+    assert!(
+        operators.contains(&market_op) && !operators.contains(&bank_op),
+        "{operators:?}"
+    );
+
+    // The admin sees the bank too.
+    let (lines, waiting, operators) = seen(&dashboard(&app, &admin).await);
+    assert!(lines.contains(&json!("bank_retail")), "{lines:?}");
+    assert!(waiting.contains(&bank["number"]) && waiting.contains(&market["number"]));
+    assert!(operators.contains(&bank_op) && operators.contains(&market_op));
 }
 
 #[tokio::test]

@@ -196,6 +196,21 @@ async fn a_missed_call_becomes_a_callback_an_operator_takes_and_completes() {
         )
         .await;
     assert_eq!((s, p["code"].as_str()), (403, Some("not_your_queue")));
+    // Nor see it, nor the caller's call history (banking secrecy works
+    // both ways: each side sees its own lines' calls and customers).
+    assert!(callbacks(&app, &bank, "status=open").await.is_empty());
+    let (s, _) = app
+        .get("/api/v1/phone/calls?customer=buyer-1001", &bank)
+        .await;
+    assert_eq!(s, 403);
+    let (s, history) = app
+        .get("/api/v1/phone/calls?customer=buyer-1001", &op)
+        .await;
+    assert_eq!(
+        (s, history.as_array().map(Vec::len)),
+        (200, Some(1)),
+        "{history}"
+    );
     // Completing before taking is refused.
     let (s, p) = app
         .post(

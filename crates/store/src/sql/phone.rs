@@ -196,17 +196,32 @@ macro_rules! phone_store {
                 filter: &CallbackFilter,
             ) -> Result<Vec<switchboard_domain::phone::Callback>> {
                 let (customer, contact) = requester_cols(filter.requester.as_ref());
-                sqlx::query(
-                    "SELECT id, calls, version, data FROM phone_callbacks \
-                     WHERE ($1 IS NULL OR line = $1) AND ($2 IS NULL OR status = $2) \
-                     AND ($3 IS NULL OR customer_id = $3) AND ($4 IS NULL OR contact_id = $4) \
-                     ORDER BY due_at, id LIMIT $5",
-                )
-                .bind(filter.line.as_deref())
-                .bind(filter.status.map(|s| s.as_str()))
-                .bind(customer)
-                .bind(contact)
-                .bind(page_size(filter.limit))
+                let mut q = QueryBuilder::<Db>::new(
+                    "SELECT id, calls, version, data FROM phone_callbacks WHERE 1 = 1",
+                );
+                if let Some(line) = &filter.line {
+                    q.push(" AND line = ").push_bind(line.clone());
+                }
+                if let Some(lines) = &filter.lines {
+                    // An empty scope sees nothing.
+                    q.push(" AND (1 = 0");
+                    for line in lines {
+                        q.push(" OR line = ").push_bind(line.clone());
+                    }
+                    q.push(")");
+                }
+                if let Some(status) = filter.status {
+                    q.push(" AND status = ").push_bind(status.as_str());
+                }
+                if let Some(customer) = customer {
+                    q.push(" AND customer_id = ").push_bind(customer);
+                }
+                if let Some(contact) = contact {
+                    q.push(" AND contact_id = ").push_bind(contact);
+                }
+                q.push(" ORDER BY due_at, id LIMIT ")
+                    .push_bind(page_size(filter.limit));
+                q.build()
                 .fetch_all(self.reader())
                 .await?
                 .iter()

@@ -186,6 +186,21 @@ async fn one_open_callback_per_caller_and_line() {
         .expect("open");
     assert_eq!(open.len(), 1);
     assert_ne!(open[0].id, cb.id);
+    // A viewer's scope: only the lines given; none given, nothing.
+    let scoped = |lines: &[&str]| CallbackFilter {
+        lines: Some(lines.iter().map(|l| l.to_string()).collect()),
+        limit: 50,
+        ..CallbackFilter::default()
+    };
+    let mine = store
+        .callbacks(&scoped(&["bank_retail", "marketplace"]))
+        .await
+        .expect("scoped");
+    assert_eq!(mine.len(), 2, "both marketplace callbacks");
+    for lines in [&["bank_retail"][..], &[]] {
+        let none = store.callbacks(&scoped(lines)).await.expect("scoped");
+        assert!(none.is_empty(), "{lines:?} sees no marketplace callback");
+    }
     let done = store.callback(cb.id).await.expect("read");
     assert_eq!(
         (done.status, done.outcome),
