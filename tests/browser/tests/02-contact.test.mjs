@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
-  BASE, launch, person, check, noProblems, demoSignIn, HOSTILE, notPwned,
+  BASE, launch, person, check, noProblems, demoSignIn, HOSTILE, notPwned, PNG,
 } from '../lib/harness.mjs';
 
 let browser;
@@ -15,14 +15,12 @@ const files = (page) => page.locator('input#files');
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
-// A 1×1 PNG and a minimal PDF: real content, as the server checks it.
-export const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
-export const PDF = Buffer.from('%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n');
+// A minimal PDF: real content, as the server checks it.
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n');
 const EXE = Buffer.from('MZ\x90\0\x03\0\0\0\x04\0\0\0\xff\xff\0\0', 'binary');
 
 // Waits for the e-mail whose text mentions `needle` in the SMTP server's log.
-export async function mailMentioning(needle, timeoutMs = 15000) {
+async function mailMentioning(needle, timeoutMs = 15000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const lines = readFileSync(process.env.MAIL_LOG, 'utf8').split('\n').filter(Boolean);

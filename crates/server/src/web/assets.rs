@@ -38,6 +38,7 @@ const FILES: &[(&str, &str, &[u8])] = &[
     asset!("js/api.js", JS),
     asset!("js/dom.js", JS),
     asset!("js/contact.js", JS),
+    asset!("js/requests.js", JS),
     asset!("img/favicon.svg", SVG),
 ];
 
