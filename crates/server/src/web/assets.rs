@@ -39,6 +39,7 @@ const FILES: &[(&str, &str, &[u8])] = &[
     asset!("js/dom.js", JS),
     asset!("js/contact.js", JS),
     asset!("js/requests.js", JS),
+    asset!("js/staff-console.js", JS),
     asset!("img/favicon.svg", SVG),
 ];
 
