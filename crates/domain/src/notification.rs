@@ -52,7 +52,9 @@ pub fn reply_route(ticket: &Ticket, customer: Option<&Customer>) -> Option<Route
     profile_route(customer?, ticket.reply_channel)
 }
 
-fn local_time(at: Timestamp, tz: &TimeZone) -> String {
+/// A time as customers read it in messages and pages: `dd.mm.yyyy HH:MM`
+/// in the line's time zone.
+pub fn local_time(at: Timestamp, tz: &TimeZone) -> String {
     at.to_zoned(tz.clone())
         .strftime("%d.%m.%Y %H:%M")
         .to_string()

@@ -6,8 +6,8 @@ use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use axum::extract::FromRequestParts;
-use axum::http::header;
 use axum::http::request::Parts;
+use axum::http::{Method, header};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sha2::{Digest, Sha256};
@@ -79,7 +79,20 @@ impl FromRequestParts<AppState> for CustomerAuth {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = bearer(parts).ok_or_else(|| {
+        // A page's <img> and download links carry the session cookie, not a
+        // header; only reads take it, so no other site can change anything
+        // with it (it is SameSite=Lax as well).
+        let from_cookie = || {
+            matches!(parts.method, Method::GET | Method::HEAD)
+                .then(|| {
+                    crate::web::cookie(
+                        &parts.headers,
+                        crate::web::customer::session::SESSION_COOKIE,
+                    )
+                })
+                .flatten()
+        };
+        let token = bearer(parts).or_else(from_cookie).ok_or_else(|| {
             ApiError::unauthorized(
                 "identity_token_missing",
                 "Нужен токен личности клиента",

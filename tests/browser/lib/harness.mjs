@@ -124,3 +124,7 @@ export const HOSTILE = `<img src=x onerror="window.__pwned=1">"><script>window._
 export async function notPwned(page) {
   assert.equal(await page.evaluate(() => window.__pwned), undefined, 'markup from data ran');
 }
+
+// A 1×1 PNG: real image content, as the server checks uploads.
+export const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');

@@ -66,6 +66,40 @@ fn own(customer: &CustomerAuth) -> impl Fn(&Ticket) -> Result<(), CoreError> + S
     }
 }
 
+/// The customer's tickets, newest first, as the API lists them (also the
+/// "My requests" page).
+pub(crate) async fn my_tickets(
+    state: &AppState,
+    customer: &CustomerAuth,
+) -> Result<Vec<(Ticket, CustomerTicketView)>, ApiError> {
+    let filter = TicketFilter {
+        customer: Some(customer.0.id.clone()),
+        limit: 200,
+        ..TicketFilter::default()
+    };
+    let tickets = state.store.list_tickets(&filter).await?;
+    Ok(tickets
+        .into_iter()
+        .map(|t| {
+            let view =
+                CustomerTicketView::new(&state.catalog, &t, None).with_reply_due(&state.rules, &t);
+            (t, view)
+        })
+        .collect())
+}
+
+/// One of the customer's tickets with its public dialogue (also the
+/// request's page); another customer's is "not found".
+pub(crate) async fn my_ticket(
+    state: &AppState,
+    customer: &CustomerAuth,
+    number: &str,
+) -> Result<(Ticket, CustomerTicketView), ApiError> {
+    let ticket = owned_ticket(state, customer, number).await?;
+    let view = full_view(state, &ticket).await?;
+    Ok((ticket, view))
+}
+
 async fn owned_ticket(
     state: &AppState,
     customer: &CustomerAuth,
@@ -151,20 +185,8 @@ pub async fn list(
     State(state): State<AppState>,
     customer: CustomerAuth,
 ) -> Result<Json<Vec<CustomerTicketView>>, ApiError> {
-    let filter = TicketFilter {
-        customer: Some(customer.0.id.clone()),
-        limit: 200,
-        ..TicketFilter::default()
-    };
-    let tickets = state.store.list_tickets(&filter).await?;
-    Ok(Json(
-        tickets
-            .iter()
-            .map(|t| {
-                CustomerTicketView::new(&state.catalog, t, None).with_reply_due(&state.rules, t)
-            })
-            .collect(),
-    ))
+    let tickets = my_tickets(&state, &customer).await?;
+    Ok(Json(tickets.into_iter().map(|(_, view)| view).collect()))
 }
 
 /// One of my tickets with its public dialogue.
@@ -176,8 +198,8 @@ pub async fn get(
     customer: CustomerAuth,
     Path(number): Path<String>,
 ) -> Result<Json<CustomerTicketView>, ApiError> {
-    let ticket = owned_ticket(&state, &customer, &number).await?;
-    Ok(Json(full_view(&state, &ticket).await?))
+    let (_, view) = my_ticket(&state, &customer, &number).await?;
+    Ok(Json(view))
 }
 
 /// Reopen or claim with the customer's detail: judged, then one change with

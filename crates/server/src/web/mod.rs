@@ -246,18 +246,36 @@ pub struct MessagePage<'a> {
     pub text: &'a str,
 }
 
+/// A page of an area that only says something: a heading and a sentence.
+fn message(ctx: &PageCtx, area: Area, status: StatusCode, heading: &str, text: &str) -> Response {
+    let page = Page::new(ctx, area, heading);
+    render(
+        &page,
+        status,
+        &MessagePage {
+            page: &page,
+            heading,
+            text,
+        },
+    )
+}
+
+/// The "something went wrong" page of an area (the caller logs the cause).
+pub fn error_page(ctx: &PageCtx, area: Area) -> Response {
+    let t = i18n::common(ctx.locale());
+    let status = StatusCode::INTERNAL_SERVER_ERROR;
+    message(ctx, area, status, t.error_title, t.error_text)
+}
+
 /// The "no such page" page of an area.
 pub fn not_found(ctx: &PageCtx, area: Area) -> Response {
     let t = i18n::common(ctx.locale());
-    let page = Page::new(ctx, area, t.not_found_title);
-    render(
-        &page,
+    message(
+        ctx,
+        area,
         StatusCode::NOT_FOUND,
-        &MessagePage {
-            page: &page,
-            heading: t.not_found_title,
-            text: t.not_found_text,
-        },
+        t.not_found_title,
+        t.not_found_text,
     )
 }
 

@@ -1,8 +1,10 @@
 //! The customer's pages: sign-in (the host site's hand-over, the demo's
-//! picker), the account, and the help centre. "Contact us", "My requests"
-//! and the chat are built on the same pieces.
+//! picker), the account, "Contact us", "My requests" and the help centre.
+//! The chat is built on the same pieces.
 
+pub mod contact;
 pub mod help;
+pub mod requests;
 pub mod session;
 pub mod text;
 
@@ -25,6 +27,9 @@ pub fn routes() -> Router<AppState> {
             get(session::signin_page).post(session::signin),
         )
         .route("/account/signout", post(session::signout))
+        .route("/account/contact", get(contact::page))
+        .route("/account/requests", get(requests::list))
+        .route("/account/requests/{number}", get(requests::show))
         .route("/demo", get(session::demo_page))
         .route("/demo/signin", post(session::demo_signin))
         .route("/help", get(help::home))
