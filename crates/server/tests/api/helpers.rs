@@ -44,6 +44,27 @@ pub fn with_second_factor(s: &mut Setup) {
     s.config.staff.second_factor = switchboard_server::config::SecondFactorConfig::default();
 }
 
+/// Today at noon in Moscow on a working day (or the next working day's):
+/// the tests' clock starts there, so what they expect of working hours holds
+/// whenever the suite runs (evenings and weekends included).
+pub fn office_hours() -> Timestamp {
+    let calendars =
+        switchboard_domain::calendar::Calendars::from_toml(switchboard_core::rules::DEMO_CALENDARS)
+            .expect("demo calendars");
+    let office = calendars.get("moscow_office").expect("moscow_office");
+    let today = switchboard_server::clock::SystemClock
+        .now()
+        .in_tz("Europe/Moscow")
+        .expect("zone");
+    let midnight = today
+        .date()
+        .at(0, 0, 0, 0)
+        .in_tz("Europe/Moscow")
+        .expect("zone")
+        .timestamp();
+    office.next_working_start(midnight).expect("a working day") + SignedDuration::from_hours(3)
+}
+
 impl TestApp {
     pub async fn spawn() -> TestApp {
         Self::spawn_with(|_| {}).await
@@ -70,9 +91,7 @@ impl TestApp {
         config.email.mailboxes.clear();
         let mut setup = Setup { config };
         tune(&mut setup);
-        let clock = Arc::new(ManualClock::new(
-            switchboard_server::clock::SystemClock.now(),
-        ));
+        let clock = Arc::new(ManualClock::new(office_hours()));
         let db = switchboard_store::testing::fresh_db().await;
         let store = db.store.clone();
         let app = Application::build_with(setup.config, clock.clone(), Some(store.clone()))
