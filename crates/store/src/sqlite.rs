@@ -109,7 +109,11 @@ impl SqliteStore {
             })
             .foreign_keys(true)
             .busy_timeout(BUSY_TIMEOUT);
-        let writer_pool = SqlitePoolOptions::new().max_connections(1);
+        // A local file's connection cannot go stale: no ping (a round trip
+        // through sqlx's worker thread) before every write.
+        let writer_pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .test_before_acquire(false);
         let writer = if in_memory {
             // Never let the only connection (and with it the data) be closed for idleness.
             writer_pool
