@@ -23,9 +23,24 @@ pub struct Dovecot {
 /// The password of every test user.
 pub const PASSWORD: &str = "secret";
 
+const EXITED: &str = "dovecot exited";
+
 impl Dovecot {
-    /// Starts Dovecot with these users and waits until it accepts connections.
+    /// Starts Dovecot with these users and waits until it accepts
+    /// connections. Tried again on a new port when the server exits at once
+    /// (a process elsewhere took the port between choosing and binding it).
     pub async fn start(users: &[&str]) -> Result<Dovecot, String> {
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            match Self::start_once(users).await {
+                Err(e) if tries < 3 && e.starts_with(EXITED) => continue,
+                done => return done,
+            }
+        }
+    }
+
+    async fn start_once(users: &[&str]) -> Result<Dovecot, String> {
         let dir = std::env::temp_dir().join(format!("sb-dovecot-{}", unique()));
         for sub in ["mail", "home", "run"] {
             std::fs::create_dir_all(dir.join(sub)).map_err(|e| e.to_string())?;
@@ -67,13 +82,24 @@ impl Dovecot {
             .kill_on_drop(true)
             .spawn()
             .map_err(|e| format!("cannot run dovecot (apt-get install dovecot-imapd): {e}"))?;
-        let server = Dovecot { child, dir, port };
-        // Wait for the listener: the event, bounded, no fixed sleep.
+        let mut server = Dovecot { child, dir, port };
+        // Wait for the listener: the event, bounded, no fixed sleep. A
+        // connection only counts while our own server still runs (another
+        // process may have taken the port first: ours then exits at once).
         let deadline = Instant::now() + Duration::from_secs(30);
-        while tokio::net::TcpStream::connect(("127.0.0.1", port))
-            .await
-            .is_err()
-        {
+        loop {
+            if let Ok(Some(status)) = server.child.try_wait() {
+                let log =
+                    std::fs::read_to_string(server.dir.join("dovecot.log")).unwrap_or_default();
+                return Err(format!("{EXITED} ({status}) on port {port}:\n{log}"));
+            }
+            if tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .is_ok()
+                && matches!(server.child.try_wait(), Ok(None))
+            {
+                break;
+            }
             if Instant::now() > deadline {
                 let log =
                     std::fs::read_to_string(server.dir.join("dovecot.log")).unwrap_or_default();
@@ -135,11 +161,13 @@ impl Drop for Dovecot {
 }
 
 fn unique() -> String {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos())
         .unwrap_or_default();
-    format!("{}-{nanos}", std::process::id())
+    format!("{}-{n}-{nanos}", std::process::id())
 }
 
 fn set_mode(path: &std::path::Path, mode: u32) -> Result<(), String> {
@@ -147,11 +175,19 @@ fn set_mode(path: &std::path::Path, mode: u32) -> Result<(), String> {
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).map_err(|e| e.to_string())
 }
 
-/// A port nothing listens on: bound by the OS, then released.
+/// A port nothing listens on: bound by the OS, then released. The OS may
+/// hand a released port out again at once, so this process never gives the
+/// same one to two of its servers (tests start theirs in parallel).
 fn free_port() -> Result<u16, String> {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
-    listener
-        .local_addr()
-        .map(|a| a.port())
-        .map_err(|e| e.to_string())
+    static GIVEN: std::sync::Mutex<Vec<u16>> = std::sync::Mutex::new(Vec::new());
+    let mut given = GIVEN.lock().unwrap_or_else(|e| e.into_inner());
+    for _ in 0..100 {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+        let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+        if !given.contains(&port) {
+            given.push(port);
+            return Ok(port);
+        }
+    }
+    Err("no free loopback port".into())
 }

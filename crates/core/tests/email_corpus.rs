@@ -14,28 +14,31 @@ use switchboard_domain::attachment::AttachmentPolicy;
 
 const PYTHON_DATA: &str = "/usr/lib/python3.11/test/test_email/data";
 
-/// mail-parser's package directory, from the resolved dependency graph.
+/// mail-parser's package directory: the version the lock file pins, in
+/// cargo's registry sources (it is there, since the crate is built from it).
+/// Not `cargo metadata`, which wants every platform's packages downloaded.
 fn mail_parser_dir() -> PathBuf {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let out = std::process::Command::new(cargo)
-        .args(["metadata", "--format-version", "1", "--offline"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("cargo metadata runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let meta: serde_json::Value = serde_json::from_slice(&out.stdout).expect("metadata json");
-    let manifest = meta["packages"]
-        .as_array()
-        .expect("packages")
-        .iter()
-        .find(|p| p["name"] == "mail-parser")
-        .and_then(|p| p["manifest_path"].as_str())
-        .expect("mail-parser is a dependency");
-    Path::new(manifest).parent().expect("its folder").to_owned()
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let lock =
+        std::fs::read_to_string(root.join("Cargo.lock")).expect("the workspace's Cargo.lock");
+    let version = lock
+        .split("[[package]]")
+        .find(|p| p.contains("\nname = \"mail-parser\"\n"))
+        .and_then(|p| p.lines().find_map(|l| l.strip_prefix("version = \"")))
+        .and_then(|v| v.strip_suffix('"'))
+        .expect("mail-parser is in Cargo.lock")
+        .to_owned();
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")))
+        .expect("CARGO_HOME or HOME");
+    let registries =
+        std::fs::read_dir(home.join("registry/src")).expect("cargo's registry sources");
+    registries
+        .flatten()
+        .map(|r| r.path().join(format!("mail-parser-{version}")))
+        .find(|dir| dir.join("Cargo.toml").is_file())
+        .expect("mail-parser's sources in cargo's registry")
 }
 
 fn files_under(dir: &Path, out: &mut Vec<PathBuf>, pick: &dyn Fn(&Path) -> bool) {

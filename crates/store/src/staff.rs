@@ -18,6 +18,8 @@ pub enum Role {
 }
 
 impl Role {
+    pub const ALL: [Role; 3] = [Role::Operator, Role::Supervisor, Role::Admin];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Operator => "operator",
@@ -27,12 +29,7 @@ impl Role {
     }
 
     pub fn parse(s: &str) -> Option<Role> {
-        match s {
-            "operator" => Some(Role::Operator),
-            "supervisor" => Some(Role::Supervisor),
-            "admin" => Some(Role::Admin),
-            _ => None,
-        }
+        Self::ALL.into_iter().find(|r| r.as_str() == s)
     }
 }
 

@@ -17,6 +17,10 @@
 //! A `{number}` of a ticket or chat path gets the pattern `TicketNumber`
 //! parses, so a generated client (and the fuzzer) knows what a number is.
 //! 410 is left to the annotations of the operations that give it.
+//!
+//! Request bodies get the rules their handlers enforce (`bodies`).
+
+mod bodies;
 
 use serde_json::{Map, Value, json};
 use switchboard_domain::ids::TicketNumber;
@@ -60,6 +64,7 @@ fn ticket_number_pattern(op: &mut Map<String, Value>) {
 
 /// Rewrites `doc` (the document utoipa generated) in place.
 pub fn truthful(doc: &mut Value) {
+    bodies::constrain(doc);
     let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
         return;
     };
@@ -158,6 +163,13 @@ mod tests {
         assert!(form["429"].is_object(), "public operations are");
         let number = &doc["paths"]["/api/v1/tickets/{number}/take"]["post"]["parameters"][0];
         assert_eq!(number["schema"]["pattern"], TicketNumber::PATTERN);
+        // Two views of one name would share one schema, and one of the two
+        // operations would be described with the other's answer.
+        let ticket_events = &doc["paths"]["/api/v1/tickets/{number}/events"]["get"]["responses"]["200"]
+            ["content"]["application/json"]["schema"]["items"]["$ref"];
+        let call_event = &doc["paths"]["/api/v1/cti/calls/{call_id}/events"]["post"]["responses"]["200"]
+            ["content"]["application/json"]["schema"]["$ref"];
+        assert_ne!(ticket_events, call_event);
         let health = &doc["paths"]["/healthz"]["get"]["responses"];
         assert!(health["401"].is_null());
         assert!(health["400"].is_object());
