@@ -2,6 +2,9 @@
 //! the same database — one transaction per message of three statements (take
 //! the conversation's next seq, insert the message, insert an outbox row), and
 //! single-row message inserts. What the batching writer must beat.
+//! `plain` runs them through the plainest SQLite client, for its physical
+//! limit; PostgreSQL's is pgbench, which the bench runs with the same
+//! statements (`PGBENCH_SCRIPT`).
 
 use std::str::FromStr;
 use std::sync::Arc;
@@ -14,6 +17,9 @@ use switchboard_domain::ids::TicketId;
 
 use crate::{Result, StoreError};
 
+mod plain;
+pub use plain::{BATCH_ROWS, PlainRates, sqlite_plain_rates};
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct BaselineRates {
     /// Committed 3-statement transactions per second.
@@ -22,7 +28,7 @@ pub struct BaselineRates {
     pub single_row_inserts_per_sec: f64,
 }
 
-const TX: [&str; 3] = [
+pub(crate) const TX: [&str; 3] = [
     "UPDATE tickets SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq",
     "INSERT INTO messages (ticket_id, seq, author_kind, author_id, visibility, body, client_id, \
      created_at) VALUES ($1, $2, 'customer', 'baseline', 'public', $3, NULL, $4)",
@@ -30,8 +36,18 @@ const TX: [&str; 3] = [
      next_attempt_at, created_at) VALUES ($1, 'push', 'baseline', 'baseline', $2, 'delivered', \
      0, $3, $3)",
 ];
-const SINGLE: &str = "INSERT INTO messages (ticket_id, seq, author_kind, author_id, visibility, \
+pub(crate) const SINGLE: &str = "INSERT INTO messages (ticket_id, seq, author_kind, author_id, visibility, \
      body, client_id, created_at) VALUES ($1, NULL, 'customer', 'baseline', 'public', $2, NULL, $3)";
+
+/// The three statements for pgbench (`-f`), one ticket in `:tmin..=:tmax`
+/// at random; `-M prepared` prepares them as the server does.
+pub const PGBENCH_SCRIPT: &str = "\\set t random(:tmin, :tmax)
+BEGIN;
+UPDATE tickets SET last_seq = last_seq + 1 WHERE id = :t RETURNING last_seq AS seq \\gset
+INSERT INTO messages (ticket_id, seq, author_kind, author_id, visibility, body, client_id, created_at) VALUES (:t, :seq, 'customer', 'baseline', 'public', 'pgbench', NULL, 0);
+INSERT INTO outbox (ticket_id, channel, recipient, subject, body, status, attempts, next_attempt_at, created_at) VALUES (:t, 'push', 'baseline', 'baseline', 'pgbench', 'delivered', 0, 0, 0);
+END;
+";
 
 macro_rules! run_baseline {
     ($pool:expr, $tickets:expr, $clients:expr, $duration:expr) => {{

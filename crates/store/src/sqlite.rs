@@ -4,8 +4,10 @@
 //! transactions collide (`SQLITE_BUSY` surfaces when a deferred transaction
 //! tries to upgrade to a write lock, where the busy timeout cannot help), every
 //! write goes through a pool of exactly one connection, which queues writers
-//! in-process. Reads use a separate read-only pool and, thanks to WAL, never
-//! wait for the writer.
+//! in-process. The chat's batched append, the hot path, runs on a dedicated
+//! writer thread with a plain connection of its own (`writer`) while it holds
+//! that pool's connection, so writers still take turns. Reads use a separate
+//! read-only pool and, thanks to WAL, never wait for either.
 
 use std::path::Path;
 use std::str::FromStr;
@@ -21,6 +23,7 @@ use crate::sql::{EmbeddedMigration, migrator};
 use crate::{ConnectOptions, Result, StoreError};
 
 mod append;
+mod writer;
 
 const MIGRATIONS: &[EmbeddedMigration] = &[
     (
@@ -72,6 +75,8 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 pub struct SqliteStore {
     reader: SqlitePool,
     writer: SqlitePool,
+    /// The chat append's own connection and thread.
+    thread: writer::WriterThread,
     /// This node's chat feed: SQLite runs as one node, so fan-out is in-process.
     feed: LocalFeed,
     /// Removes a test database when the store goes away (see `testing`).
@@ -104,7 +109,11 @@ impl SqliteStore {
             })
             .foreign_keys(true)
             .busy_timeout(BUSY_TIMEOUT);
-        let writer_pool = SqlitePoolOptions::new().max_connections(1);
+        // A local file's connection cannot go stale: no ping (a round trip
+        // through sqlx's worker thread) before every write.
+        let writer_pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .test_before_acquire(false);
         let writer = if in_memory {
             // Never let the only connection (and with it the data) be closed for idleness.
             writer_pool
@@ -117,6 +126,16 @@ impl SqliteStore {
             writer_pool.connect_with(write_options).await?
         };
         migrator(MIGRATIONS).run(&writer).await?;
+        let name = parsed.get_filename().to_owned();
+        let thread = writer::WriterThread::start(
+            if in_memory {
+                writer::Target::SharedMemory(&name)
+            } else {
+                writer::Target::File(&name)
+            },
+            options.sqlite_synchronous == crate::SqliteSynchronous::Full,
+            BUSY_TIMEOUT,
+        )?;
         let reader = if in_memory {
             writer.clone()
         } else {
@@ -134,6 +153,7 @@ impl SqliteStore {
         Ok(SqliteStore {
             reader,
             writer,
+            thread,
             feed: LocalFeed::default(),
             _cleanup: None,
         })
@@ -272,6 +292,44 @@ mod tests {
             .await
             .expect("connect");
         assert_eq!(store.pending_outbound().await.expect("count"), 0);
+        // The writer thread's connection shares the migrated database: an
+        // append to a missing conversation is refused, not a missing table.
+        let item = crate::AppendItem::text(
+            switchboard_domain::ids::TicketId(1),
+            switchboard_domain::ticket::Actor::System,
+            "hello",
+        );
+        let outcomes = store
+            .append_messages(&[item], &demo_rules(), jiff::Timestamp::now())
+            .await
+            .expect("append");
+        assert!(
+            matches!(
+                outcomes.as_slice(),
+                [crate::AppendOutcome::Refused(
+                    switchboard_domain::ticket::AppendRefusal::NotFound
+                )]
+            ),
+            "{outcomes:?}"
+        );
+    }
+
+    fn demo_rules() -> switchboard_domain::ticket::DeadlineRules {
+        use std::sync::Arc;
+        use switchboard_domain::calendar::Calendars;
+        use switchboard_domain::catalog::Catalog;
+        use switchboard_domain::deadline::SlaPolicies;
+        let catalog = Catalog::from_toml(include_str!("../../../profiles/demo/catalog.toml"))
+            .expect("demo catalog");
+        let calendars = Calendars::from_toml(include_str!("../../../profiles/demo/calendars.toml"))
+            .expect("demo calendars");
+        let policies = SlaPolicies::from_toml(
+            include_str!("../../../profiles/demo/sla.toml"),
+            &calendars,
+            &catalog,
+        )
+        .expect("demo SLA");
+        switchboard_domain::ticket::DeadlineRules::new(Arc::new(catalog), Arc::new(policies))
     }
 
     #[tokio::test]

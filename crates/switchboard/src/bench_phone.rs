@@ -91,7 +91,7 @@ pub async fn run(args: PhoneBenchArgs) -> anyhow::Result<()> {
         operators: 0,
         messages: 0,
         window: 1,
-        rate: 1,
+        rate: vec![1],
         latency_secs: 1,
         idle: 0,
         baseline_clients: 1,

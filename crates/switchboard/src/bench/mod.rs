@@ -7,17 +7,20 @@
 //! 1. N customers open conversations and hand them to M operators;
 //! 2. throughput: every customer sends K messages, at most W unacknowledged;
 //!    the figure is messages stored *and* delivered to the operator per second;
-//! 3. latency: a paced load (`--rate` per second) for a few seconds, the
-//!    percentiles of customer send → operator receive;
+//! 3. latency: a paced load at each `--rate` for a few seconds, the
+//!    percentiles of intended send → operator receive (each message is
+//!    stamped with the time the schedule meant it to leave, so a sender held
+//!    back by its window or a slow generator counts as latency: coordinated
+//!    omission corrected), with the achieved rates next to the requested one;
 //! 4. memory (measured between 1 and 2): the server's RSS before and after
 //!    opening `--idle` idle sockets;
-//! 5. baseline: the same rows written naively into the same database.
+//! 5. baselines: the same rows written by the plainest client into the same
+//!    database (`baseline.rs`), and the chat's rate divided by each.
 //!
 //! With `--sqlite-synchronous full` the whole run is preceded by a short one
 //! at `normal` on another fresh database, and the ratio of the two
 //! throughputs is printed: the cost of syncing every commit.
 
-use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -26,13 +29,18 @@ use anyhow::{Context, bail};
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
-use switchboard_domain::identity::IdentitySigner;
-use switchboard_domain::ids::{CustomerId, TicketNumber};
-use tokio::io::{AsyncBufReadExt, BufReader};
+use switchboard_domain::ids::TicketNumber;
 use tokio::net::TcpStream;
 use tokio::sync::{Mutex, Semaphore};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+mod baseline;
+mod paced;
+mod server;
+
+pub(crate) use server::{Server, start_server_with};
+use server::{rss_kib, start_server};
 
 type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
@@ -60,9 +68,10 @@ pub struct BenchArgs {
     /// Unacknowledged messages a customer may have in flight.
     #[arg(long, default_value_t = 8)]
     pub window: usize,
-    /// Messages per second in the latency phase.
-    #[arg(long, default_value_t = 1000)]
-    pub rate: u64,
+    /// Messages per second in the latency phase; a list (`1000,5000`) runs one
+    /// paced phase per rate.
+    #[arg(long, value_delimiter = ',', default_value = "1000")]
+    pub rate: Vec<u64>,
     #[arg(long, default_value_t = 5)]
     pub latency_secs: u64,
     /// Idle sockets opened to measure memory per connection.
@@ -82,174 +91,6 @@ pub struct BenchArgs {
 
 const SECRET: &str = "bench-identity-secret-0123456789abcdef";
 const TIMEOUT: Duration = Duration::from_secs(120);
-
-pub(crate) struct Server {
-    pub(crate) base: String,
-    pub(crate) ws: String,
-    pid: Option<u32>,
-    secret: String,
-    database_url: Option<String>,
-    _child: Option<tokio::process::Child>,
-    cleanup: Option<Cleanup>,
-}
-
-enum Cleanup {
-    Dir(std::path::PathBuf),
-    Schema { admin_url: String, schema: String },
-}
-
-fn rss_kib(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status
-        .lines()
-        .find(|l| l.starts_with("VmRSS:"))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
-}
-
-async fn start_server(args: &BenchArgs) -> anyhow::Result<Server> {
-    start_server_with(args, &[]).await
-}
-
-/// Starts the server (or names the running one) with extra environment.
-pub(crate) async fn start_server_with(
-    args: &BenchArgs,
-    extra_env: &[(&str, String)],
-) -> anyhow::Result<Server> {
-    if let Some(url) = &args.url {
-        let base = url.trim_end_matches('/').to_owned();
-        return Ok(Server {
-            ws: base.replacen("http", "ws", 1),
-            base,
-            pid: args.server_pid,
-            secret: args.secret.clone().unwrap_or_default(),
-            database_url: None,
-            _child: None,
-            cleanup: None,
-        });
-    }
-    let dir = std::env::temp_dir().join(format!(
-        "switchboard-bench-{}",
-        uuid::Uuid::now_v7().simple()
-    ));
-    std::fs::create_dir_all(&dir)?;
-    let (database_url, cleanup) = if args.database == "sqlite" {
-        (
-            format!("sqlite:{}", dir.join("switchboard.db").display()),
-            Cleanup::Dir(dir.clone()),
-        )
-    } else {
-        let schema = format!("sb_bench_{}", uuid::Uuid::now_v7().simple());
-        let mut admin = <sqlx::PgConnection as sqlx::Connection>::connect(&args.database)
-            .await
-            .context("connecting to the benchmark database")?;
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
-            .execute(&mut admin)
-            .await?;
-        let sep = if args.database.contains('?') {
-            '&'
-        } else {
-            '?'
-        };
-        (
-            format!("{}{sep}options=-c%20search_path%3D{schema}", args.database),
-            Cleanup::Schema {
-                admin_url: args.database.clone(),
-                schema,
-            },
-        )
-    };
-    let exe = std::env::current_exe()?;
-    let mut child = tokio::process::Command::new(exe)
-        .arg("serve")
-        .env("SWITCHBOARD__SERVER__LISTEN", "127.0.0.1:0")
-        .env("SWITCHBOARD__STORAGE__DATA_DIR", dir.display().to_string())
-        .env("SWITCHBOARD__DATABASE__URL", &database_url)
-        .env("SWITCHBOARD__DATABASE__MAX_CONNECTIONS", "16")
-        .env(
-            "SWITCHBOARD__DATABASE__SQLITE_SYNCHRONOUS",
-            &args.sqlite_synchronous,
-        )
-        .env("SWITCHBOARD__IDENTITY__SECRET", SECRET)
-        .env("SWITCHBOARD__CHAT__RATE_PER_SEC", "1000000.0")
-        .env("SWITCHBOARD__CHAT__RATE_BURST", "1000000")
-        .env("SWITCHBOARD__OUTBOX__RUN_WORKER", "false")
-        // The load generator signs in as the demo admin with a password only.
-        .env(
-            "SWITCHBOARD__STAFF__SECOND_FACTOR__REQUIRED_FOR_ADMINS",
-            "false",
-        )
-        // Thousands of sockets and conversations from one address.
-        .env("SWITCHBOARD__LIMITS__ADDRESS_PER_MINUTE", "0")
-        .env("SWITCHBOARD__LIMITS__CUSTOMER_PER_MINUTE", "0")
-        .env("SWITCHBOARD__LIMITS__CHATS_PER_ADDRESS", "0")
-        .env("SWITCHBOARD__LIMITS__CHATS_PER_CUSTOMER", "0")
-        .env("SWITCHBOARD__LOG__FILTER", "warn")
-        // glibc gives every thread its own heap arena; with thousands of
-        // long-lived sockets that fragments badly. Two arenas suit two cores.
-        .env("MALLOC_ARENA_MAX", "2")
-        .env_remove("RUST_LOG")
-        .envs(extra_env.iter().map(|(k, v)| (*k, v.as_str())))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .kill_on_drop(true)
-        .spawn()
-        .context("starting the server")?;
-    let stdout = child.stdout.take().context("server stdout")?;
-    let mut lines = BufReader::new(stdout).lines();
-    let line = tokio::time::timeout(TIMEOUT, lines.next_line())
-        .await
-        .context("the server did not start in time")??
-        .context("the server exited")?;
-    let base = line
-        .rsplit_once(' ')
-        .map(|(_, url)| url.to_owned())
-        .context("unexpected server output")?;
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-    Ok(Server {
-        ws: base.replacen("http", "ws", 1),
-        base,
-        pid: child.id(),
-        secret: SECRET.to_owned(),
-        database_url: Some(database_url),
-        _child: Some(child),
-        cleanup: Some(cleanup),
-    })
-}
-
-impl Server {
-    pub(crate) async fn finish(mut self) {
-        drop(self._child.take());
-        match self.cleanup.take() {
-            Some(Cleanup::Dir(d)) => {
-                let _ = std::fs::remove_dir_all(d);
-            }
-            Some(Cleanup::Schema { admin_url, schema }) => {
-                if let Ok(mut c) =
-                    <sqlx::PgConnection as sqlx::Connection>::connect(&admin_url).await
-                {
-                    let _ =
-                        sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
-                            .execute(&mut c)
-                            .await;
-                }
-            }
-            None => {}
-        }
-    }
-
-    fn token(&self, customer: &str) -> String {
-        let signer = IdentitySigner::new(self.secret.as_bytes(), 86_400);
-        let id =
-            CustomerId::parse(customer).unwrap_or_else(|_| unreachable!("bench ids are valid"));
-        signer.sign(
-            &id,
-            jiff::Timestamp::now() + jiff::SignedDuration::from_hours(2),
-        )
-    }
-}
 
 pub(crate) async fn connect(url: &str) -> anyhow::Result<Socket> {
     let (ws, _) = tokio::time::timeout(TIMEOUT, tokio_tungstenite::connect_async(url))
@@ -291,7 +132,7 @@ pub(crate) async fn send(sink: &mut SplitSink<Socket, Message>, v: Value) -> any
 
 /// What the operators observe: bench messages received and their latencies.
 #[derive(Default)]
-struct Observed {
+pub(super) struct Observed {
     received: AtomicU64,
     latencies_us: Mutex<Vec<u64>>,
     record: std::sync::atomic::AtomicBool,
@@ -300,6 +141,9 @@ struct Observed {
 pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     switchboard_channels::install_crypto_provider();
     let epoch = Instant::now();
+    if args.rate.is_empty() || args.rate.contains(&0) {
+        bail!("--rate: every rate must be at least 1 message per second");
+    }
     let compare =
         args.url.is_none() && args.database == "sqlite" && args.sqlite_synchronous == "full";
     let normal = if compare {
@@ -309,7 +153,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
             sqlite_synchronous: "normal".into(),
             idle: 0,
             latency_secs: 1,
-            baseline_secs: 1,
+            rate: args.rate[..1].to_vec(),
             ..args.clone()
         };
         let server = start_server(&quick).await?;
@@ -548,16 +392,18 @@ async fn measure(args: &BenchArgs, server: &Server, epoch: Instant) -> anyhow::R
                 }
             }
         });
-        let (tx, mut rx) = tokio::sync::mpsc::channel::<()>(1024);
+        // `Some(t)`: the schedule meant the message to leave at `t` (µs since
+        // `epoch`); `None`: stamp it when it leaves.
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<Option<u64>>(1 << 16);
         tokio::spawn(async move {
             let mut n = 0u64;
-            while rx.recv().await.is_some() {
+            while let Some(intended) = rx.recv().await {
                 let Ok(permit) = window.acquire().await else {
                     break;
                 };
                 permit.forget();
                 n += 1;
-                let sent = epoch.elapsed().as_micros();
+                let sent = intended.unwrap_or_else(|| epoch.elapsed().as_micros() as u64);
                 let frame = json!({"type": "message", "conversation": number,
                     "client_id": format!("m{n}"), "body": format!("bench:{sent}")});
                 if sink
@@ -578,7 +424,7 @@ async fn measure(args: &BenchArgs, server: &Server, epoch: Instant) -> anyhow::R
     let start = Instant::now();
     for _ in 0..args.messages {
         for s in &senders {
-            s.send(()).await?;
+            s.send(None).await?;
         }
     }
     while observed.received.load(Ordering::Relaxed) - before < total {
@@ -589,51 +435,30 @@ async fn measure(args: &BenchArgs, server: &Server, epoch: Instant) -> anyhow::R
     }
     let throughput = total as f64 / start.elapsed().as_secs_f64();
 
-    // Latency at a fixed rate.
-    observed.record.store(true, Ordering::Relaxed);
-    let count = args.rate * args.latency_secs;
-    let before = observed.received.load(Ordering::Relaxed);
-    let mut tick = tokio::time::interval(Duration::from_secs_f64(1.0 / args.rate.max(1) as f64));
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
-    for i in 0..count {
-        tick.tick().await;
-        senders[i as usize % senders.len()].send(()).await?;
+    // Latency at fixed rates.
+    let mut paced_runs = Vec::new();
+    for rate in &args.rate {
+        paced_runs.push(paced::run(&senders, &observed, *rate, args.latency_secs, epoch).await?);
     }
-    let waited = Instant::now();
-    while observed.received.load(Ordering::Relaxed) - before < count {
-        if waited.elapsed() > TIMEOUT {
-            bail!("latency phase: messages did not all arrive");
-        }
-        tokio::time::sleep(Duration::from_millis(2)).await;
-    }
-    let mut lat = observed.latencies_us.lock().await.clone();
-    lat.sort_unstable();
-    let pct = |p: f64| -> f64 {
-        if lat.is_empty() {
-            return 0.0;
-        }
-        let i = ((lat.len() as f64 * p).ceil() as usize).clamp(1, lat.len()) - 1;
-        lat[i] as f64 / 1000.0
-    };
 
-    // Baseline: the same rows, the naive way, into the same database.
+    // Baselines: the same rows, the plainest way, into the same database.
+    let sync = match args.sqlite_synchronous.as_str() {
+        "full" => switchboard_store::SqliteSynchronous::Full,
+        _ => switchboard_store::SqliteSynchronous::Normal,
+    };
     let baseline = match &server.database_url {
         Some(url) => {
-            let tickets: Vec<_> = conversations
+            let tickets: Vec<i64> = conversations
                 .iter()
-                .filter_map(|n| TicketNumber::parse(n).ok().map(|n| n.id()))
+                .filter_map(|n| TicketNumber::parse(n).ok().map(|n| n.id().0))
                 .collect();
-            let clients = if url.starts_with("sqlite:") {
-                1
-            } else {
-                args.baseline_clients
-            };
             Some(
-                switchboard_store::baseline::naive_rates(
+                baseline::measure(
                     url,
-                    &tickets,
-                    clients,
-                    Duration::from_secs(args.baseline_secs.max(1)),
+                    tickets,
+                    args.baseline_clients,
+                    sync,
+                    args.baseline_secs,
                 )
                 .await?,
             )
@@ -658,34 +483,12 @@ async fn measure(args: &BenchArgs, server: &Server, epoch: Instant) -> anyhow::R
         "  stored and delivered:  {throughput:>9.0} messages/s  ({total} messages, window {})",
         args.window
     );
-    if let Some(b) = baseline {
-        println!(
-            "  baseline, same DB:     {:>9.0} 3-statement transactions/s (message + conversation update + outbox row){}",
-            b.three_statement_tx_per_sec,
-            if backend.starts_with("SQLite") {
-                ", synchronous=NORMAL"
-            } else {
-                ""
-            }
-        );
-        println!(
-            "                         {:>9.0} single-row inserts/s",
-            b.single_row_inserts_per_sec
-        );
-        println!(
-            "  chat ÷ naive txn:      {:>9.2}×",
-            throughput / b.three_statement_tx_per_sec.max(1.0)
-        );
+    if let Some(b) = &baseline {
+        baseline::report(b, throughput, &args.sqlite_synchronous.to_uppercase());
     }
-    println!(
-        "  latency at {}/s:      p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms ({} messages)",
-        args.rate,
-        pct(0.50),
-        pct(0.90),
-        pct(0.99),
-        pct(1.0),
-        lat.len()
-    );
+    for p in &paced_runs {
+        p.report();
+    }
     if let Some((before, half, after, n)) = memory {
         let second = n - n / 2;
         let per = after.saturating_sub(half) as f64 / second.max(1) as f64;
