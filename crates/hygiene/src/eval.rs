@@ -43,6 +43,14 @@ pub mod data {
             pub const SECRETS: &str = include_str!("../data/heldout/round2/secrets.tsv");
             pub const DUPLICATES: &str = include_str!("../data/heldout/round2/duplicates.tsv");
         }
+
+        /// Round 3 (issue 15, third pass): fresh phrasings written before
+        /// any rule of that pass was changed.
+        pub mod round3 {
+            pub const OBSCENITY: &str = include_str!("../data/heldout/round3/obscenity.tsv");
+            pub const SECRETS: &str = include_str!("../data/heldout/round3/secrets.tsv");
+            pub const DUPLICATES: &str = include_str!("../data/heldout/round3/duplicates.tsv");
+        }
     }
 }
 
@@ -321,15 +329,32 @@ pub fn heldout() -> Vec<Report> {
 
 /// The second round of held-out sets, scored the same way.
 pub fn heldout_round2() -> Vec<Report> {
+    use data::heldout::round2::*;
+    later_round(
+        "held-out round 2: cvv, codes, pins, passwords",
+        SECRETS,
+        OBSCENITY,
+        DUPLICATES,
+    )
+}
+
+/// The third round of held-out sets, scored the same way.
+pub fn heldout_round3() -> Vec<Report> {
+    use data::heldout::round3::*;
+    later_round(
+        "held-out round 3: cvv, codes, pins, passwords",
+        SECRETS,
+        OBSCENITY,
+        DUPLICATES,
+    )
+}
+
+fn later_round(name: &'static str, secrets: &str, obscene: &str, duplicate: &str) -> Vec<Report> {
     use SensitiveKind::*;
     vec![
-        sensitive(
-            data::heldout::round2::SECRETS,
-            "held-out round 2: cvv, codes, pins, passwords",
-            &[Cvv, OneTimeCode, Pin, Password],
-        ),
-        obscenity(data::heldout::round2::OBSCENITY),
-        duplicates(data::heldout::round2::DUPLICATES),
+        sensitive(secrets, name, &[Cvv, OneTimeCode, Pin, Password]),
+        obscenity(obscene),
+        duplicates(duplicate),
     ]
 }
 

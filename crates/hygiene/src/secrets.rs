@@ -283,6 +283,11 @@ mod tests {
     #[case("сvv 402", SensitiveKind::Cvv, "402")]
     #[case("пин-кодом 4409", SensitiveKind::Pin, "4409")]
     #[case("pin-kod 9013", SensitiveKind::Pin, "9013")]
+    #[case("коод 5120", SensitiveKind::OneTimeCode, "5120")]
+    #[case("пинн 7730", SensitiveKind::Pin, "7730")]
+    #[case("парль Zebra_12", SensitiveKind::Password, "Zebra_12")]
+    #[case("код 33-81", SensitiveKind::OneTimeCode, "33-81")]
+    #[case("код 704 219", SensitiveKind::OneTimeCode, "704 219")]
     fn finds_secrets_in_everyday_phrasing(
         #[case] text: &str,
         #[case] kind: SensitiveKind,
@@ -297,6 +302,9 @@ mod tests {
     #[case("код пришел в 2130")]
     #[case("в смске 5000 за заказ")]
     #[case("вам код нужен?")]
+    #[case("код придет через 10-15 минут")]
+    #[case("код ввела а сняли 150 000")]
+    #[case("звоните 8-916-123-45-67 код не пришел")]
     fn leaves_amounts_and_times(#[case] text: &str) {
         assert_eq!(found(text), vec![]);
     }

@@ -28,24 +28,30 @@ fn main() {
     println!("held-out sets (written after the rules were frozen; not used for tuning)");
     // Held-out mistakes are printed only on request: tuning must not look at them.
     let show_heldout_mistakes = std::env::args().any(|a| a == "--heldout-mistakes");
-    for report in eval::heldout() {
-        print_report(&report);
-        if show_heldout_mistakes {
-            for m in &report.mistakes {
-                println!("    ! {m}");
-            }
+    let rounds = [
+        (None, eval::heldout()),
+        (
+            Some("held-out round 2 (written before the second pass of issue 15 changed any rule)"),
+            eval::heldout_round2(),
+        ),
+        (
+            Some("held-out round 3 (written before the third pass of issue 15 changed any rule)"),
+            eval::heldout_round3(),
+        ),
+    ];
+    for (title, reports) in rounds {
+        if let Some(title) = title {
+            println!("{title}");
         }
-        println!();
-    }
-    println!("held-out round 2 (written before the second pass of issue 15 changed any rule)");
-    for report in eval::heldout_round2() {
-        print_report(&report);
-        if show_heldout_mistakes {
-            for m in &report.mistakes {
-                println!("    ! {m}");
+        for report in reports {
+            print_report(&report);
+            if show_heldout_mistakes {
+                for m in &report.mistakes {
+                    println!("    ! {m}");
+                }
             }
+            println!();
         }
-        println!();
     }
     println!("targets (on the development sets above)");
     let cards = &reports[0];

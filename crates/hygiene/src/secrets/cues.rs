@@ -296,6 +296,21 @@ pub(crate) fn all() -> Vec<(String, Cue)> {
             out.push((format!("{password} {after}"), Cue::Otp));
         }
     }
+    // Typos of the one-word cues: a letter typed twice ("кодд", "пинн"),
+    // and in words of five letters or more one dropped or two swapped past the
+    // first letter ("парль", "pasword", "пароьл").
+    let words: Vec<(String, Cue)> = CUES
+        .iter()
+        .filter(|(p, c)| {
+            matches!(c, Cue::BareCode | Cue::Pin | Cue::Password)
+                && p.chars().count() >= 3
+                && p.chars().all(char::is_alphabetic)
+        })
+        .map(|&(p, c)| (p.to_owned(), c))
+        .collect();
+    for (word, cue) in words {
+        out.extend(typos(&word).into_iter().map(|t| (t, cue)));
+    }
     // "сvv", "рin": a one-word Latin cue typed with a Cyrillic look-alike or
     // two (a keyboard switch mid-word; longer phrases are typed in one layout).
     let latin: Vec<(String, Cue)> = out
@@ -330,5 +345,28 @@ pub(crate) fn all() -> Vec<(String, Cue)> {
     // Stable: a listed cue keeps its meaning over a built one.
     out.sort_by(|a, b| a.0.cmp(&b.0));
     out.dedup_by(|a, b| a.0 == b.0);
+    out
+}
+
+/// One-typo forms of `word` (see [`all`]).
+fn typos(word: &str) -> Vec<String> {
+    let chars: Vec<char> = word.chars().collect();
+    let n = chars.len();
+    let mut out = Vec::new();
+    for i in 0..n {
+        let mut v = chars.clone();
+        v.insert(i, chars[i]);
+        out.push(v.into_iter().collect());
+        if n >= 5 && i >= 1 {
+            let mut v = chars.clone();
+            v.remove(i);
+            out.push(v.into_iter().collect());
+            if i + 1 < n {
+                let mut v = chars.clone();
+                v.swap(i, i + 1);
+                out.push(v.into_iter().collect());
+            }
+        }
+    }
     out
 }

@@ -22,9 +22,11 @@ pub(super) fn numbers(folded: &str) -> Vec<Number> {
     out
 }
 
-/// Groups of one or two digits joined by single spaces, 3–8 digits in all,
-/// with no other digits, decimal or date separators next to them: a phone or
-/// an amount has longer groups ("8 916 123", "1 500").
+/// Groups of one or two digits joined by single spaces or by single dashes
+/// (one separator throughout), 3–8 digits in all, with no other digits,
+/// decimal or date separators next to them: a phone or an amount has longer
+/// groups ("8 916 123", "1 500"). A six-digit code read out in halves
+/// ("662 014", "318-846") is the one shape with groups of three.
 fn spaced_tokens(folded: &str) -> Vec<Number> {
     let b = folded.as_bytes();
     let mut out = Vec::new();
@@ -36,27 +38,31 @@ fn spaced_tokens(folded: &str) -> Vec<Number> {
         }
         let start = i;
         let (mut groups, mut digits, mut end) = (0, 0, i);
-        let mut ok = true;
+        let mut lens = Vec::new();
+        let mut sep = None;
         loop {
             let g = end;
             while end < b.len() && b[end].is_ascii_digit() {
                 end += 1;
             }
-            let len = end - g;
-            if len > 2 {
-                ok = false;
-            }
+            lens.push(end - g);
             groups += 1;
-            digits += len;
-            if b.get(end) == Some(&b' ') && b.get(end + 1).is_some_and(u8::is_ascii_digit) {
+            digits += end - g;
+            let next = b.get(end).copied().filter(|c| matches!(c, b' ' | b'-'));
+            if next.is_some()
+                && sep.is_none_or(|s| Some(s) == next)
+                && b.get(end + 1).is_some_and(u8::is_ascii_digit)
+            {
+                sep = next;
                 end += 1;
             } else {
                 break;
             }
         }
-        let clean_end = b
-            .get(end)
-            .is_none_or(|&c| edge(c) && !matches!(c, b'.' | b',' | b':' | b'/'));
+        let ok = lens.iter().all(|&l| l <= 2) || lens == [3, 3];
+        let clean_end = b.get(end).is_none_or(|&c| {
+            edge(c) && !matches!(c, b'.' | b',' | b':' | b'/') && !(c == b'-' && sep == Some(b' '))
+        });
         if ok && groups >= 2 && (3..=8).contains(&digits) && clean_end {
             out.push(Number {
                 span: start..end,
