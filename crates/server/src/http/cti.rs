@@ -90,7 +90,7 @@ pub struct AnnouncementView {
 
 /// The decision, with the call as Switchboard keeps it.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct CallView {
+pub struct PhoneCallView {
     pub call_id: String,
     /// `reject`, `announce` or `connect`.
     pub action: String,
@@ -133,7 +133,7 @@ fn announcement(a: &Announce) -> AnnouncementView {
     }
 }
 
-pub fn call_view(state: &AppState, c: &Call) -> CallView {
+pub fn call_view(state: &AppState, c: &Call) -> PhoneCallView {
     let targets: Vec<TargetView> = c
         .decision
         .targets()
@@ -151,7 +151,7 @@ pub fn call_view(state: &AppState, c: &Call) -> CallView {
             ring_timeout_secs, ..
         } => (None, None, None, Some(*ring_timeout_secs)),
     };
-    CallView {
+    PhoneCallView {
         call_id: c.call_id.clone(),
         action: c.decision.action().into(),
         sip_code,
@@ -184,7 +184,7 @@ pub fn call_view(state: &AppState, c: &Call) -> CallView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DecisionView {
     #[serde(flatten)]
-    pub call: CallView,
+    pub call: PhoneCallView,
     /// This call id was asked about before: the same decision again.
     pub repeated: bool,
 }
@@ -225,11 +225,11 @@ pub struct EventRequest {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct EventView {
+pub struct CallEventView {
     /// `applied`, `repeat` (the same event again: nothing changed) or
     /// `stale` (late news: nothing changed).
     pub result: String,
-    pub call: CallView,
+    pub call: PhoneCallView,
     /// The callback task the call left, if this event left one.
     pub callback_id: Option<i64>,
 }
@@ -237,14 +237,14 @@ pub struct EventView {
 /// What happened to a call.
 #[utoipa::path(post, path = "/api/v1/cti/calls/{call_id}/events", tag = "cti", security(("cti" = [])),
     params(("call_id" = String, Path)), request_body = EventRequest,
-    responses((status = 200, body = EventView), (status = 401, body = Problem), (status = 404, body = Problem),
+    responses((status = 200, body = CallEventView), (status = 401, body = Problem), (status = 404, body = Problem),
         (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn event(
     State(state): State<AppState>,
     _pbx: PbxAuth,
     Path(call_id): Path<String>,
     ApiJson(req): ApiJson<EventRequest>,
-) -> Result<Json<EventView>, ApiError> {
+) -> Result<Json<CallEventView>, ApiError> {
     let kind = CallEventKind::parse(&req.kind).ok_or_else(|| {
         ApiError::field(
             "type",
@@ -257,7 +257,7 @@ pub async fn event(
         .core
         .call_event(&call_id, kind, req.operator.as_deref())
         .await?;
-    Ok(Json(EventView {
+    Ok(Json(CallEventView {
         result: match report.outcome {
             EventOutcome::Applied => "applied",
             EventOutcome::Repeat => "repeat",

@@ -14,7 +14,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::StaffAuth;
 use crate::error::{ApiError, Problem};
-use crate::http::cti::{CallView, call_view};
+use crate::http::cti::{PhoneCallView, call_view};
 use crate::http::input::ApiJson;
 use crate::http::scope::ScopedTicket;
 use crate::state::AppState;
@@ -86,13 +86,13 @@ pub struct CallsQuery {
 
 /// A customer's (or contact's) calls, newest first: their history.
 #[utoipa::path(get, path = "/api/v1/phone/calls", tag = "phone", security(("staff" = [])), params(CallsQuery),
-    responses((status = 200, body = Vec<CallView>), (status = 400, body = Problem), (status = 401, body = Problem),
+    responses((status = 200, body = Vec<PhoneCallView>), (status = 400, body = Problem), (status = 401, body = Problem),
         (status = 422, body = Problem)))]
 pub async fn calls(
     State(state): State<AppState>,
     _staff: StaffAuth,
     query: QueryResult<CallsQuery>,
-) -> Result<Json<Vec<CallView>>, ApiError> {
+) -> Result<Json<Vec<PhoneCallView>>, ApiError> {
     let Query(q) = query.map_err(bad_query)?;
     let requester = match (q.customer, q.contact) {
         (Some(c), None) => Requester::Customer(CustomerId::parse(&c).map_err(|_| {
@@ -126,11 +126,11 @@ pub async fn calls(
 /// The calls attached to a ticket, newest first.
 #[utoipa::path(get, path = "/api/v1/tickets/{number}/calls", tag = "phone", security(("staff" = [])),
     params(("number" = String, Path)),
-    responses((status = 200, body = Vec<CallView>), (status = 401, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = Vec<PhoneCallView>), (status = 401, body = Problem), (status = 404, body = Problem)))]
 pub async fn ticket_calls(
     State(state): State<AppState>,
     scoped: ScopedTicket,
-) -> Result<Json<Vec<CallView>>, ApiError> {
+) -> Result<Json<Vec<PhoneCallView>>, ApiError> {
     let id = scoped.ticket.id;
     let calls = state.store.calls(&CallFilter::Ticket(id), 200).await?;
     Ok(Json(calls.iter().map(|c| call_view(&state, c)).collect()))
@@ -146,14 +146,14 @@ pub struct AttachRequest {
 /// Attach a call to a ticket: the ticket's audit log gets a `call` entry.
 #[utoipa::path(post, path = "/api/v1/phone/calls/{call_id}/ticket", tag = "phone", security(("staff" = [])),
     params(("call_id" = String, Path)), request_body = AttachRequest,
-    responses((status = 200, body = CallView), (status = 401, body = Problem), (status = 404, body = Problem),
+    responses((status = 200, body = PhoneCallView), (status = 401, body = Problem), (status = 404, body = Problem),
         (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn attach(
     State(state): State<AppState>,
     staff: StaffAuth,
     Path(call_id): Path<String>,
     ApiJson(req): ApiJson<AttachRequest>,
-) -> Result<Json<CallView>, ApiError> {
+) -> Result<Json<PhoneCallView>, ApiError> {
     let ticket = TicketNumber::parse(req.ticket.trim()).map_err(|_| {
         ApiError::field(
             "ticket",

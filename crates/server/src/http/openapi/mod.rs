@@ -163,6 +163,13 @@ mod tests {
         assert!(form["429"].is_object(), "public operations are");
         let number = &doc["paths"]["/api/v1/tickets/{number}/take"]["post"]["parameters"][0];
         assert_eq!(number["schema"]["pattern"], TicketNumber::PATTERN);
+        // Two views of one name would share one schema, and one of the two
+        // operations would be described with the other's answer.
+        let ticket_events = &doc["paths"]["/api/v1/tickets/{number}/events"]["get"]["responses"]["200"]
+            ["content"]["application/json"]["schema"]["items"]["$ref"];
+        let call_event = &doc["paths"]["/api/v1/cti/calls/{call_id}/events"]["post"]["responses"]["200"]
+            ["content"]["application/json"]["schema"]["$ref"];
+        assert_ne!(ticket_events, call_event);
         let health = &doc["paths"]["/healthz"]["get"]["responses"];
         assert!(health["401"].is_null());
         assert!(health["400"].is_object());
