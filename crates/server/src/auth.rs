@@ -210,19 +210,8 @@ pub fn staff_token(parts: &Parts) -> Result<Option<String>, ApiError> {
             "Refused: the request did not come from Switchboard's own pages",
         )
     };
-    if let Some(origin) = parts.headers.get(header::ORIGIN) {
-        let host = parts
-            .headers
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok());
-        let origin_host = origin
-            .to_str()
-            .ok()
-            .and_then(|o| o.split_once("://"))
-            .map(|(_, rest)| rest);
-        if host.is_none() || origin_host != host {
-            return Err(refused());
-        }
+    if !same_origin(&parts.headers) {
+        return Err(refused());
     }
     let safe = matches!(
         parts.method,
@@ -232,6 +221,21 @@ pub fn staff_token(parts: &Parts) -> Result<Option<String>, ApiError> {
         return Err(refused());
     }
     Ok(Some(token.to_owned()))
+}
+
+/// A request from this site's own pages: its `Origin`, when sent, names
+/// this host.
+pub fn same_origin(headers: &axum::http::HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return true;
+    };
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let origin_host = origin
+        .to_str()
+        .ok()
+        .and_then(|o| o.split_once("://"))
+        .map(|(_, rest)| rest);
+    host.is_some() && origin_host == host
 }
 
 /// Checks a staff session token and loads the member of staff. A session

@@ -260,6 +260,9 @@ pub struct ChatConfig {
     pub presence_lease_secs: i64,
     /// How often the queue is checked even without a trigger.
     pub dispatch_interval_secs: u64,
+    /// How long after an operator's last console closes they stay online
+    /// in case it reopens (a page navigation), in milliseconds.
+    pub console_grace_ms: u64,
     /// Ready answers the bot offers at most.
     pub bot_answers: usize,
 }
@@ -290,6 +293,7 @@ impl Default for ChatConfig {
             writer_linger_us: 0,
             presence_lease_secs: 60,
             dispatch_interval_secs: 5,
+            console_grace_ms: 10_000,
             bot_answers: 3,
         }
     }

@@ -111,6 +111,12 @@ impl ApiError {
         }
     }
 
+    /// What the problem says to a person, in their language (the pages show
+    /// it where they acted).
+    pub fn title(&self, locale: Locale) -> String {
+        self.problem(locale).title
+    }
+
     fn problem(&self, locale: Locale) -> Problem {
         let status = self.status().as_u16();
         match self {

@@ -46,6 +46,9 @@ pub struct ConnInbox {
 struct Registry {
     customers: HashMap<CustomerId, Vec<ConnHandle>>,
     operators: HashMap<OperatorId, Vec<ConnHandle>>,
+    /// How many consoles each operator has opened here, ever: a console that
+    /// closed and one that opened since are told apart by it.
+    operator_joins: HashMap<OperatorId, u64>,
 }
 
 pub struct Hub {
@@ -103,11 +106,10 @@ impl Hub {
 
     pub fn join_operator(&self, operator: OperatorId) -> ConnInbox {
         let (h, inbox) = self.new_conn();
-        self.registry()
-            .operators
-            .entry(operator)
-            .or_default()
-            .push(h);
+        let mut r = self.registry();
+        r.operators.entry(operator).or_default().push(h);
+        *r.operator_joins.entry(operator).or_default() += 1;
+        drop(r);
         self.metrics.chat_connections.inc();
         inbox
     }
@@ -138,6 +140,33 @@ impl Hub {
         }
         self.metrics.chat_connections.dec();
         left
+    }
+
+    /// How many consoles the operator has opened here so far.
+    pub fn operator_joins(&self, operator: OperatorId) -> u64 {
+        self.registry()
+            .operator_joins
+            .get(&operator)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// After an operator's last console here closed (having seen `joins`
+    /// consoles opened): waits `grace`, then says whether they are still
+    /// gone, i.e. no console of theirs opened here meanwhile. A page
+    /// navigation reconnects within the grace, so it does not bounce chats.
+    pub async fn still_gone_after(
+        &self,
+        operator: OperatorId,
+        joins: u64,
+        grace: std::time::Duration,
+    ) -> bool {
+        if !grace.is_zero() {
+            tokio::time::sleep(grace).await;
+        }
+        let r = self.registry();
+        !r.operators.contains_key(&operator)
+            && r.operator_joins.get(&operator).copied().unwrap_or(0) == joins
     }
 
     fn deliver(&self, h: &ConnHandle, notice: &Arc<Notice>) {

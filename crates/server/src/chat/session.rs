@@ -160,10 +160,20 @@ pub async fn run(served: Served, ws: WebSocket, who: Who) {
     };
     Box::pin(s.hello()).await;
     Box::pin(s.serve(&mut inbox)).await;
-    match &s.who {
+    // The socket goes now (its closing handshake done); what follows may
+    // wait out the console's grace.
+    let Session { who, ws, .. } = s;
+    drop(ws);
+    match &who {
         Who::Customer(c, _) => hub.leave_customer(&c.id, inbox.id),
         Who::Operator(o) => {
+            // The last console closing takes the operator offline (and
+            // their waiting chats back to the queue) only if none reopens
+            // within the grace: a page navigation is not leaving.
+            let joins = hub.operator_joins(o.id);
+            let grace = std::time::Duration::from_millis(config.console_grace_ms);
             if hub.leave_operator(o.id, inbox.id) == 0
+                && hub.still_gone_after(o.id, joins, grace).await
                 && let Err(e) = core.set_presence(o.id, PresenceStatus::Offline).await
             {
                 tracing::warn!(error = ?e, "could not mark the operator offline");

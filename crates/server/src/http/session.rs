@@ -61,6 +61,16 @@ pub async fn login(
     ClientAddress(address): ClientAddress,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Json<SessionView>, ApiError> {
+    open_session(&state, address, &req).await.map(Json)
+}
+
+/// Checks a sign-in (lockout, password, second factor), audits it and opens
+/// a session: the API's login and the staff pages' sign-in form share it.
+pub async fn open_session(
+    state: &AppState,
+    address: Option<IpAddr>,
+    req: &LoginRequest,
+) -> Result<SessionView, ApiError> {
     let now = state.clock.now();
     let store = state.store.as_ref();
     if let Some(until) = lockout::locked_until(store, &req.login, address, now).await? {
@@ -72,7 +82,7 @@ pub async fn login(
             address,
             detail: "",
         }
-        .record(&state)
+        .record(state)
         .await?;
         return Err(locked(until, now));
     }
@@ -101,41 +111,40 @@ pub async fn login(
                 Some(_) if !ok => "wrong_password",
                 Some(_) => "inactive",
             };
-            return Err(refuse(&state, &req.login, found.map(|f| f.0), address, detail).await);
+            return Err(refuse(state, &req.login, found.map(|f| f.0), address, detail).await);
         }
     };
-    let (enrolment_only, how) = match second_factor(&state, &operator, req.code.as_deref(), address)
-        .await?
-    {
-        Factor::Passed(how) => (false, how),
-        Factor::None => {
-            let required = state.guard.second_factor_required(&operator);
-            (
-                required,
-                if required {
-                    "enrolment_only"
-                } else {
-                    "password"
-                },
-            )
-        }
-        Factor::Missing => {
-            Audit {
-                detail: "second_factor_missing",
-                ..Audit::own(StaffAuditKind::SignInFailed, &operator, address)
+    let (enrolment_only, how) =
+        match second_factor(state, &operator, req.code.as_deref(), address).await? {
+            Factor::Passed(how) => (false, how),
+            Factor::None => {
+                let required = state.guard.second_factor_required(&operator);
+                (
+                    required,
+                    if required {
+                        "enrolment_only"
+                    } else {
+                        "password"
+                    },
+                )
             }
-            .record(&state)
-            .await?;
-            return Err(ApiError::unauthorized(
-                "second_factor_required",
-                "Введите код из приложения-аутентификатора (или код восстановления)",
-                "Enter the code from your authenticator app (or a recovery code)",
-            ));
-        }
-        Factor::Wrong => {
-            return Err(refuse(&state, &req.login, Some(operator), address, "wrong_code").await);
-        }
-    };
+            Factor::Missing => {
+                Audit {
+                    detail: "second_factor_missing",
+                    ..Audit::own(StaffAuditKind::SignInFailed, &operator, address)
+                }
+                .record(state)
+                .await?;
+                return Err(ApiError::unauthorized(
+                    "second_factor_required",
+                    "Введите код из приложения-аутентификатора (или код восстановления)",
+                    "Enter the code from your authenticator app (or a recovery code)",
+                ));
+            }
+            Factor::Wrong => {
+                return Err(refuse(state, &req.login, Some(operator), address, "wrong_code").await);
+            }
+        };
     lockout::succeeded(store, &req.login).await?;
     let (token, token_hash) = auth::new_session_token()?;
     let expires_at = now + state.session_ttl;
@@ -146,14 +155,14 @@ pub async fn login(
         detail: how,
         ..Audit::own(StaffAuditKind::SignedIn, &operator, address)
     }
-    .record(&state)
+    .record(state)
     .await?;
-    Ok(Json(SessionView {
+    Ok(SessionView {
         token,
         expires_at: expires_at.to_string(),
         second_factor_enrolment_required: enrolment_only,
         operator: OperatorView::from(&operator),
-    }))
+    })
 }
 
 /// What the second factor said.

@@ -1,7 +1,7 @@
 //! The rate limit on public endpoints: per client address on everything a
 //! client reaches without a staff session (the customer API and its
 //! sockets, the customer's pages, the help centre, the catalog, the API
-//! description, sign-in), and per customer on the customer API. Refusals are 429 problem details
+//! description, staff sign-in by API and page), and per customer on the customer API. Refusals are 429 problem details
 //! with `Retry-After`; nothing behind the limit runs.
 
 use std::net::SocketAddr;
@@ -26,6 +26,7 @@ pub fn is_public(path: &str) -> bool {
         || path.starts_with("/demo/")
         || path == "/api/v1/catalog"
         || path == "/api/v1/auth/login"
+        || path == "/staff/sign-in"
         || path == "/api/openapi.json"
 }
 

@@ -37,6 +37,7 @@ const FILES: &[(&str, &str, &[u8])] = &[
     asset!("css/app.css", CSS),
     asset!("js/api.js", JS),
     asset!("js/dom.js", JS),
+    asset!("js/staff-console.js", JS),
     asset!("img/favicon.svg", SVG),
 ];
 

@@ -15,6 +15,7 @@
 pub mod assets;
 pub mod customer;
 pub mod i18n;
+pub mod staff;
 
 use askama::Template;
 use axum::Router;
@@ -33,6 +34,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/assets/{*path}", get(assets::serve))
         .merge(customer::routes())
+        .merge(staff::routes())
 }
 
 /// The value of cookie `name`, if the request carries it.
@@ -141,6 +143,10 @@ impl Page {
 
     pub fn is_customer(&self) -> bool {
         self.area == Area::Customer
+    }
+
+    pub fn is_staff(&self) -> bool {
+        self.area == Area::Staff
     }
 }
 

@@ -21,3 +21,4 @@ mod reports;
 mod second_factor;
 mod sign_in;
 mod staff_flow;
+mod staff_pages;
