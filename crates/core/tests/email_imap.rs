@@ -45,6 +45,7 @@ fn poller(n: &support::Node, sink: Arc<dyn InboundSink>) -> Poller {
         sink,
         cursors: Arc::new(CoreSink(n.core.clone())),
         health: MailboxHealth::default(),
+        replies: None,
     }
 }
 

@@ -11,8 +11,8 @@ use jiff::SignedDuration;
 use switchboard_channels::telegram::{Telegram, UpdateMode};
 use switchboard_channels::vk::Vk;
 use switchboard_channels::{
-    EmailSender, GatewayChannel, GatewaySender, Intake, MailboxConfig, MailboxHealth, Poller,
-    Registry,
+    Adapter, EmailSender, GatewayChannel, GatewaySender, Intake, MailboxConfig, MailboxHealth,
+    Poller, Registry,
 };
 use switchboard_core::clock::{Clock, SystemClock};
 use switchboard_core::deadlines::DeadlineWorker;
@@ -352,6 +352,11 @@ fn mail_poller(config: &Config, core: Arc<Core>, policy: AttachmentPolicy) -> Ma
             sink: sink.clone(),
             cursors: sink,
             health: MailboxHealth::default(),
+            // Errors in [smtp] stop the start in `adapters`; here it is on or off.
+            replies: EmailSender::with_mailboxes(&config.smtp, &config.email)
+                .ok()
+                .filter(|_| config.smtp.is_enabled())
+                .map(|s| Arc::new(s) as Arc<dyn Adapter>),
         },
         mailboxes,
     }

@@ -19,6 +19,7 @@ use switchboard_domain::ticket::Channel;
 
 use super::config::{EmailConfig, MailboxConfig};
 use super::loops::{Verdict, classify};
+use super::oversize::{TooLarge, rejection_for};
 use super::parse::ParsedMail;
 use crate::{InboundSink, Receipt, SinkError};
 
@@ -33,6 +34,8 @@ pub enum Taken {
     Dropped(&'static str),
     /// Refused by a rule (logged; the mail is not offered again).
     Refused(String),
+    /// Over the size limit, not taken; whom to tell, when a person wrote it.
+    TooLarge(Option<TooLarge>),
 }
 
 /// The e-mail intake of all mailboxes.
@@ -67,7 +70,8 @@ impl Intake {
     ) -> Result<Taken, SinkError> {
         if raw.len() > self.config.max_mail_bytes {
             tracing::info!(size = raw.len(), "mail over the size limit not taken");
-            return Ok(Taken::Dropped("too_large"));
+            let limit = self.config.max_mail_bytes;
+            return Ok(Taken::TooLarge(rejection_for(raw, limit, &self.own)));
         }
         let Ok(mail) = ParsedMail::parse(raw) else {
             return Ok(Taken::Dropped("not_a_mail"));

@@ -1,5 +1,6 @@
 //! E-mail: mailboxes (`config`), the inbound pipeline (`parse` with
-//! mail-parser, `loops` — what must never be answered, `intake` — the
+//! mail-parser, `loops` — what must never be answered, `oversize` — telling
+//! the sender of a mail over the size limit once, `intake` — the
 //! core's inbound contract), fetching (`imap`, `poller`) and SMTP out
 //! (`smtp`, `render`).
 
@@ -7,6 +8,7 @@ mod config;
 mod imap;
 mod intake;
 mod loops;
+mod oversize;
 mod parse;
 mod poller;
 mod render;
@@ -19,6 +21,7 @@ pub use imap::{
 };
 pub use intake::{Intake, Taken};
 pub use loops::{Verdict, classify};
+pub use oversize::TooLarge;
 pub use parse::{ParseError, ParsedMail, normalise_id};
 pub use poller::{Cursors, MailboxHealth, MailboxStatus, PollError, Poller, Round, backoff};
 pub use smtp::{EmailSender, SmtpConfig, SmtpSecurity};

@@ -18,7 +18,8 @@ use tokio::sync::watch;
 use super::config::MailboxConfig;
 use super::imap::{self, ImapError};
 use super::intake::{Intake, Taken};
-use crate::{InboundSink, SinkError};
+use super::oversize::{self, TooLarge};
+use crate::{Adapter, InboundSink, SinkError};
 
 /// Where the e-mail channel keeps its reading positions, per mailbox (the
 /// store's channel state, through the core).
@@ -65,6 +66,9 @@ pub struct Poller {
     pub sink: Arc<dyn InboundSink>,
     pub cursors: Arc<dyn Cursors>,
     pub health: MailboxHealth,
+    /// Sends the one rejection of an oversized mail (the e-mail adapter);
+    /// `None` when SMTP is off: such mails are then only logged.
+    pub replies: Option<Arc<dyn Adapter>>,
 }
 
 /// What one round did.
@@ -123,6 +127,12 @@ impl Poller {
                 {
                     Taken::Stored(_) | Taken::Bounce(_) => round.taken += 1,
                     Taken::Dropped(_) | Taken::Refused(_) => round.dropped += 1,
+                    Taken::TooLarge(to) => {
+                        round.dropped += 1;
+                        if let Some(to) = to {
+                            self.reject(mailbox, &to).await?;
+                        }
+                    }
                 }
                 after = mail.uid;
                 self.cursors
@@ -130,6 +140,28 @@ impl Poller {
                     .await?;
             }
         }
+    }
+
+    /// Tells the sender of an oversized mail, at most once per Message-ID:
+    /// the id is recorded before sending, so nothing can send it twice (a
+    /// failed send is logged, not retried).
+    async fn reject(&self, mailbox: &MailboxConfig, to: &TooLarge) -> Result<(), PollError> {
+        let Some(replies) = &self.replies else {
+            return Ok(());
+        };
+        let (endpoint, _) = cursor_key(mailbox);
+        let key = oversize::sent_key(&to.message_id);
+        if self.cursors.cursor(&endpoint, &key).await?.is_some() {
+            return Ok(());
+        }
+        self.cursors.save_cursor(&endpoint, &key, "sent").await?;
+        if let Err(e) = replies
+            .deliver(&oversize::rejection(&mailbox.address, to))
+            .await
+        {
+            tracing::warn!(error = %e, "the rejection of an oversized mail was not sent");
+        }
+        Ok(())
     }
 
     /// One connection's worth: connect, select, drain. For tests and the

@@ -23,6 +23,35 @@ fn customer_mail(id: &str, subject: &str, extra: &str, body: &str) -> Vec<u8> {
     .into_bytes()
 }
 
+/// A Dovecot with help@ (the marketplace line), an SMTP sink, and the
+/// service fetching the one and sending through the other.
+async fn mail_app(max_mail_bytes: Option<usize>) -> (Dovecot, SmtpSink, TestApp) {
+    let server = Dovecot::start(&["help@demo.example"])
+        .await
+        .expect("dovecot");
+    let smtp = SmtpSink::start().await;
+    let (imap_box, port) = (
+        server.mailbox("help@demo.example", "marketplace"),
+        smtp.port,
+    );
+    let app = TestApp::spawn_with(move |s| {
+        s.config.email.mailboxes = vec![imap_box];
+        if let Some(max) = max_mail_bytes {
+            s.config.email.max_mail_bytes = max;
+        }
+        s.config.smtp = SmtpConfig {
+            host: "127.0.0.1".into(),
+            port,
+            security: SmtpSecurity::None,
+            from: "Поддержка <noreply@demo.example>".into(),
+            timeout_secs: 5,
+            ..SmtpConfig::default()
+        };
+    })
+    .await;
+    (server, smtp, app)
+}
+
 /// The operator's view of the customer's open tickets on the mailbox's line.
 async fn tickets(app: &TestApp, op: &str) -> Vec<Value> {
     app.get("/api/v1/tickets?line=marketplace", op)
@@ -60,26 +89,7 @@ async fn message_count(app: &TestApp, op: &str, number: &str) -> usize {
 
 #[tokio::test]
 async fn a_mail_conversation_runs_through_imap_the_api_and_smtp() {
-    let server = Dovecot::start(&["help@demo.example"])
-        .await
-        .expect("dovecot");
-    let mut smtp = SmtpSink::start().await;
-    let (imap_box, smtp_port) = (
-        server.mailbox("help@demo.example", "marketplace"),
-        smtp.port,
-    );
-    let app = TestApp::spawn_with(move |s| {
-        s.config.email.mailboxes = vec![imap_box];
-        s.config.smtp = SmtpConfig {
-            host: "127.0.0.1".into(),
-            port: smtp_port,
-            security: SmtpSecurity::None,
-            from: "Поддержка <noreply@demo.example>".into(),
-            timeout_secs: 5,
-            ..SmtpConfig::default()
-        };
-    })
-    .await;
+    let (server, mut smtp, app) = mail_app(None).await;
     let op = app.login("operator").await;
 
     // In: a mail becomes a ticket; the acknowledgement answers it.
@@ -188,4 +198,48 @@ async fn a_mail_conversation_runs_through_imap_the_api_and_smtp() {
             .to_string()
             .contains(switchboard_channels::testing::PASSWORD)
     );
+}
+
+#[tokio::test]
+async fn an_oversized_mail_gets_one_polite_rejection_and_machines_none() {
+    let (server, mut smtp, app) = mail_app(Some(4096)).await;
+    let op = app.login("operator").await;
+
+    let big = "Фото во вложении. ".repeat(400);
+    let photo = customer_mail("<big1@elsewhere.example>", "Фото товара", "", &big);
+    let auto = customer_mail(
+        "<big2@elsewhere.example>",
+        "Re: Фото товара",
+        "Auto-Submitted: auto-replied\r\n",
+        &big,
+    );
+    let no_reply = format!(
+        "From: no-reply@shop.example\r\nMessage-ID: <big3@shop.example>\r\n\
+         Subject: Рассылка\r\n\r\n{big}\r\n"
+    )
+    .into_bytes();
+    let small = customer_mail("<c9@elsewhere.example>", "Где мой заказ?", "", "Не пришёл");
+    // The same oversized mail twice (a second copy gets a new UID).
+    let mails = [photo.clone(), auto, no_reply, photo, small];
+    server.append("help@demo.example", &mails).await.unwrap();
+    // The small mail is fetched last: when its ticket exists, all were taken.
+    let list = until(&app, &op, |l| l.len() == 1).await;
+    assert_eq!(list.len(), 1, "no ticket for an oversized mail");
+
+    let rejection = tokio::time::timeout(Duration::from_secs(30), smtp.next_message())
+        .await
+        .expect("the sender of the oversized mail is told");
+    assert_eq!(rejection["rcpt_tos"], json!([CUSTOMER]));
+    assert_eq!(rejection["in_reply_to"], "<big1@elsewhere.example>");
+    let from = rejection["from"].as_str().unwrap();
+    assert!(from.contains("help@demo.example"), "{rejection}");
+    let body = rejection["body"].as_str().unwrap();
+    assert!(body.contains("слишком большое"), "{body}");
+    assert!(body.contains("too large"), "{body}");
+
+    // The next mail out is the small mail's acknowledgement: no second
+    // rejection for the copy, none to the auto-reply or the no-reply sender.
+    assert_eq!(app.outbox.run_once().await.unwrap().delivered, 1);
+    let ack = smtp.next_message().await;
+    assert_eq!(ack["in_reply_to"], "<c9@elsewhere.example>", "{ack}");
 }
