@@ -38,6 +38,7 @@ const FILES: &[(&str, &str, &[u8])] = &[
     asset!("js/api.js", JS),
     asset!("js/dom.js", JS),
     asset!("js/staff-console.js", JS),
+    asset!("js/staff-canned.js", JS),
     asset!("img/favicon.svg", SVG),
 ];
 
