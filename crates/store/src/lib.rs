@@ -29,6 +29,7 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 pub mod baseline;
+mod canned;
 mod codec;
 mod conversations;
 mod csat;
@@ -49,6 +50,7 @@ mod staff;
 pub mod testing;
 mod tickets;
 
+pub use canned::{CannedReply, CannedStore};
 pub use conversations::{
     AppendItem, AppendOutcome, Conversation, ConversationScope, ConversationStore, ExternalRef,
 };
@@ -129,6 +131,7 @@ pub trait Store:
     + MessengerStore
     + ReportStore
     + CsatStore
+    + CannedStore
     + Send
     + Sync
     + 'static
@@ -142,8 +145,9 @@ pub trait Store:
 /// The store traits, for callers that use several through `Arc<dyn Store>`.
 pub mod prelude {
     pub use crate::{
-        ConversationStore, CsatStore, DashboardStore, KnowledgeStore, MessengerStore, OutboxStore,
-        PeopleStore, PhoneStore, ReportStore, SignInStore, StaffStore, Store, TicketStore,
+        CannedStore, ConversationStore, CsatStore, DashboardStore, KnowledgeStore, MessengerStore,
+        OutboxStore, PeopleStore, PhoneStore, ReportStore, SignInStore, StaffStore, Store,
+        TicketStore,
     };
 }
 

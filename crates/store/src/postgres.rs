@@ -66,6 +66,11 @@ const MIGRATIONS: &[EmbeddedMigration] = &[
         include_str!("../migrations/postgres/0010_reports.sql"),
     ),
     (
+        12,
+        "canned",
+        include_str!("../migrations/postgres/0012_canned.sql"),
+    ),
+    (
         15,
         "csat",
         include_str!("../migrations/postgres/0015_csat.sql"),

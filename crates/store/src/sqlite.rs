@@ -64,6 +64,11 @@ const MIGRATIONS: &[EmbeddedMigration] = &[
         include_str!("../migrations/sqlite/0010_reports.sql"),
     ),
     (
+        12,
+        "canned",
+        include_str!("../migrations/sqlite/0012_canned.sql"),
+    ),
+    (
         15,
         "csat",
         include_str!("../migrations/sqlite/0015_csat.sql"),

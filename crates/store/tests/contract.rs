@@ -5,6 +5,8 @@
 #[path = "contract/support.rs"]
 mod support;
 
+#[path = "contract/canned.rs"]
+mod canned;
 #[path = "contract/contacts.rs"]
 mod contacts;
 #[path = "contract/conversations.rs"]

@@ -184,3 +184,55 @@ test('a form ticket is answered, noted, refused a card request, transferred and 
   noProblems(op);
   await op.context.close();
 });
+
+test('canned replies: a supervisor shares one, an operator finds it with / and it is filled in', async () => {
+  const token = await customerToken('buyer-1001');
+  const created = await api('POST', '/api/v1/customer/tickets', {
+    token,
+    body: {
+      line: 'marketplace', topic: 'delivery', problem: 'other', problem_text: 'Где посылка',
+      order_number: 'MP-10001', description: 'Посылка задерживается.', reply_channel: 'email',
+    },
+  });
+  assert.equal(created.status, 201, created.text);
+  const number = created.json.number;
+
+  const sup = await person(browser);
+  const sp = await sup.page();
+  await signIn(sp, 'supervisor');
+  await sp.waitForURL(`${BASE}/staff`);
+  await sp.getByRole('link', { name: 'Шаблоны ответов' }).click();
+  await sp.waitForURL(`${BASE}/staff/canned`);
+  // An empty title is refused where it was typed.
+  await sp.getByLabel('Название').fill('   ');
+  await sp.getByLabel('Текст').fill('x');
+  await sp.getByRole('button', { name: 'Сохранить' }).click();
+  await sp.locator('[data-canned-error]').filter({ hasText: /Название/ }).waitFor();
+  await sp.getByLabel('Название').fill(`Задержка ${HOSTILE}`);
+  await sp.getByLabel('Текст').fill('Здравствуйте, {name}! Заказ {order} уже в пути.');
+  await sp.getByLabel('Общий').check();
+  await sp.getByRole('button', { name: 'Сохранить' }).click();
+  await sp.locator('[data-canned-id] h2', { hasText: 'Задержка' }).waitFor();
+  await notPwned(sp);
+  await check(sp, 'staff-canned');
+  noProblems(sup);
+  await sup.context.close();
+
+  const op = await person(browser);
+  const page = await op.page();
+  await signIn(page, 'operator');
+  await page.waitForURL(`${BASE}/staff`);
+  await page.goto(`${BASE}/staff/tickets/${number}`);
+  const reply = page.getByLabel('Ответ', { exact: true });
+  await reply.fill('/Задер');
+  const pick = page.locator('[data-canned] button', { hasText: 'Задержка' });
+  await pick.waitFor();
+  await notPwned(page);
+  await pick.click();
+  assert.equal(await reply.inputValue(), 'Здравствуйте, Анна Смирнова! Заказ MP-10001 уже в пути.');
+  await reply.press('Enter');
+  await page.locator('.msg-operator .msg-body', { hasText: 'Анна Смирнова! Заказ MP-10001' }).waitFor();
+  noProblems(op);
+  await op.context.close();
+});
+

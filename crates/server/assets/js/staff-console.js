@@ -179,6 +179,25 @@ async function send(internal) {
   }
 }
 
+// Canned replies: typing "/" and the start of a title in the reply box
+// lists them, filled for this ticket's customer; a click puts one in.
+async function canned(box) {
+  const list = $('[data-canned]', pane);
+  if (!list) return;
+  const m = /^\/(\S*)$/.exec(box.value);
+  if (!m) { list.hidden = true; return; }
+  let items = [];
+  try { items = await get(`/api/v1/canned?q=${encodeURIComponent(m[1])}&ticket=${encodeURIComponent(number())}`); } catch { items = []; }
+  clear(list);
+  for (const c of items) {
+    list.append(h('li', {}, h('button', {
+      type: 'button', class: 'btn-link', 'data-canned-id': c.id,
+      onclick: () => { box.value = c.filled || c.body; list.hidden = true; box.focus(); },
+    }, c.title)));
+  }
+  list.hidden = items.length === 0;
+}
+
 async function kbSearch(input) {
   const out = $('[data-kb-results]', pane);
   if (!out) return;
@@ -233,6 +252,7 @@ function wirePane() {
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); send(false); }
   });
   box?.addEventListener('input', () => {
+    canned(box);
     const now = Date.now();
     if (socket?.readyState === WebSocket.OPEN && now - lastTypingSent > 2000) {
       lastTypingSent = now;

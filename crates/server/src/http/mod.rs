@@ -5,6 +5,7 @@ pub mod account;
 pub mod admin;
 pub mod alerts;
 pub mod attachments;
+pub mod canned;
 pub mod catalog;
 pub mod chat;
 pub mod csat;
@@ -143,6 +144,8 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(chat::feedback))
         .routes(routes!(chat::block))
         .routes(routes!(chat::staff_history, chat::staff_send))
+        .routes(routes!(canned::list, canned::create))
+        .routes(routes!(canned::update, canned::delete))
         .routes(routes!(merges::merge))
         .routes(routes!(merges::unmerge))
         .routes(routes!(help::sections))

@@ -40,6 +40,7 @@ const FILES: &[(&str, &str, &[u8])] = &[
     asset!("js/contact.js", JS),
     asset!("js/requests.js", JS),
     asset!("js/staff-console.js", JS),
+    asset!("js/staff-canned.js", JS),
     asset!("img/favicon.svg", SVG),
 ];
 

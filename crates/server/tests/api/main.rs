@@ -4,6 +4,7 @@
 mod authenticator;
 mod authz;
 mod bad_input;
+mod canned;
 mod csat;
 mod customer_flow;
 mod dashboard;

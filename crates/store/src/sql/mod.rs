@@ -26,6 +26,7 @@ use sqlx::migrate::{Migration, MigrationType, Migrator};
 
 use crate::StoreError;
 
+mod canned;
 mod conversations;
 mod csat;
 mod dashboard;
@@ -42,6 +43,7 @@ mod staff;
 mod tickets;
 mod writes;
 
+pub(crate) use canned::canned_store;
 pub(crate) use conversations::conversation_store;
 pub(crate) use csat::csat_store;
 pub(crate) use dashboard::dashboard_store;
@@ -113,6 +115,7 @@ macro_rules! impl_store {
                 BacklogRow, DirtyMark, FactGroup, FactInput, Grouping, Measure, ReportPeriod,
                 ReportStore, VolumeBucket,
             };
+            use $crate::{CannedReply, CannedStore};
             use $crate::{CsatAsk, CsatRecord, CsatState, CsatStore};
 
             type Db = $db;
@@ -134,6 +137,7 @@ macro_rules! impl_store {
             $crate::sql::messenger_store!($store);
             $crate::sql::report_store!($store);
             $crate::sql::csat_store!($store);
+            $crate::sql::canned_store!($store);
 
             #[async_trait]
             impl Store for $store {

@@ -1,8 +1,9 @@
-//! The staff's pages: sign-in and sign-out (`session`), and the operator
-//! console (`console`, with the open conversation in `conversation` and list
+//! The staff's pages: sign-in and sign-out (`session`), canned replies
+//! (`canned`), and the operator console (`console`, with the open conversation in `conversation` and list
 //! rows in `rows`). Their scripts are `assets/js/staff-*.js`; words in
 //! `text`.
 
+pub mod canned;
 pub mod console;
 pub mod conversation;
 pub mod rows;
@@ -20,6 +21,7 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/tickets/{number}", get(console::ticket))
         .route("/staff/pane/{number}", get(console::pane))
         .route("/staff/lists", get(console::lists_fragment))
+        .route("/staff/canned", get(canned::page))
         .route(
             "/staff/sign-in",
             get(session::signin_page).post(session::signin),
