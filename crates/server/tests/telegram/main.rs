@@ -22,7 +22,7 @@ const BOT: &str = "shop_help_bot";
 
 async fn app_with(fake: &Running, mode: UpdateMode, worker: bool) -> TestApp {
     let url = fake.url.clone();
-    let app = TestApp::spawn_with(|s| {
+    TestApp::spawn_with(|s| {
         let t = &mut s.config.telegram;
         t.api_url = url;
         t.mode = mode;
@@ -36,12 +36,7 @@ async fn app_with(fake: &Running, mode: UpdateMode, worker: bool) -> TestApp {
         s.config.outbox.run_worker = worker;
         s.config.outbox.poll_interval_ms = 20;
     })
-    .await;
-    // Inside the marketplace line's hours (a Tuesday, 12:00 in Moscow): after
-    // hours the bot keeps the chat instead of queueing it for an operator.
-    let noon: jiff::Timestamp = "2026-12-08T09:00:00Z".parse().expect("a timestamp");
-    app.clock.set(noon);
-    app
+    .await
 }
 
 fn buttons(call: &fake_api::Call) -> Vec<String> {
