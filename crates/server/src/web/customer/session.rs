@@ -50,17 +50,7 @@ impl FromRequestParts<AppState> for SignedIn {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        let back = parts
-            .uri
-            .path_and_query()
-            .map(|p| p.as_str())
-            .unwrap_or("/account");
-        let signin = |reason: &str| {
-            see_other(&format!(
-                "/account/signin?reason={reason}&next={}",
-                url_value(back)
-            ))
-        };
+        let signin = |reason: &str| to_sign_in(parts, "/account/signin", "/account", reason);
         let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
             return Err(signin("none"));
         };
@@ -75,6 +65,17 @@ impl FromRequestParts<AppState> for SignedIn {
 }
 
 /// Percent-encodes a query-string value.
+/// A redirect to a sign-in form (`form`) that comes back to the page asked
+/// for (or `home`) afterwards; `reason` says why (`none`, `expired`, …).
+pub fn to_sign_in(parts: &Parts, form: &str, home: &str, reason: &str) -> Response {
+    let back = parts
+        .uri
+        .path_and_query()
+        .map(|p| p.as_str())
+        .unwrap_or(home);
+    see_other(&format!("{form}?reason={reason}&next={}", url_value(back)))
+}
+
 pub fn url_value(text: &str) -> String {
     use std::fmt::Write as _;
     let mut out = String::with_capacity(text.len());

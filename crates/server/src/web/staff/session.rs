@@ -21,7 +21,7 @@ use crate::http::session::{LoginRequest, open_session};
 use crate::security::Audit;
 use crate::security::client::ClientAddress;
 use crate::state::AppState;
-use crate::web::customer::session::url_value;
+use crate::web::customer::session::to_sign_in;
 use crate::web::staff::text::{Words, words};
 use crate::web::{Area, Page, PageCtx, cookie, local_path, render, see_other};
 
@@ -46,17 +46,7 @@ impl FromRequestParts<AppState> for StaffSignedIn {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        let back = parts
-            .uri
-            .path_and_query()
-            .map(|p| p.as_str())
-            .unwrap_or("/staff");
-        let signin = |reason: &str| {
-            see_other(&format!(
-                "/staff/sign-in?reason={reason}&next={}",
-                url_value(back)
-            ))
-        };
+        let signin = |reason: &str| to_sign_in(parts, "/staff/sign-in", "/staff", reason);
         let Some(token) = cookie(&parts.headers, STAFF_COOKIE).filter(|t| !t.is_empty()) else {
             return Err(signin("none"));
         };
