@@ -51,6 +51,14 @@ pub mod data {
             pub const SECRETS: &str = include_str!("../data/heldout/round3/secrets.tsv");
             pub const DUPLICATES: &str = include_str!("../data/heldout/round3/duplicates.tsv");
         }
+
+        /// Round 4 (issue 15, fourth pass): fresh phrasings written before
+        /// any rule of that pass was changed.
+        pub mod round4 {
+            pub const OBSCENITY: &str = include_str!("../data/heldout/round4/obscenity.tsv");
+            pub const SECRETS: &str = include_str!("../data/heldout/round4/secrets.tsv");
+            pub const DUPLICATES: &str = include_str!("../data/heldout/round4/duplicates.tsv");
+        }
     }
 }
 
@@ -343,6 +351,17 @@ pub fn heldout_round3() -> Vec<Report> {
     use data::heldout::round3::*;
     later_round(
         "held-out round 3: cvv, codes, pins, passwords",
+        SECRETS,
+        OBSCENITY,
+        DUPLICATES,
+    )
+}
+
+/// The fourth round of held-out sets, scored the same way.
+pub fn heldout_round4() -> Vec<Report> {
+    use data::heldout::round4::*;
+    later_round(
+        "held-out round 4: cvv, codes, pins, passwords",
         SECRETS,
         OBSCENITY,
         DUPLICATES,

@@ -38,6 +38,10 @@ fn main() {
             Some("held-out round 3 (written before the third pass of issue 15 changed any rule)"),
             eval::heldout_round3(),
         ),
+        (
+            Some("held-out round 4 (written before the fourth pass of issue 15 changed any rule)"),
+            eval::heldout_round4(),
+        ),
     ];
     for (title, reports) in rounds {
         if let Some(title) = title {
