@@ -121,6 +121,9 @@ fn find_sensitive_folded(
         cards::find(text, folded, &mut findings);
     }
     secrets::find(text, folded, hits, digits >= 3, &mut findings);
+    if digits >= 3 {
+        secrets::find_disguised(text, &mut findings);
+    }
     findings.sort_by_key(|f| (f.span.start, f.span.end));
     findings
 }

@@ -15,7 +15,9 @@ use crate::keywords::{Hit, Keyword};
 use crate::normalize::{after, before, ends_word};
 use crate::{SensitiveFinding, SensitiveKind};
 
+mod canon;
 mod cues;
+mod forms;
 mod numbers;
 pub(crate) use cues::{Cue, all as all_cues};
 
@@ -24,7 +26,7 @@ pub(crate) use cues::{Cue, all as all_cues};
 /// amount) or a preposition of time ("в 1430", "к 1800").
 static NUMBER_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:№|#|\b(?:заказ[а-я]*|номер[а-я]*|order|number|телефон[а-я]*|тел|phone|сумм[а-я]*|amount|рубл[а-я]*|артикул[а-я]*|квартир[а-я]*|дом|офис|отделени[а-я]*|пвз|индекс|ticket|обращени[а-я]*|заявк[а-я]*|id|списал[а-я]*|списан[а-я]*|спиш[а-я]*|снял[а-я]*|сняти[а-я]*|сним[а-я]*|оплачен[а-я]*|заплатил[а-я]*|стоит|стоимост[а-я]*|цен[аоуы]|charged|paid|в|к|до|после|около|at|by))[\s:.#№-]*(?:is|are|—|-)?\s*\z",
+        r"(?:№|#|\b(?:заказ[а-я]*|номер[а-я]*|order|number|телефон[а-я]*|тел|phone|сумм[а-я]*|amount|рубл[а-я]*|артикул[а-я]*|квартир[а-я]*|дом|офис|отделени[а-я]*|пвз|индекс|ticket|обращени[а-я]*|заявк[а-я]*|id|списал[а-я]*|списан[а-я]*|спиш[а-я]*|снял[а-я]*|сняти[а-я]*|сним[а-я]*|оплачен[а-я]*|заплатил[а-я]*|стоит|стоимост[а-я]*|цен[аоуы]|charged|paid|в|к|до|от|после|около|at|by))[\s:.#№-]*(?:is|are|—|-)?\s*\z",
     )
     .expect("static regex")
 });
@@ -50,7 +52,7 @@ static SMS_ABOUT: LazyLock<Regex> = LazyLock::new(|| {
 /// "карта заканчивается на 4455", "ending in 4242": the visible tail of a
 /// card, not a code.
 static CARD_TAIL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:заканчивается на|оканчивается на|ending in|ends with|ends in|последние (?:4|четыре) цифры|last (?:4|four) digits(?: are)?)\s*\z")
+    Regex::new(r"(?:заканчивается на|оканчивается на|ending in|ends with|ends in|последние (?:4 |четыре )?цифры|last (?:4|four) digits(?: are)?)\s*\z")
         .expect("static regex")
 });
 
@@ -123,6 +125,32 @@ pub(crate) fn find(
     }
 }
 
+/// Appends the findings of a second reading of `text` with the disguises of
+/// `canon.rs` undone (two keyboard layouts in a word, stretched letters,
+/// keycap digits), where it differs; spans found already are kept.
+pub(crate) fn find_disguised(text: &str, out: &mut Vec<SensitiveFinding>) {
+    if !canon::worth_reading(text) {
+        return;
+    }
+    let reading = canon::read(text);
+    if reading.text == text {
+        return;
+    }
+    let folded = crate::normalize::fold(&reading.text);
+    let hits = crate::keywords::scan(&folded);
+    let mut found = Vec::new();
+    find(&reading.text, &folded, &hits, true, &mut found);
+    for f in found {
+        let span = reading.span(f.span);
+        if !out
+            .iter()
+            .any(|o| o.span.start < span.end && span.start < o.span.end)
+        {
+            out.push(SensitiveFinding { kind: f.kind, span });
+        }
+    }
+}
+
 /// Words that may stand between a cue and its code without cutting the
 /// link: "пришло смс с 4821", "код пришел 3030", "the sms said 8765".
 const LINKING_WORDS: &[&str] = &[
@@ -177,7 +205,7 @@ const LINKING_WORDS: &[&str] = &[
 fn linked(gap: &str) -> bool {
     gap.split(|c: char| c.is_whitespace() || ":=—–-,?".contains(c))
         .filter(|w| !w.is_empty())
-        .all(|w| LINKING_WORDS.contains(&w))
+        .all(|w| LINKING_WORDS.contains(&w) || forms::links(w))
 }
 
 fn classify_number(
@@ -288,6 +316,21 @@ mod tests {
     #[case("парль Zebra_12", SensitiveKind::Password, "Zebra_12")]
     #[case("код 33-81", SensitiveKind::OneTimeCode, "33-81")]
     #[case("код 704 219", SensitiveKind::OneTimeCode, "704 219")]
+    #[case("смсочкой пришло 4419", SensitiveKind::OneTimeCode, "4419")]
+    #[case("код из вайбера 7730", SensitiveKind::OneTimeCode, "7730")]
+    #[case("4-значный код 9015", SensitiveKind::OneTimeCode, "9015")]
+    #[case("kod podtverjdenia 4150", SensitiveKind::OneTimeCode, "4150")]
+    #[case("кoд пoдтвеpждения 2287", SensitiveKind::OneTimeCode, "2287")]
+    #[case("кодддд 5540", SensitiveKind::OneTimeCode, "5540")]
+    #[case(
+        "код 1\u{FE0F}\u{20E3}9\u{FE0F}\u{20E3}0\u{FE0F}\u{20E3}4\u{FE0F}\u{20E3}",
+        SensitiveKind::OneTimeCode,
+        "1\u{FE0F}\u{20E3}9\u{FE0F}\u{20E3}0\u{FE0F}\u{20E3}4\u{FE0F}\u{20E3}"
+    )]
+    #[case("си ви ви 306", SensitiveKind::Cvv, "306")]
+    #[case("cvс2 751", SensitiveKind::Cvv, "751")]
+    #[case("пароль стоит Severus_7", SensitiveKind::Password, "Severus_7")]
+    #[case("пароль ➡️ Zvezda99", SensitiveKind::Password, "Zvezda99")]
     fn finds_secrets_in_everyday_phrasing(
         #[case] text: &str,
         #[case] kind: SensitiveKind,
@@ -305,6 +348,11 @@ mod tests {
     #[case("код придет через 10-15 минут")]
     #[case("код ввела а сняли 150 000")]
     #[case("звоните 8-916-123-45-67 код не пришел")]
+    #[case("смс от 0919 пришло")]
+    #[case("последние цифры 4455")]
+    #[case("одноразовый пакет 3 шт")]
+    #[case("пароль был изменен")]
+    #[case("кооод из смс не приходит 5 минут")]
     fn leaves_amounts_and_times(#[case] text: &str) {
         assert_eq!(found(text), vec![]);
     }

@@ -162,6 +162,10 @@ pub(crate) const CUES: &[(&str, Cue)] = &[
     ("passwd", Cue::Password),
     ("pwd", Cue::Password),
     ("pass:", Cue::Password),
+    ("pass", Cue::Password),
+    ("пасс", Cue::Password),
+    ("pw", Cue::Password),
+    ("pw:", Cue::Password),
     ("логин и пароль", Cue::Credentials),
     ("логин/пароль", Cue::Credentials),
     ("логин, пароль", Cue::Credentials),
@@ -262,17 +266,9 @@ const PASSWORD_BY_MESSAGE: &[&str] = &[
 /// PIN words joined with a code noun: "пин-кодом", "pin kod".
 const PIN_WORDS: &[&str] = &["пин", "pin"];
 
-/// Latin letters and the Cyrillic letters of the same shape.
-const SAME_SHAPE: &[(char, char)] = &[
-    ('a', 'а'),
-    ('c', 'с'),
-    ('e', 'е'),
-    ('k', 'к'),
-    ('o', 'о'),
-    ('p', 'р'),
-    ('x', 'х'),
-    ('y', 'у'),
-];
+/// Latin letters and the Cyrillic letters of the same shape (upper-case
+/// pairs never meet a folded cue).
+use super::canon::SAME_SHAPE;
 
 /// Every cue: [`CUES`] and the forms built from parts (see the module docs).
 pub(crate) fn all() -> Vec<(String, Cue)> {
@@ -296,13 +292,29 @@ pub(crate) fn all() -> Vec<(String, Cue)> {
             out.push((format!("{password} {after}"), Cue::Otp));
         }
     }
+    out.extend(super::forms::message_words());
+    out.extend(super::forms::other_forms());
+    // Russian cues typed in Latin letters, as a customer would spell them.
+    let russian: Vec<(String, Cue)> = out
+        .iter()
+        .filter(|(p, _)| p.chars().any(crate::normalize::is_cyrillic))
+        .cloned()
+        .collect();
+    for (pattern, cue) in russian {
+        out.extend(
+            super::forms::transliterations(&pattern)
+                .into_iter()
+                .map(|t| (t, cue)),
+        );
+    }
     // Typos of the one-word cues: a letter typed twice ("кодд", "пинн"),
     // and in words of five letters or more one dropped or two swapped past the
     // first letter ("парль", "pasword", "пароьл").
     let words: Vec<(String, Cue)> = CUES
         .iter()
         .filter(|(p, c)| {
-            matches!(c, Cue::BareCode | Cue::Pin | Cue::Password)
+            (matches!(c, Cue::BareCode | Cue::Pin | Cue::Password)
+                || (*c == Cue::Cvv && p.chars().count() <= 4))
                 && p.chars().count() >= 3
                 && p.chars().all(char::is_alphabetic)
         })

@@ -12,6 +12,25 @@ use crate::{SensitiveFinding, SensitiveKind};
 const SEPARATOR_WORDS: &[&str] = &["is", "was", "это", "такой", "следующий", "будет"];
 /// Words that start a phrase saying whose password it is ("от почты", "for my account").
 const OWNER_PREPOSITIONS: &[&str] = &["от", "для", "к", "в", "for", "to", "of", "on", "from"];
+/// Words between the cue and the password that neither announce it nor say
+/// something about it: "был", "вот", "ставил", "у меня".
+const SOFT_WORDS: &[&str] = &[
+    "был",
+    "была",
+    "было",
+    "вот",
+    "ставил",
+    "ставила",
+    "поставил",
+    "поставила",
+    "стоит",
+    "стоял",
+    "у",
+    "меня",
+    "мой",
+    "сейчас",
+    "теперь",
+];
 const NEGATIONS: &[&str] = &["не", "нет", "not", "no"];
 const MAX_TOKENS: usize = 8;
 const MAX_OWNER_WORDS: usize = 3;
@@ -46,6 +65,15 @@ pub(super) fn password_after(
         let word = &folded[start..end];
         // "такой:", "кабинета:" announce the password that follows.
         let announces = raw_tok.ends_with([':', '=']);
+        // "пароль 👉 …": a pointer or an emoji, not the password.
+        if !word.chars().any(char::is_alphanumeric) {
+            continue;
+        }
+        // "пароль был …", "пароль вот …": passed over, the token after must
+        // still look like a password.
+        if SOFT_WORDS.contains(&word) {
+            continue;
+        }
         if SEPARATOR_WORDS.contains(&word) {
             explicit = true;
             continue;
@@ -162,8 +190,6 @@ const PASSWORD_STOPWORDS: &[&str] = &[
     "изменить",
     "я",
     "мне",
-    "меня",
-    "мой",
     "свой",
     "от",
     "для",
@@ -174,15 +200,10 @@ const PASSWORD_STOPWORDS: &[&str] = &[
     "все",
     "тоже",
     "точно",
-    "был",
-    "была",
-    "было",
     "будет",
     "стал",
     "слишком",
     "очень",
-    "теперь",
-    "сейчас",
     "снова",
     "опять",
     "никто",
@@ -210,7 +231,6 @@ const PASSWORD_STOPWORDS: &[&str] = &[
     "на",
     "по",
     "к",
-    "у",
     "из",
     "при",
     "через",
