@@ -51,6 +51,9 @@ const ANTONYMS: &[(&str, &str)] = &[
     ("вчера", "сегодня"),
     ("купить", "продать"),
     ("купить", "вернуть"),
+    ("купить", "сдать"),
+    ("начислить", "списать"),
+    ("зачислить", "списать"),
     ("рано", "поздно"),
     ("раньше", "позже"),
     ("activate", "deactivate"),
@@ -204,6 +207,32 @@ fn typo(a: &str, b: &str) -> bool {
     x.len().abs_diff(y.len()) <= allowed && edit_distance(&x, &y) <= allowed && !opposite(a, b)
 }
 
+/// What a derivation adds to a root after stemming: "получат" /
+/// "получател", "откр" / "открыт", "гарант" / "гарантин". A name's
+/// look-alike adds something else ("австр" / "австрал").
+const DERIVATIONS: &[&str] = &[
+    "", "ат", "ател", "тел", "ел", "ин", "н", "т", "ыт", "ит", "ыв", "ыва", "ива", "ва", "ен",
+    "ени", "ан", "ани", "к", "ост", "ств", "ник", "ов", "ев",
+];
+
+/// Two keys of one word family: a shared root of four letters or more, the
+/// rest of each a derivational suffix, so "открываю" and "открытии" or
+/// "получатель" and "получателю" are one word, not two names.
+fn family(a: &str, b: &str) -> bool {
+    if a == b || a.starts_with(['#', '~']) || b.starts_with(['#', '~']) {
+        return false;
+    }
+    let common: usize = a
+        .chars()
+        .zip(b.chars())
+        .take_while(|(x, y)| x == y)
+        .map(|(x, _)| x.len_utf8())
+        .sum();
+    a[..common].chars().count() >= 4
+        && DERIVATIONS.contains(&&a[common..])
+        && DERIVATIONS.contains(&&b[common..])
+}
+
 /// Two different keys spelt alike: a different name, not a typo of it.
 fn look_alike(a: &str, b: &str) -> bool {
     let (x, y): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
@@ -248,7 +277,9 @@ pub(super) fn compare(a: &Fingerprint, b: &Fingerprint, substitution: f32) -> (f
     let mut lone_a = Vec::new();
     for (key, negated) in &a.words {
         let exact = b.words.iter().position(|(k, _)| k == key);
-        let partner = exact.or_else(|| b.words.iter().position(|(k, _)| typo(key, k)));
+        let partner = exact
+            .or_else(|| b.words.iter().position(|(k, _)| typo(key, k)))
+            .or_else(|| b.words.iter().position(|(k, _)| family(key, k)));
         match partner {
             Some(i) if b.words[i].1 != *negated => return (0.0, Some(Veto::OppositeMeaning)),
             Some(i) if !used[i] => {

@@ -72,6 +72,7 @@ const IRREGULAR: &[(&str, &str)] = &[
     ("вер", "возврат"),
     ("вернул", "возврат"),
     ("вернут", "возврат"),
+    ("вернет", "возврат"),
     ("refund", "возврат"),
     ("дважд", "2"),
 ];
@@ -79,6 +80,7 @@ const IRREGULAR: &[(&str, &str)] = &[
 /// Verbal, participle and adjectival endings Snowball leaves on a stem.
 const ENDINGS: &[&str] = &[
     "ирова",
+    "ир",
     "ова",
     "ева",
     "ыва",
@@ -125,6 +127,7 @@ const VERBAL: &[&str] = &[
     "ешь",
     "ите",
     "ете",
+    "йте",
     "ен",
     "ена",
     "ено",
@@ -166,7 +169,9 @@ pub(super) fn root(word: &str) -> String {
     let mut stem = stemmed.as_str();
     // Only verbs and participles keep endings Snowball leaves on; a noun
     // keeps its stem, so "Австрии" and "Австралии" stay apart.
-    if cyrillic && VERBAL.iter().any(|e| word.ends_with(e)) {
+    // A noun in "-ию" ("Австралию", "историю") is not a verb in "-ю".
+    let noun = word.ends_with("ию");
+    if cyrillic && !noun && VERBAL.iter().any(|e| word.ends_with(e)) {
         for _ in 0..2 {
             if let Some(cut) = ENDINGS
                 .iter()
@@ -176,6 +181,11 @@ pub(super) fn root(word: &str) -> String {
                 stem = cut;
             }
         }
+    }
+    // "перенести", "привезти": Snowball keeps the "т" the other forms lack
+    // ("перенесите", "привез").
+    if cyrillic && (word.ends_with("сти") || word.ends_with("зти")) {
+        stem = stem.strip_suffix('т').unwrap_or(stem);
     }
     let mut key = spelling(stem);
     if let Some(&(_, to)) = IRREGULAR.iter().find(|(from, _)| *from == key) {

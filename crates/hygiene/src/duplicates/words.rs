@@ -133,6 +133,10 @@ pub(crate) fn tokens(text: &str) -> Vec<Token> {
     // A negation that met a modal ("не получается") and found no verb after
     // it belongs to the verb before it: "оплатить не получается".
     let mut modal_negation = false;
+    // The verb that "не могу" at the end of a clause governs: "оплатить
+    // заказ картой не могу" negates "оплатить", not "картой".
+    let mut last_infinitive: Option<usize> = None;
+    let mut instead = false;
     for piece in pieces(&folded) {
         let piece = piece.trim_matches('\'');
         if piece.is_empty() {
@@ -145,7 +149,13 @@ pub(crate) fn tokens(text: &str) -> Vec<Token> {
         }
         if piece.bytes().all(|b| b.is_ascii_digit()) {
             let n = piece.trim_start_matches('0');
-            out.push(Token::Number(if n.is_empty() { "0" } else { n }.to_owned()));
+            let n = if n.is_empty() { "0" } else { n };
+            let role = if std::mem::take(&mut instead) {
+                "≠"
+            } else {
+                ""
+            };
+            out.push(Token::Number(format!("{role}{n}")));
             after_content = false;
             continue;
         }
@@ -158,6 +168,10 @@ pub(crate) fn tokens(text: &str) -> Vec<Token> {
         }
         if is_negation(piece) {
             negated = true;
+            continue;
+        }
+        if matches!(piece, "вместо" | "instead") {
+            instead = true;
             continue;
         }
         if PARTICLES.contains(&piece) {
@@ -187,22 +201,40 @@ pub(crate) fn tokens(text: &str) -> Vec<Token> {
             continue;
         }
         modal_negation = false;
+        if is_infinitive(word) {
+            last_infinitive = Some(out.len());
+        }
+        // What was expected ("белый вместо серого") is another role than
+        // what came: the two swapped are another complaint.
+        let key = if std::mem::take(&mut instead) {
+            format!("≠{key}")
+        } else {
+            key
+        };
         out.push(Token::Word {
             key,
             negated: std::mem::take(&mut negated) ^ fused,
         });
         after_content = true;
     }
-    if negated
-        && modal_negation
-        && let Some(Token::Word { negated, .. }) = out
-            .iter_mut()
-            .rev()
-            .find(|t| matches!(t, Token::Word { .. }))
-    {
-        *negated = true;
+    if negated && modal_negation {
+        let governed = match last_infinitive {
+            Some(i) => out.get_mut(i),
+            None => out
+                .iter_mut()
+                .rev()
+                .find(|t| matches!(t, Token::Word { .. })),
+        };
+        if let Some(Token::Word { negated, .. }) = governed {
+            *negated = true;
+        }
     }
     out
+}
+
+/// A Russian infinitive: "оплатить", "зайти", "отвязаться", "помочь".
+fn is_infinitive(word: &str) -> bool {
+    ["ть", "ться", "ти", "чь"].iter().any(|e| word.ends_with(e)) && word.chars().count() > 4
 }
 
 #[cfg(test)]
@@ -234,5 +266,18 @@ mod tests {
         assert_eq!(words("log in"), vec!["log", "~in"]);
         assert_eq!(words("Москва - Сочи").len(), 3);
         assert_eq!(words("Добрый день, где заказ"), words("где заказ"));
+        assert_ne!(
+            words("привезли белый вместо серого")[1..],
+            words("привезли серый вместо белого")[1..]
+        );
+        let sorted = |text| {
+            let mut w = words(text);
+            w.sort();
+            w
+        };
+        assert_eq!(
+            sorted("оплатить заказ картой не могу"),
+            sorted("не могу оплатить заказ картой")
+        );
     }
 }
