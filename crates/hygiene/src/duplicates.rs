@@ -35,7 +35,7 @@ pub use signals::{
     STALE_HOURS, judge_duplicate,
 };
 pub use synonyms::Synonyms;
-use words::Token;
+use words::{Polarity, Token};
 
 /// Text scores at or above this are the same question (when no other signal
 /// says otherwise). Calibrated by `hygiene-eval` on the development pairs.
@@ -48,8 +48,8 @@ pub const SUBSTITUTION_FACTOR: f32 = 0.8;
 /// A question reduced to what matters for comparing it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fingerprint {
-    /// Content-word keys and whether each is negated, sorted, unique.
-    words: Vec<(String, bool)>,
+    /// Content-word keys and how each stands, sorted, unique.
+    words: Vec<(String, Polarity)>,
     numbers: Vec<String>,
     /// Word pairs joined by a dash: "Москва - Сочи".
     routes: Vec<(String, String)>,
@@ -71,7 +71,7 @@ impl Fingerprint {
         let mut routes = Vec::new();
         for (i, token) in tokens.iter().enumerate() {
             match token {
-                Token::Word { key, negated } => words.push((key.clone(), *negated)),
+                Token::Word { key, polarity } => words.push((key.clone(), *polarity)),
                 Token::Number(n) => numbers.push(n.clone()),
                 Token::Dash => {
                     if let (Some(Token::Word { key: a, .. }), Some(Token::Word { key: b, .. })) = (
@@ -83,16 +83,11 @@ impl Fingerprint {
                 }
             }
         }
-        // A word both negated and not on one side ("не могу зайти… точнее
-        // войти") counts as negated: the question is about it not working.
+        // A word that stands two ways on one side ("не могу зайти… точнее
+        // войти") counts the strongest way: the question is about it not
+        // working.
         words.sort();
-        words.dedup();
-        let both: Vec<String> = words
-            .windows(2)
-            .filter(|w| w[0].0 == w[1].0)
-            .map(|w| w[0].0.clone())
-            .collect();
-        words.retain(|(k, negated)| *negated || !both.contains(k));
+        words.dedup_by(|later, first| later.0 == first.0);
         numbers.sort();
         numbers.dedup();
         let bare = crate::normalize::fold(text)

@@ -275,13 +275,15 @@ pub(super) fn compare(a: &Fingerprint, b: &Fingerprint, substitution: f32) -> (f
     let mut used = vec![false; b.words.len()];
     let mut matched = 0.0;
     let mut lone_a = Vec::new();
-    for (key, negated) in &a.words {
+    for (key, polarity) in &a.words {
         let exact = b.words.iter().position(|(k, _)| k == key);
         let partner = exact
             .or_else(|| b.words.iter().position(|(k, _)| typo(key, k)))
             .or_else(|| b.words.iter().position(|(k, _)| family(key, k)));
         match partner {
-            Some(i) if b.words[i].1 != *negated => return (0.0, Some(Veto::OppositeMeaning)),
+            Some(i) if b.words[i].1.opposes(*polarity) => {
+                return (0.0, Some(Veto::OppositeMeaning));
+            }
             Some(i) if !used[i] => {
                 used[i] = true;
                 matched += weight(key);

@@ -81,10 +81,13 @@ impl Synonyms {
         let mut i = 0;
         while i < words.len() {
             if let Some((len, id)) = self.phrase_at(&words[i..]) {
-                let negated = matches!(words[i], Token::Word { negated: true, .. });
+                let polarity = match words[i] {
+                    Token::Word { polarity, .. } => polarity,
+                    _ => super::words::Polarity::Plain,
+                };
                 out.push(Token::Word {
                     key: format!("#{id}"),
-                    negated,
+                    polarity,
                 });
                 i += len;
                 continue;

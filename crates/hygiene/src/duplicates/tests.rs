@@ -53,6 +53,8 @@ use rstest::rstest;
     true
 )]
 #[case("бонусы зачислили", "бонусы списали", false)]
+#[case("не могу удалить карту из профиля", "удалите карту из профиля", true)]
+#[case("не могу отменить подписку", "отменил подписку", false)]
 fn judges_pairs(#[case] a: &str, #[case] b: &str, #[case] same: bool) {
     assert_eq!(
         is_duplicate(a, b),

@@ -11,10 +11,35 @@
 use super::stem::{MODALS, PARTICLES, is_negation, is_stop, root};
 use crate::normalize::{fold, is_letter};
 
+/// How a word stands: asked or stated as it is, in the past, negated, or as
+/// something the customer cannot do ("не могу отменить"). Ordered strongest
+/// first: when a word stands two ways in one question, the first counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Polarity {
+    Negated,
+    Unable,
+    Past,
+    Plain,
+}
+
+impl Polarity {
+    /// Whether two questions with the word standing these two ways ask
+    /// opposite things: a negation against the plain word, or "cannot do"
+    /// against "did" ("не могу отменить" / "отменил"). "Cannot do" and a
+    /// request ("не могу отменить" / "отмените") are one request.
+    pub fn opposes(self, other: Polarity) -> bool {
+        use Polarity::*;
+        matches!(
+            (self, other),
+            (Negated, Plain | Past) | (Plain | Past, Negated) | (Unable, Past) | (Past, Unable)
+        )
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Token {
-    /// A content word's key and whether a negation governs it.
-    Word { key: String, negated: bool },
+    /// A content word's key and whether (and how) a negation governs it.
+    Word { key: String, polarity: Polarity },
     /// Digits without leading zeros.
     Number(String),
     /// A dash standing between two words: "Москва - Сочи".
@@ -179,7 +204,7 @@ pub(crate) fn tokens(text: &str) -> Vec<Token> {
                 let particle = if piece == "into" { "in" } else { piece };
                 out.push(Token::Word {
                     key: format!("~{particle}"),
-                    negated: false,
+                    polarity: Polarity::Plain,
                 });
             }
             after_content = false;
@@ -200,7 +225,7 @@ pub(crate) fn tokens(text: &str) -> Vec<Token> {
         if key.is_empty() {
             continue;
         }
-        modal_negation = false;
+        let unable = std::mem::take(&mut modal_negation);
         if is_infinitive(word) {
             last_infinitive = Some(out.len());
         }
@@ -211,10 +236,13 @@ pub(crate) fn tokens(text: &str) -> Vec<Token> {
         } else {
             key
         };
-        out.push(Token::Word {
-            key,
-            negated: std::mem::take(&mut negated) ^ fused,
-        });
+        let polarity = match (std::mem::take(&mut negated) ^ fused, unable) {
+            (true, true) => Polarity::Unable,
+            (true, false) => Polarity::Negated,
+            (false, _) if is_past(word) => Polarity::Past,
+            (false, _) => Polarity::Plain,
+        };
+        out.push(Token::Word { key, polarity });
         after_content = true;
     }
     if negated && modal_negation {
@@ -225,11 +253,18 @@ pub(crate) fn tokens(text: &str) -> Vec<Token> {
                 .rev()
                 .find(|t| matches!(t, Token::Word { .. })),
         };
-        if let Some(Token::Word { negated, .. }) = governed {
-            *negated = true;
+        if let Some(Token::Word { polarity, .. }) = governed {
+            *polarity = Polarity::Unable;
         }
     }
     out
+}
+
+/// A verb in the past tense: "оплатил", "отменили", "charged".
+fn is_past(word: &str) -> bool {
+    let russian = ["л", "ла", "ло", "ли", "лся", "лась", "лось", "лись"];
+    (word.chars().count() > 3 && russian.iter().any(|e| word.ends_with(e)))
+        || (word.len() > 4 && word.ends_with("ed"))
 }
 
 /// A Russian infinitive: "оплатить", "зайти", "отвязаться", "помочь".
@@ -245,7 +280,10 @@ mod tests {
         tokens(text)
             .into_iter()
             .map(|t| match t {
-                Token::Word { key, negated } => format!("{}{key}", if negated { "!" } else { "" }),
+                Token::Word { key, polarity } => {
+                    let negative = matches!(polarity, Polarity::Negated | Polarity::Unable);
+                    format!("{}{key}", if negative { "!" } else { "" })
+                }
                 Token::Number(n) => format!("={n}"),
                 Token::Dash => "-".into(),
             })
