@@ -205,7 +205,9 @@ const LINKING_WORDS: &[&str] = &[
 fn linked(gap: &str) -> bool {
     gap.split(|c: char| c.is_whitespace() || ":=—–-,?".contains(c))
         .filter(|w| !w.is_empty())
-        .all(|w| LINKING_WORDS.contains(&w) || forms::links(w))
+        .all(|w| {
+            LINKING_WORDS.contains(&w) || forms::links(w) || !w.chars().any(char::is_alphanumeric)
+        })
 }
 
 fn classify_number(
@@ -250,9 +252,17 @@ fn classify_number(
             // names it only when nothing but a dash or "это" stands between.
             let gap = folded.get(token.end..span.start).unwrap_or(".");
             let direct = gap.trim_matches(|c: char| c.is_whitespace() || "—–-:".contains(c));
-            if matches!(cue, Cue::BareCode | Cue::Sms)
-                || !(direct.is_empty() || direct == "это" || direct == "is")
-            {
+            let named = direct.is_empty() || direct == "это" || direct == "is";
+            // "5531 пришло в смс", "4410 прислали кодом": the number, then how
+            // it came, when nothing labels the number as something else.
+            let arrived = matches!(cue, Cue::Sms | Cue::Otp)
+                && !direct.is_empty()
+                && gap.len() <= 32
+                && linked(gap)
+                && !has_break(gap)
+                && !NUMBER_LABEL.is_match(head)
+                && unlabelled(head);
+            if !(arrived || (named && !matches!(cue, Cue::BareCode | Cue::Sms))) {
                 continue;
             }
             gap.len() + 8
@@ -278,6 +288,17 @@ fn fits(cue: Cue, len: usize) -> bool {
         Cue::Pin => (4..=6).contains(&len),
         Cue::Password | Cue::Credentials => false,
     }
+}
+
+/// Whether the word right before a number, if any, leaves it unnamed
+/// ("вот 5531", "5531" at the start), unlike "заказ 5531" or "кв 5531".
+fn unlabelled(head: &str) -> bool {
+    let word = head
+        .trim_end()
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("");
+    word.is_empty() || matches!(word, "вот" | "это" | "ну" | "так" | "here" | "it")
 }
 
 /// A sentence break between a cue and a number cuts the link between them.
@@ -331,6 +352,10 @@ mod tests {
     #[case("cvс2 751", SensitiveKind::Cvv, "751")]
     #[case("пароль стоит Severus_7", SensitiveKind::Password, "Severus_7")]
     #[case("пароль ➡️ Zvezda99", SensitiveKind::Password, "Zvezda99")]
+    #[case("5531 пришло в смс", SensitiveKind::OneTimeCode, "5531")]
+    #[case("код активации 6610", SensitiveKind::OneTimeCode, "6610")]
+    #[case("на тыльной стороне 483", SensitiveKind::Cvv, "483")]
+    #[case("поменял пароль на Lodka2021", SensitiveKind::Password, "Lodka2021")]
     fn finds_secrets_in_everyday_phrasing(
         #[case] text: &str,
         #[case] kind: SensitiveKind,
@@ -352,6 +377,9 @@ mod tests {
     #[case("последние цифры 4455")]
     #[case("одноразовый пакет 3 шт")]
     #[case("пароль был изменен")]
+    #[case("заказ 5531 пришел в смс")]
+    #[case("в 1830 пришло смс")]
+    #[case("пароль на 2023 год был другой")]
     #[case("кооод из смс не приходит 5 минут")]
     fn leaves_amounts_and_times(#[case] text: &str) {
         assert_eq!(found(text), vec![]);

@@ -129,6 +129,42 @@ pub(super) fn other_forms() -> Vec<(String, Cue)> {
             }
         }
     }
+    // The back of the card, in the words people use for it.
+    for side in [
+        "обороте",
+        "оборота",
+        "обратной стороне",
+        "обратной стороны",
+        "оборотной стороне",
+        "оборотной стороны",
+        "тыльной стороне",
+        "тыльной стороны",
+        "задней стороне",
+        "задней стороны",
+        "обратке",
+        "обратки",
+    ] {
+        for preposition in ["на", "с", "со"] {
+            out.push((format!("{preposition} {side}"), Cue::Cvv));
+        }
+    }
+    // What a one-time code is for: "код активации", "код доступа".
+    for purpose in [
+        "активации",
+        "авторизации",
+        "верификации",
+        "доступа",
+        "входа",
+        "подтверждения",
+        "aktivacii",
+        "avtorizacii",
+        "dostupa",
+        "vhoda",
+    ] {
+        for code in ["код", "кода", "кодом", "kod"] {
+            out.push((format!("{code} {purpose}"), Cue::Otp));
+        }
+    }
     for adjective in ["одноразовый", "одноразовым", "одноразового", "одноразовое"]
     {
         out.push((adjective.to_owned(), Cue::Otp));
@@ -167,7 +203,9 @@ pub(super) fn links(word: &str) -> bool {
         "push",
         "подтверждени",
     ];
-    const PREPOSITIONS: &[&str] = &["из", "с", "со", "от", "на", "по", "iz", "from", "via"];
+    const PREPOSITIONS: &[&str] = &[
+        "из", "с", "со", "от", "на", "по", "в", "во", "iz", "from", "via", "in",
+    ];
     PREPOSITIONS.contains(&word)
         || STEMS.iter().any(|s| word.starts_with(s))
         || DIGIT_WORDS.contains(&word)

@@ -30,6 +30,13 @@ const SOFT_WORDS: &[&str] = &[
     "мой",
     "сейчас",
     "теперь",
+    "на",
+    "поменял",
+    "поменяла",
+    "сменил",
+    "сменила",
+    "изменил",
+    "изменила",
 ];
 const NEGATIONS: &[&str] = &["не", "нет", "not", "no"];
 const MAX_TOKENS: usize = 8;
@@ -47,6 +54,7 @@ pub(super) fn password_after(
         .and_then(|h| h.chars().rev().find(|c| c.is_alphabetic()))
         .is_some_and(is_cyrillic);
     let mut explicit = false;
+    let mut softened = false;
     let mut owner_words: Option<usize> = None;
     let mut wanted = if credentials { 2 } else { 1 };
     for (start, end) in tokens(folded, from).take(MAX_TOKENS) {
@@ -72,7 +80,13 @@ pub(super) fn password_after(
         // "пароль был …", "пароль вот …": passed over, the token after must
         // still look like a password.
         if SOFT_WORDS.contains(&word) {
+            softened = true;
             continue;
+        }
+        // After "на", "был", "сменил" a bare number is a year or a count
+        // ("пароль на 2023 год"), not a password given.
+        if softened && !explicit && word.bytes().all(|b| b.is_ascii_digit()) {
+            return;
         }
         if SEPARATOR_WORDS.contains(&word) {
             explicit = true;
@@ -228,7 +242,6 @@ const PASSWORD_STOPWORDS: &[&str] = &[
     "старый",
     "с",
     "в",
-    "на",
     "по",
     "к",
     "из",
