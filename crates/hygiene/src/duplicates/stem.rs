@@ -47,7 +47,7 @@ pub(super) const MODALS: &[&str] = &[
 
 /// Words that mean "not": the next content word is negated.
 const NEGATIONS: &[&str] = &[
-    "не", "нет", "ни", "not", "no", "never", "cannot", "cant", "can't",
+    "не", "нет", "ни", "без", "not", "no", "never", "cannot", "cant", "can't", "without",
 ];
 
 pub(super) fn is_negation(word: &str) -> bool {
@@ -65,6 +65,8 @@ const IRREGULAR: &[(&str, &str)] = &[
     ("придут", "приш"),
     ("прид", "приш"),
     ("шел", "шл"),
+    // "мне прислали" is what "пришло" says from the other side.
+    ("прис", "приш"),
     ("деньг", "денег"),
     ("средств", "денег"),
     ("возвраща", "возврат"),

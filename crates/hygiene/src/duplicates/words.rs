@@ -11,28 +11,37 @@
 use super::stem::{MODALS, PARTICLES, is_negation, is_stop, root};
 use crate::normalize::{fold, is_letter};
 
-/// How a word stands: asked or stated as it is, in the past, negated, or as
-/// something the customer cannot do ("не могу отменить"). Ordered strongest
-/// first: when a word stands two ways in one question, the first counts.
+/// How a word stands: asked or stated as it is, asked for ("верните"), in
+/// the past, negated, negated in the past ("не вернули"), or as something
+/// the customer cannot do ("не могу отменить"). Ordered strongest first:
+/// when a word stands two ways in one question, the first counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Polarity {
     Negated,
+    NotDone,
     Unable,
+    Request,
     Past,
     Plain,
 }
 
 impl Polarity {
     /// Whether two questions with the word standing these two ways ask
-    /// opposite things: a negation against the plain word, or "cannot do"
-    /// against "did" ("не могу отменить" / "отменил"). "Cannot do" and a
-    /// request ("не могу отменить" / "отмените") are one request.
+    /// opposite things: a negation against the plain word, "cannot do" or
+    /// "please do" against "did" ("не могу отменить" / "отменил"). "Cannot
+    /// do", "was not done" and a request are one request ("не вернули деньги"
+    /// / "верните деньги"); "do not" is not ("не отменяйте" / "отмените").
     pub fn opposes(self, other: Polarity) -> bool {
         use Polarity::*;
-        matches!(
-            (self, other),
-            (Negated, Plain | Past) | (Plain | Past, Negated) | (Unable, Past) | (Past, Unable)
-        )
+        let one_way = |a: Polarity, b: Polarity| {
+            matches!(
+                (a, b),
+                (Negated, Plain | Past | Request)
+                    | (NotDone, Plain | Past)
+                    | (Unable | Request, Past)
+            )
+        };
+        one_way(self, other) || one_way(other, self)
     }
 }
 
@@ -238,8 +247,10 @@ pub(crate) fn tokens(text: &str) -> Vec<Token> {
         };
         let polarity = match (std::mem::take(&mut negated) ^ fused, unable) {
             (true, true) => Polarity::Unable,
+            (true, false) if is_past(word) => Polarity::NotDone,
             (true, false) => Polarity::Negated,
             (false, _) if is_past(word) => Polarity::Past,
+            (false, _) if is_imperative(word) => Polarity::Request,
             (false, _) => Polarity::Plain,
         };
         out.push(Token::Word { key, polarity });
@@ -267,6 +278,11 @@ fn is_past(word: &str) -> bool {
         || (word.len() > 4 && word.ends_with("ed"))
 }
 
+/// A Russian imperative of politeness: "верните", "поменяйте", "оформьте".
+fn is_imperative(word: &str) -> bool {
+    word.chars().count() > 4 && ["ите", "йте", "ьте"].iter().any(|e| word.ends_with(e))
+}
+
 /// A Russian infinitive: "оплатить", "зайти", "отвязаться", "помочь".
 fn is_infinitive(word: &str) -> bool {
     ["ть", "ться", "ти", "чь"].iter().any(|e| word.ends_with(e)) && word.chars().count() > 4
@@ -281,7 +297,7 @@ mod tests {
             .into_iter()
             .map(|t| match t {
                 Token::Word { key, polarity } => {
-                    let negative = matches!(polarity, Polarity::Negated | Polarity::Unable);
+                    let negative = polarity < Polarity::Request;
                     format!("{}{key}", if negative { "!" } else { "" })
                 }
                 Token::Number(n) => format!("={n}"),
