@@ -12,6 +12,9 @@ pub(crate) struct Lexed {
     pub may_hide: bool,
     /// ASCII digits in the text.
     pub digits: usize,
+    /// A lower-case letter three times in a row inside a word ("кооод"),
+    /// seen on the fast path (the secrets' second reading wants it).
+    pub stretched: bool,
 }
 
 pub(crate) fn lex(text: &str) -> Lexed {
@@ -22,6 +25,7 @@ pub(crate) fn lex(text: &str) -> Lexed {
     let mut copied = 0;
     let mut in_word = false;
     let mut digits = 0;
+    let mut stretched = false;
     let mut i = 0;
     while i < bytes.len() {
         // Fast path: more lower-case letters of the script the scan is in
@@ -30,6 +34,9 @@ pub(crate) fn lex(text: &str) -> Lexed {
             let run_start = i;
             if script == LATIN {
                 while i < bytes.len() && bytes[i].is_ascii_lowercase() {
+                    if bytes[i] == bytes[i - 1] && i >= 2 && bytes[i] == bytes[i - 2] {
+                        stretched = true;
+                    }
                     i += 1;
                 }
             } else {
@@ -39,6 +46,16 @@ pub(crate) fn lex(text: &str) -> Lexed {
                         (0xD0, 0xB0..=0xBF) | (0xD1, 0x80..=0x8F)
                     )
                 {
+                    // The same two bytes three times: one letter (a lead
+                    // byte never equals a continuation byte).
+                    if bytes[i + 1] == bytes[i - 1]
+                        && i >= 4
+                        && bytes[i + 1] == bytes[i - 3]
+                        && bytes[i] == bytes[i - 2]
+                        && bytes[i] == bytes[i - 4]
+                    {
+                        stretched = true;
+                    }
                     i += 2;
                 }
             }
@@ -94,6 +111,7 @@ pub(crate) fn lex(text: &str) -> Lexed {
         word_starts,
         may_hide: disguise.finish(),
         digits,
+        stretched,
     }
 }
 
@@ -123,5 +141,14 @@ mod tests {
             );
         }
         assert_eq!(lex("ab, вг 12").word_starts, vec![0, 4, 9]);
+        for (text, stretched) in [
+            ("код кооод 1234", true),
+            ("пароооль", true),
+            ("cvvv 123", true),
+            ("длинное слово без повторов", false),
+            ("касса ввод", false),
+        ] {
+            assert_eq!(lex(text).stretched, stretched, "{text}");
+        }
     }
 }

@@ -106,15 +106,18 @@ pub struct OperatorMessageReport {
 pub fn find_sensitive(text: &str) -> Vec<SensitiveFinding> {
     let folded = normalize::fold(text);
     let digits = count_digits(text);
-    find_sensitive_folded(text, &folded, &keywords::scan(&folded), digits)
+    find_sensitive_folded(text, &folded, &keywords::scan(&folded), digits, None)
 }
 
-/// `digits`: how many ASCII digits the text has (a card needs 13, a code 3).
+/// `digits`: how many ASCII digits the text has (a card needs 13, a code 3);
+/// `hints`: what the lexer saw, for the secrets' second reading (computed
+/// here when there is no lexer pass).
 fn find_sensitive_folded(
     text: &str,
     folded: &str,
     hits: &[keywords::Hit],
     digits: usize,
+    hints: Option<secrets::Hints>,
 ) -> Vec<SensitiveFinding> {
     let mut findings = Vec::new();
     if digits >= cards::MIN_DIGITS {
@@ -122,7 +125,11 @@ fn find_sensitive_folded(
     }
     secrets::find(text, folded, hits, digits >= 3, &mut findings);
     if digits >= 3 {
-        secrets::find_disguised(text, &mut findings);
+        let hints = hints.unwrap_or_else(|| secrets::Hints {
+            may_hide: obscenity::scan::may_hide_a_word(folded.as_bytes()),
+            stretched: None,
+        });
+        secrets::find_disguised(text, hints, &mut findings);
     }
     findings.sort_by_key(|f| (f.span.start, f.span.end));
     findings
@@ -140,9 +147,14 @@ pub fn inspect_customer_message(text: &str) -> CustomerMessageReport {
         word_starts,
         may_hide,
         digits,
+        stretched,
     } = lex::lex(text);
     let hits = keywords::scan_at(&folded, word_starts);
-    let findings = find_sensitive_folded(text, &folded, &hits, digits);
+    let hints = secrets::Hints {
+        may_hide,
+        stretched: Some(stretched),
+    };
+    let findings = find_sensitive_folded(text, &folded, &hits, digits, Some(hints));
     let obscene = obscenity::find_lexed(text, &folded, may_hide);
     let masked_text = mask::render(text, &findings, &[]);
     CustomerMessageReport {
@@ -157,8 +169,13 @@ pub fn inspect_customer_message(text: &str) -> CustomerMessageReport {
 /// The whole operator-message pipeline: requests for secrets, obscenity.
 pub fn inspect_operator_message(text: &str) -> OperatorMessageReport {
     let folded = normalize::fold(text);
-    let findings =
-        find_sensitive_folded(text, &folded, &keywords::scan(&folded), count_digits(text));
+    let findings = find_sensitive_folded(
+        text,
+        &folded,
+        &keywords::scan(&folded),
+        count_digits(text),
+        None,
+    );
     let obscene = obscenity::find_folded(text, &folded);
     let masked_text = mask::render(text, &findings, &[]);
     OperatorMessageReport {

@@ -19,6 +19,7 @@ mod canon;
 mod cues;
 mod forms;
 mod numbers;
+pub(crate) use canon::Hints;
 pub(crate) use cues::{Cue, all as all_cues};
 
 /// What, right before a number, says it is something else than a code: a
@@ -128,8 +129,9 @@ pub(crate) fn find(
 /// Appends the findings of a second reading of `text` with the disguises of
 /// `canon.rs` undone (two keyboard layouts in a word, stretched letters,
 /// keycap digits), where it differs; spans found already are kept.
-pub(crate) fn find_disguised(text: &str, out: &mut Vec<SensitiveFinding>) {
-    if !canon::worth_reading(text) {
+/// `hints`: what the pipeline's single pass already saw (see `crate::lex`).
+pub(crate) fn find_disguised(text: &str, hints: Hints, out: &mut Vec<SensitiveFinding>) {
+    if !canon::worth_reading(text, hints) {
         return;
     }
     let reading = canon::read(text);
@@ -229,6 +231,9 @@ fn classify_number(
     for (span, cue) in cues {
         let distance = if span.end <= token.start {
             let gap = folded.get(span.end..token.start).unwrap_or(".");
+            if gap.len() > 48 {
+                continue;
+            }
             let direct = gap.trim_matches(|c: char| c.is_whitespace() || ":=—–-".contains(c));
             if matches!(cue, Cue::BareCode | Cue::Sms)
                 && (!linked(gap) || OTHER_CODE.is_match(before(folded, span.start, 24)))

@@ -111,3 +111,28 @@ fn held_out_card_numbers_all_found_without_false_positives() {
     assert_eq!(report.measure("card").recall(), 1.0, "{}", explain(&report));
     assert_eq!(report.measure("card").fp, 0, "{}", explain(&report));
 }
+
+/// The pipeline (one lexer pass, its hints for the secrets' second reading)
+/// finds exactly what `find_sensitive` finds, on every labelled secret.
+#[test]
+fn the_pipeline_finds_what_find_sensitive_finds() {
+    use switchboard_hygiene::{find_sensitive, inspect_customer_message};
+    let sets = [
+        eval::data::SECRETS,
+        eval::data::CARDS,
+        eval::data::heldout::SECRETS,
+        eval::data::heldout::round2::SECRETS,
+        eval::data::heldout::round3::SECRETS,
+        eval::data::heldout::round4::SECRETS,
+    ];
+    for line in sets.iter().flat_map(|s| s.lines()) {
+        let Some(text) = line.split('\t').nth(2) else {
+            continue;
+        };
+        assert_eq!(
+            inspect_customer_message(text).findings,
+            find_sensitive(text),
+            "{text}"
+        );
+    }
+}

@@ -292,21 +292,9 @@ pub(crate) fn all() -> Vec<(String, Cue)> {
             out.push((format!("{password} {after}"), Cue::Otp));
         }
     }
-    out.extend(super::forms::message_words());
-    out.extend(super::forms::other_forms());
-    // Russian cues typed in Latin letters, as a customer would spell them.
-    let russian: Vec<(String, Cue)> = out
-        .iter()
-        .filter(|(p, _)| p.chars().any(crate::normalize::is_cyrillic))
-        .cloned()
-        .collect();
-    for (pattern, cue) in russian {
-        out.extend(
-            super::forms::transliterations(&pattern)
-                .into_iter()
-                .map(|t| (t, cue)),
-        );
-    }
+    // What is spelt in Latin letters below: the listed cues, not the forms
+    // built from parts (their Latin parts are listed) or typos.
+    let spelt = CUES.len();
     // Typos of the one-word cues: a letter typed twice ("кодд", "пинн"),
     // and in words of five letters or more one dropped or two swapped past the
     // first letter ("парль", "pasword", "пароьл").
@@ -353,6 +341,25 @@ pub(crate) fn all() -> Vec<(String, Cue)> {
             }
             out.push((variant.into_iter().collect(), cue));
         }
+    }
+    let forms_from = out.len();
+    out.extend(super::forms::message_words());
+    out.extend(super::forms::other_forms());
+    // Forms built by rule, and Russian cues typed in Latin letters as a
+    // customer would spell them. Added after the keyboard-switch variants:
+    // a word typed in two layouts is read in one script by `canon.rs`.
+    let russian: Vec<(String, Cue)> = out[..spelt]
+        .iter()
+        .chain(&out[forms_from..])
+        .filter(|(p, _)| p.chars().any(crate::normalize::is_cyrillic))
+        .cloned()
+        .collect();
+    for (pattern, cue) in russian {
+        out.extend(
+            super::forms::transliterations(&pattern)
+                .into_iter()
+                .map(|t| (t, cue)),
+        );
     }
     // Stable: a listed cue keeps its meaning over a built one.
     out.sort_by(|a, b| a.0.cmp(&b.0));

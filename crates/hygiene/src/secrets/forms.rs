@@ -24,7 +24,6 @@ const MESSAGE_STEMS: &[(&str, &[&str])] = &[
     ("смс", &["", "е", "ом", "у", "а", "ки"]),
     ("сообщени", NIE_ENDINGS),
     ("уведомлени", NIE_ENDINGS),
-    ("оповещени", NIE_ENDINGS),
     ("пуш", HARD_ENDINGS),
     ("пуш-уведомлени", NIE_ENDINGS),
     ("смс-сообщени", NIE_ENDINGS),
@@ -97,7 +96,10 @@ const V_NAMES: &[&str] = &["ви", "вэ"];
 /// The message words in every form, as `Cue::Sms`.
 pub(super) fn message_words() -> Vec<(String, Cue)> {
     let mut out = Vec::new();
-    for (stem, endings) in MESSAGE_STEMS.iter().chain(CARRIER_STEMS) {
+    // Carriers ("вотсап", "почта") only link a cue to its number (see
+    // [`links`]): as cues of their own they would cost a walk of the
+    // automaton at every word starting like them ("по…").
+    for (stem, endings) in MESSAGE_STEMS {
         for ending in *endings {
             out.push((format!("{stem}{ending}"), Cue::Sms));
         }
@@ -206,8 +208,14 @@ pub(super) fn links(word: &str) -> bool {
     const PREPOSITIONS: &[&str] = &[
         "из", "с", "со", "от", "на", "по", "в", "во", "iz", "from", "via", "in",
     ];
-    PREPOSITIONS.contains(&word)
-        || STEMS.iter().any(|s| word.starts_with(s))
+    if PREPOSITIONS.contains(&word) {
+        return true;
+    }
+    // Every Russian stem and carrier is two letters (four bytes) or more.
+    if word.len() < 4 {
+        return LATIN_MESSAGE_WORDS.contains(&word) || word == "sms" || word == "in";
+    }
+    STEMS.iter().any(|s| word.starts_with(s))
         || DIGIT_WORDS.contains(&word)
         || CARRIER_STEMS.iter().any(|(stem, endings)| {
             word.strip_prefix(stem)
@@ -290,9 +298,13 @@ pub(super) fn transliterations(cue: &str) -> Vec<String> {
     let mut out: Vec<String> = (0..3)
         .map(|scheme| spell(&|_, n| scheme.min(n - 1)))
         .collect();
+    // Single letters spelt the other way only where spellings really vary
+    // ("podtverzhdenia": "ia" for "я" with "zh" for "ж").
     for (at, options) in letters.iter().enumerate() {
         for k in 1..options.len() {
-            out.push(spell(&|i, _| if i == at { k } else { 0 }));
+            if options.len() > 2 {
+                out.push(spell(&|i, _| if i == at { k } else { 0 }));
+            }
         }
     }
     out.dedup();
