@@ -361,6 +361,8 @@ mod tests {
     #[case("код активации 6610", SensitiveKind::OneTimeCode, "6610")]
     #[case("на тыльной стороне 483", SensitiveKind::Cvv, "483")]
     #[case("поменял пароль на Lodka2021", SensitiveKind::Password, "Lodka2021")]
+    #[case("parol ot pochty lena1990", SensitiveKind::Password, "lena1990")]
+    #[case("пароль от steam Gamer_2005", SensitiveKind::Password, "Gamer_2005")]
     fn finds_secrets_in_everyday_phrasing(
         #[case] text: &str,
         #[case] kind: SensitiveKind,
@@ -385,6 +387,7 @@ mod tests {
     #[case("заказ 5531 пришел в смс")]
     #[case("в 1830 пришло смс")]
     #[case("пароль на 2023 год был другой")]
+    #[case("пароль от steam не подходит")]
     #[case("кооод из смс не приходит 5 минут")]
     fn leaves_amounts_and_times(#[case] text: &str) {
         assert_eq!(found(text), vec![]);

@@ -11,7 +11,10 @@ use crate::{SensitiveFinding, SensitiveKind};
 /// Words that announce the password: "is", "это", "такой".
 const SEPARATOR_WORDS: &[&str] = &["is", "was", "это", "такой", "следующий", "будет"];
 /// Words that start a phrase saying whose password it is ("от почты", "for my account").
-const OWNER_PREPOSITIONS: &[&str] = &["от", "для", "к", "в", "for", "to", "of", "on", "from"];
+/// Transliterated too: "parol ot akkaunta".
+const OWNER_PREPOSITIONS: &[&str] = &[
+    "от", "для", "к", "в", "ot", "dlya", "dlia", "for", "to", "of", "on", "from",
+];
 /// Words between the cue and the password that neither announce it nor say
 /// something about it: "был", "вот", "ставил", "у меня".
 const SOFT_WORDS: &[&str] = &[
@@ -100,8 +103,10 @@ pub(super) fn password_after(
             && n < MAX_OWNER_WORDS
             && !explicit
             && !NEGATIONS.contains(&word)
-            && plain_word(word, russian)
+            && (plain_word(word, russian) || (n == 0 && plain_word(word, false)))
         {
+            // The first word may be a service named in Latin letters in a
+            // Russian sentence ("пароль от wildberries …").
             owner_words = Some(n + 1);
             explicit |= announces;
             continue;
