@@ -167,6 +167,25 @@ pub(super) fn other_forms() -> Vec<(String, Cue)> {
             out.push((format!("{code} {purpose}"), Cue::Otp));
         }
     }
+    // The CVV by where it stands or what it does.
+    for phrase in [
+        "защитный код",
+        "защитного кода",
+        "на полосе для подписи",
+        "на полосе подписи",
+        "возле подписи",
+        "рядом с подписью",
+        "у подписи",
+    ] {
+        out.push((phrase.to_owned(), Cue::Cvv));
+    }
+    for phrase in [
+        "пароль подтверждения",
+        "проверочный пароль",
+        "пароль для подтверждения",
+    ] {
+        out.push((phrase.to_owned(), Cue::Otp));
+    }
     for adjective in ["одноразовый", "одноразовым", "одноразового", "одноразовое"]
     {
         out.push((adjective.to_owned(), Cue::Otp));
