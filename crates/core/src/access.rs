@@ -152,7 +152,7 @@ pub fn out_of_scope() -> CoreError {
 impl Core {
     /// Refuses a ticket outside `op`'s scope.
     pub fn check_scope(&self, op: &Operator, t: &Ticket) -> CoreResult<()> {
-        if sees(&self.catalog, op, t) {
+        if sees(&self.catalog(), op, t) {
             Ok(())
         } else {
             Err(out_of_scope())

@@ -59,7 +59,7 @@ impl Core {
         retrying(|| async {
             let ticket = self.store.ticket(id).await?;
             allow(&ticket)?;
-            let outcome = ticket.apply(action, actor, &self.rules.deadlines, self.clock.now())?;
+            let outcome = ticket.apply(action, actor, &self.rules().deadlines, self.clock.now())?;
             let change = TicketChange {
                 ticket: outcome.ticket,
                 actor: actor.clone(),
@@ -92,7 +92,7 @@ impl Core {
         retrying(|| async {
             let ticket = self.store.ticket(id).await?;
             allow(&ticket)?;
-            let outcome = ticket.apply(action, actor, &self.rules.deadlines, self.clock.now())?;
+            let outcome = ticket.apply(action, actor, &self.rules().deadlines, self.clock.now())?;
             let attachments = saved
                 .get_or_try_init(|| self.save_files(&checked, &detail.files))
                 .await?;

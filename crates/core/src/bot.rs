@@ -53,12 +53,10 @@ impl Core {
     /// Where the flow stands for this conversation and what `input` leads to.
     pub(crate) async fn flow_step(&self, t: &Ticket, input: Input) -> CoreResult<Step> {
         let state = self.store.step_up(t.id).await?;
-        let topic = self
-            .catalog
-            .topic(&t.line, &t.topic)
-            .map(|(_, topic)| topic);
+        let catalog = self.catalog();
+        let topic = catalog.topic(&t.line, &t.topic).map(|(_, topic)| topic);
         let ctx = switchboard_domain::bot::FlowContext {
-            catalog: &self.catalog,
+            catalog: &catalog,
             customer: None,
             orders: &[],
             needs_code: topic.is_some_and(|topic| topic.step_up),
@@ -136,7 +134,8 @@ impl Core {
             self.out_of_scope(t, &scope, locale).await;
             return;
         }
-        let Some((_, topic)) = self.catalog.topic(&t.line, &t.topic) else {
+        let catalog = self.catalog();
+        let Some((_, topic)) = catalog.topic(&t.line, &t.topic) else {
             return;
         };
         let answers = self.bot.suggest(

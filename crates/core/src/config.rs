@@ -91,6 +91,10 @@ pub struct ProfileConfig {
     pub phone: Option<PathBuf>,
     /// Load the demo customers, orders and staff into an empty database.
     pub demo: bool,
+    /// How often a node checks the database for configuration edits (the
+    /// catalog, SLA policies, calendars, priority rules) made on any node.
+    /// The files above are only the seed of the stored configuration.
+    pub refresh_interval_ms: u64,
 }
 
 impl Default for ProfileConfig {
@@ -102,6 +106,7 @@ impl Default for ProfileConfig {
             priority: None,
             phone: None,
             demo: true,
+            refresh_interval_ms: 1_000,
         }
     }
 }

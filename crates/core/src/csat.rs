@@ -229,7 +229,7 @@ impl Core {
             };
             let (ticket, mut events) = if low && rules.reopen_on_low && t.status == Status::Resolved
             {
-                let outcome = t.apply(&Action::Reopen, &actor, &self.rules.deadlines, now)?;
+                let outcome = t.apply(&Action::Reopen, &actor, &self.rules().deadlines, now)?;
                 (outcome.ticket, outcome.events)
             } else {
                 let mut same = t.clone();

@@ -33,7 +33,7 @@ use switchboard_store::{FeedEvent, Notice, Role, Store, StoreError, TicketChange
 use tokio::sync::{Mutex, mpsc};
 
 use crate::clock::Clock;
-use crate::rules::Rules;
+use crate::configuration::LiveConfig;
 
 /// Tickets read per page when the tracker is rebuilt.
 const PAGE: u32 = 1_000;
@@ -49,7 +49,8 @@ struct State {
 pub struct DeadlineWorker {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
-    rules: Rules,
+    /// Read per use: an edit of the SLA policies applies from then on.
+    live: LiveConfig,
     tick: Duration,
     state: Arc<Mutex<State>>,
 }
@@ -60,14 +61,14 @@ impl DeadlineWorker {
     pub async fn start(
         store: Arc<dyn Store>,
         clock: Arc<dyn Clock>,
-        rules: Rules,
+        rules: impl Into<LiveConfig>,
         tick: Duration,
     ) -> Result<Self, StoreError> {
         let feed = store.subscribe_feed().await?;
         Ok(DeadlineWorker {
             store,
             clock,
-            rules,
+            live: rules.into(),
             tick,
             state: Arc::new(Mutex::new(State {
                 tracker: DeadlineTracker::default(),
@@ -86,7 +87,7 @@ impl DeadlineWorker {
 
     fn track(&self, tracker: &mut DeadlineTracker<TicketId>, t: &Ticket) {
         let open = !matches!(t.status, Status::Resolved | Status::Closed);
-        let next = match (&t.sla, self.rules.deadlines.current_policy(t)) {
+        let next = match (&t.sla, self.live.rules().deadlines.current_policy(t)) {
             (Some(sla), Some(p)) if open => sla
                 .next_wakeup(&p)
                 .map(|wake| (wake, sla.next_deadline(&p).map_or(wake, |d| d.due_at))),
@@ -178,7 +179,7 @@ impl DeadlineWorker {
             let outcome = match t.apply(
                 &Action::Escalate,
                 &Actor::System,
-                &self.rules.deadlines,
+                &self.live.rules().deadlines,
                 now,
             ) {
                 Ok(o) => o,
@@ -256,7 +257,13 @@ impl DeadlineWorker {
             .into_iter()
             .filter(|o| o.active && o.role == Role::Supervisor)
             .collect();
-        let tz = self.rules.calendars.for_line(&t.line).time_zone().clone();
+        let tz = self
+            .live
+            .rules()
+            .calendars
+            .for_line(&t.line)
+            .time_zone()
+            .clone();
         let mut alerts = Vec::new();
         let mut emails = Vec::new();
         for s in &supervisors {

@@ -27,6 +27,7 @@ pub mod act;
 pub mod bot;
 pub mod clock;
 pub mod config;
+pub mod configuration;
 pub mod conversation;
 pub mod csat;
 pub mod deadlines;
@@ -64,6 +65,7 @@ pub use ingest::{IngestOutcome, Ingested, Ingesting};
 pub use switchboard_domain::conversation::Inbound;
 
 use crate::config::ConversationConfig;
+use crate::configuration::LiveConfig;
 use crate::feed::Feed;
 use crate::files::FileStore;
 use crate::kb::Knowledge;
@@ -90,9 +92,9 @@ pub struct CoreParts {
 /// The use cases of one node. Shared (`Arc<Core>`) by every transport.
 pub struct Core {
     pub store: Arc<dyn Store>,
-    pub catalog: Arc<Catalog>,
-    /// Calendars, SLA policies and priority rules.
-    pub rules: Rules,
+    /// The catalog, calendars, SLA policies and priority rules this node
+    /// decides with now (see [`configuration`]).
+    pub live: LiveConfig,
     pub clock: Arc<dyn Clock>,
     pub files: FileStore,
     pub attachments: AttachmentPolicy,
@@ -120,18 +122,20 @@ impl Core {
         let (router, inbox) = NodeRouter::new();
         let feed = Feed::new(inbox);
         tokio::spawn(feed.clone().run(store_feed));
+        // The catalog is the one inside the rules (they were loaded with it).
+        let _ = parts.catalog;
+        let live = LiveConfig::from(parts.rules);
         let writer = Writer::start(writer::WriterParts {
             store: parts.store.clone(),
             clock: parts.clock.clone(),
             metrics: parts.metrics.clone(),
-            rules: parts.rules.deadlines.clone(),
+            rules: live.clone(),
             max_batch: parts.config.writer_max_batch,
             linger: std::time::Duration::from_micros(parts.config.writer_linger_us),
         });
         let core = Arc::new(Core {
             store: parts.store,
-            catalog: parts.catalog,
-            rules: parts.rules,
+            live,
             clock: parts.clock,
             files: parts.files,
             attachments: parts.attachments,
@@ -155,5 +159,15 @@ impl Core {
 
     pub fn now(&self) -> Timestamp {
         self.clock.now()
+    }
+
+    /// The catalog live now.
+    pub fn catalog(&self) -> Arc<Catalog> {
+        self.live.catalog()
+    }
+
+    /// The calendars, SLA policies and priority rules live now.
+    pub fn rules(&self) -> Rules {
+        self.live.rules()
     }
 }

@@ -179,7 +179,7 @@ impl Core {
             let outcome = s.apply(
                 &Action::MergeInto { target },
                 actor,
-                &self.rules.deadlines,
+                &self.rules().deadlines,
                 now,
             )?;
             let mut target_after = t.clone();
@@ -251,7 +251,7 @@ impl Core {
                     status: merge.previous_status,
                 },
                 actor,
-                &self.rules.deadlines,
+                &self.rules().deadlines,
                 now,
             )?;
             let mut target_after = t.clone();

@@ -158,7 +158,8 @@ impl Core {
             let facts: Vec<_> = inputs
                 .iter()
                 .map(|i| {
-                    let calendar = self.rules.calendars.for_line(&i.head.line);
+                    let rules = self.rules();
+                    let calendar = rules.calendars.for_line(&i.head.line);
                     ticket_facts(&i.head, &i.events, &i.messages, calendar)
                 })
                 .collect();

@@ -1,7 +1,9 @@
 //! The profile's routing, priority and deadline rules (issue 4): business
-//! calendars, SLA policies and priority rules (and the phone numbers, issue 11), loaded and validated at
-//! start-up next to the catalog. A file that does not load stops the start
-//! with an error naming it; the demo's files are built in.
+//! calendars, SLA policies and priority rules (and the phone numbers, issue 11),
+//! loaded and validated next to the catalog. The profile's files are the seed
+//! of the stored configuration (see [`crate::configuration`]); a file that
+//! does not load stops the start with an error naming it; the demo's files are
+//! built in.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -34,34 +36,102 @@ pub struct Rules {
     pub deadlines: DeadlineRules,
 }
 
-fn read(path: Option<&Path>, demo: &'static str, what: &str) -> anyhow::Result<(String, String)> {
+/// The built-in demo catalog.
+pub const DEMO_CATALOG: &str = include_str!("../../../profiles/demo/catalog.toml");
+
+fn read(path: Option<&Path>, demo: &'static str, what: &str) -> anyhow::Result<String> {
     match path {
-        Some(p) => Ok((
-            std::fs::read_to_string(p)
-                .with_context(|| format!("reading {what} {}", p.display()))?,
-            format!("{what} {}", p.display()),
-        )),
-        None => Ok((demo.to_owned(), format!("built-in demo {what}"))),
+        Some(p) => {
+            std::fs::read_to_string(p).with_context(|| format!("reading {what} {}", p.display()))
+        }
+        None => Ok(demo.to_owned()),
     }
 }
 
+/// The texts of the profile's rule files, as read (the demo's by default).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileTexts {
+    pub catalog: String,
+    pub calendars: String,
+    pub sla: String,
+    pub priority: String,
+    pub phone: String,
+}
+
+impl ProfileTexts {
+    pub fn read(profile: &ProfileConfig) -> anyhow::Result<ProfileTexts> {
+        Ok(ProfileTexts {
+            catalog: read(profile.catalog.as_deref(), DEMO_CATALOG, "catalog")?,
+            calendars: read(profile.calendars.as_deref(), DEMO_CALENDARS, "calendars")?,
+            sla: read(profile.sla.as_deref(), DEMO_SLA, "SLA policies")?,
+            priority: read(profile.priority.as_deref(), DEMO_PRIORITY, "priority rules")?,
+            phone: read(profile.phone.as_deref(), DEMO_PHONE, "phone numbers")?,
+        })
+    }
+}
+
+/// A rule file that does not load: which one, and the loader's message
+/// (which names the entry and field at fault).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}: {message}")]
+pub struct RulesError {
+    /// `catalog`, `calendars`, `sla`, `priority` or `phone`.
+    pub file: &'static str,
+    pub message: String,
+}
+
+fn invalid(file: &'static str) -> impl Fn(String) -> RulesError {
+    move |message| RulesError { file, message }
+}
+
 impl Rules {
-    /// Loads the three files the profile names (the demo's by default).
+    /// Loads the catalog and the rules from their texts with the domain's
+    /// loaders, each checked against the ones it refers to. This is the one
+    /// way rules are made: at start-up from the profile or the database, and
+    /// for every edit before it is saved.
+    pub fn from_texts(t: &ProfileTexts) -> Result<(Arc<Catalog>, Rules), RulesError> {
+        let catalog =
+            Catalog::from_toml(&t.catalog).map_err(|e| invalid("catalog")(e.to_string()))?;
+        let calendars =
+            Calendars::from_toml(&t.calendars).map_err(|e| invalid("calendars")(e.to_string()))?;
+        let sla = SlaPolicies::from_toml(&t.sla, &calendars, &catalog)
+            .map_err(|e| invalid("sla")(e.to_string()))?;
+        let priority = PriorityRules::from_toml(&t.priority, &catalog)
+            .map_err(|e| invalid("priority")(e.to_string()))?;
+        let phone = PhoneBook::from_toml(&t.phone, &catalog, &calendars)
+            .map_err(|e| invalid("phone")(e.to_string()))?;
+        let catalog = Arc::new(catalog);
+        let rules = Rules {
+            calendars: Arc::new(calendars),
+            priority: Arc::new(priority),
+            phone: Arc::new(phone),
+            deadlines: DeadlineRules::new(catalog.clone(), Arc::new(sla)),
+        };
+        Ok((catalog, rules))
+    }
+
+    /// Loads the files the profile names (the demo's by default) with the
+    /// given catalog.
     pub fn load(profile: &ProfileConfig, catalog: Arc<Catalog>) -> anyhow::Result<Rules> {
-        let (text, name) = read(profile.calendars.as_deref(), DEMO_CALENDARS, "calendars")?;
-        let calendars = Calendars::from_toml(&text).with_context(|| name.clone())?;
-        let (text, name) = read(profile.sla.as_deref(), DEMO_SLA, "SLA policies")?;
-        let sla = SlaPolicies::from_toml(&text, &calendars, &catalog).with_context(|| name)?;
-        let (text, name) = read(profile.priority.as_deref(), DEMO_PRIORITY, "priority rules")?;
-        let priority = PriorityRules::from_toml(&text, &catalog).with_context(|| name)?;
-        let (text, name) = read(profile.phone.as_deref(), DEMO_PHONE, "phone numbers")?;
-        let phone = PhoneBook::from_toml(&text, &catalog, &calendars).with_context(|| name)?;
+        let texts = ProfileTexts::read(profile)?;
+        let calendars = Calendars::from_toml(&texts.calendars).context("calendars")?;
+        let sla =
+            SlaPolicies::from_toml(&texts.sla, &calendars, &catalog).context("SLA policies")?;
+        let priority =
+            PriorityRules::from_toml(&texts.priority, &catalog).context("priority rules")?;
+        let phone =
+            PhoneBook::from_toml(&texts.phone, &catalog, &calendars).context("phone numbers")?;
         Ok(Rules {
             calendars: Arc::new(calendars),
             priority: Arc::new(priority),
             phone: Arc::new(phone),
             deadlines: DeadlineRules::new(catalog, Arc::new(sla)),
         })
+    }
+
+    /// The catalog these rules were loaded with.
+    pub fn catalog(&self) -> &Arc<Catalog> {
+        &self.deadlines.catalog
     }
 
     /// The priority class of a new request and the rule that chose it.

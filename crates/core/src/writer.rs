@@ -10,11 +10,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use switchboard_domain::ticket::DeadlineRules;
 use switchboard_store::{AppendItem, AppendOutcome, Store};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::clock::Clock;
+use crate::configuration::LiveConfig;
 use crate::metrics::Metrics;
 
 pub type WriteResult = Result<AppendOutcome, String>;
@@ -29,7 +29,8 @@ pub struct WriterParts {
     pub store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
     pub metrics: Arc<Metrics>,
-    pub rules: DeadlineRules,
+    /// The deadline rules are read per batch: an edit applies from the next one.
+    pub rules: LiveConfig,
     pub max_batch: usize,
     pub linger: Duration,
 }
@@ -102,13 +103,14 @@ async fn run(parts: WriterParts, mut rx: mpsc::Receiver<Job>) {
             }
         }
         let items: Vec<AppendItem> = jobs.iter().map(|j| j.item.clone()).collect();
-        let mut result = store.append_messages(&items, &rules, clock.now()).await;
+        let deadlines = rules.rules().deadlines;
+        let mut result = store.append_messages(&items, &deadlines, clock.now()).await;
         if let Err(e) = &result {
             // A batch fails whole (a lost connection, or the same client id
             // stored by another node at the same moment): once more, with the
             // committed state visible.
             tracing::warn!(error = %e, batch = items.len(), "message batch failed; retrying once");
-            result = store.append_messages(&items, &rules, clock.now()).await;
+            result = store.append_messages(&items, &deadlines, clock.now()).await;
         }
         metrics.chat_batches.inc();
         match result {

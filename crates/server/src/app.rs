@@ -15,12 +15,13 @@ use switchboard_channels::{
     Poller, Registry,
 };
 use switchboard_core::clock::{Clock, SystemClock};
+use switchboard_core::configuration;
 use switchboard_core::deadlines::DeadlineWorker;
 use switchboard_core::files::FileStore;
 use switchboard_core::kb::Knowledge;
 use switchboard_core::metrics::Metrics;
 use switchboard_core::outbox::{OutboxParts, OutboxWorker};
-use switchboard_core::rules::Rules;
+use switchboard_core::rules::{ProfileTexts, Rules};
 use switchboard_core::sink::CoreSink;
 use switchboard_core::{Core, CoreParts};
 use switchboard_domain::attachment::AttachmentPolicy;
@@ -79,15 +80,16 @@ impl Application {
             .await
             .context("opening the database")?,
         };
-        let catalog = Arc::new(crate::demo::load_catalog(
-            config.profile.catalog.as_deref(),
-        )?);
-        let rules = Rules::load(&config.profile, catalog.clone())?;
-        let guard = Arc::new(crate::security::Guard::new(
-            &config,
-            &catalog,
-            clock.clone(),
-        ));
+        // The profile's files must load; on first start they become version
+        // 1 of the stored configuration, which is what is live from then on.
+        let profile = ProfileTexts::read(&config.profile)?;
+        Rules::from_texts(&profile).context("the profile's files")?;
+        let configured = configuration::edit::load_stored(store.as_ref(), &profile, clock.now())
+            .await
+            .context("loading the configuration")?;
+        let rules = configured.rules.clone();
+        let catalog = rules.catalog().clone();
+        let guard = Arc::new(crate::security::Guard::new(&config, clock.clone()));
         if config.profile.demo
             && crate::demo::seed_if_empty(store.as_ref(), &catalog, &rules, clock.now()).await?
         {
@@ -132,6 +134,13 @@ impl Application {
         })
         .await
         .context("starting the use cases")?;
+        core.install_config(configured);
+        tokio::spawn(
+            core.clone()
+                .run_config_refresh(std::time::Duration::from_millis(
+                    config.profile.refresh_interval_ms.max(10),
+                )),
+        );
         let telegram = if config.telegram.is_enabled() {
             Some(Arc::new(
                 Telegram::new(&config.telegram).context("[telegram]")?,
@@ -179,7 +188,7 @@ impl Application {
         let deadlines = DeadlineWorker::start(
             store.clone(),
             clock.clone(),
-            rules,
+            state.core.live.clone(),
             std::time::Duration::from_millis(config.deadlines.tick_ms.max(10)),
         )
         .await

@@ -11,7 +11,7 @@ use switchboard_store::{NewOperator, Role, Store, StoreError};
 
 use crate::auth;
 
-pub const DEMO_CATALOG: &str = include_str!("../../../profiles/demo/catalog.toml");
+pub use switchboard_core::rules::DEMO_CATALOG;
 pub const DEMO_PROFILE: &str = include_str!("../../../profiles/demo/profile.toml");
 
 pub fn load_catalog(path: Option<&Path>) -> anyhow::Result<Catalog> {

@@ -24,9 +24,6 @@ pub struct AppState {
     /// The use cases.
     pub core: Arc<Core>,
     pub store: Arc<dyn Store>,
-    pub catalog: Arc<Catalog>,
-    /// Calendars, SLA policies and priority rules.
-    pub rules: Rules,
     pub clock: Arc<dyn Clock>,
     pub metrics: Arc<Metrics>,
     /// The knowledge base: this node's copy and search index.
@@ -57,6 +54,16 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// The catalog live now (an admin's edit applies without a restart).
+    pub fn catalog(&self) -> Arc<Catalog> {
+        self.core.catalog()
+    }
+
+    /// Calendars, SLA policies and priority rules live now.
+    pub fn rules(&self) -> Rules {
+        self.core.rules()
+    }
+
     pub fn new(
         core: Arc<Core>,
         identity: Arc<IdentitySigner>,
@@ -68,8 +75,6 @@ impl AppState {
         core.feed.listen(hub.clone());
         AppState {
             store: core.store.clone(),
-            catalog: core.catalog.clone(),
-            rules: core.rules.clone(),
             clock: core.clock.clone(),
             metrics: core.metrics.clone(),
             kb: core.kb.clone(),

@@ -42,6 +42,8 @@ pub enum Notice {
         operator: OperatorId,
         status: PresenceStatus,
     },
+    /// A staff account's skills, capacity or role changed (issue 12).
+    Staff { operator: OperatorId },
     /// A staff notification was stored (a deadline at risk or breached).
     StaffAlert { alert: StaffAlert },
     /// A call rings these operators: what their console shows (issue 11).

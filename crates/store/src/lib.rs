@@ -3,7 +3,7 @@
 //! message log ([`ConversationStore`]), the outbox ([`OutboxStore`]), staff
 //! ([`StaffStore`]), customers and contacts ([`PeopleStore`]), the knowledge
 //! base ([`KnowledgeStore`]), staff sign-in security ([`SignInStore`]), report facts
-//! ([`ReportStore`]) — not around tables. [`Store`] is all of them;
+//! ([`ReportStore`]), the configuration's versions ([`ConfigStore`]) — not around tables. [`Store`] is all of them;
 //! callers that need one hold that one. Two implementations are chosen at run
 //! time from the database URL: SQLite (embedded, WAL) and PostgreSQL.
 //!
@@ -31,6 +31,7 @@ use serde::{Deserialize, Serialize};
 pub mod baseline;
 mod canned;
 mod codec;
+mod config;
 mod conversations;
 mod csat;
 mod dashboard;
@@ -51,6 +52,7 @@ pub mod testing;
 mod tickets;
 
 pub use canned::{CannedReply, CannedStore};
+pub use config::{ConfigChange, ConfigSnapshot, ConfigStore, ConfigVersion, ConfigVersionInfo};
 pub use conversations::{
     AppendItem, AppendOutcome, Conversation, ConversationScope, ConversationStore, ExternalRef,
 };
@@ -77,7 +79,8 @@ pub use signin::{
 };
 pub use sqlite::SqliteStore;
 pub use staff::{
-    NewOperator, Operator, OperatorLoad, PresenceStatus, Role, StaffAlert, StaffStore,
+    NewOperator, Operator, OperatorChange, OperatorLoad, PresenceStatus, Role, StaffAlert,
+    StaffStore,
 };
 pub use switchboard_domain::attachment::AttachmentMeta;
 pub use tickets::{
@@ -132,6 +135,7 @@ pub trait Store:
     + ReportStore
     + CsatStore
     + CannedStore
+    + ConfigStore
     + Send
     + Sync
     + 'static
@@ -145,9 +149,9 @@ pub trait Store:
 /// The store traits, for callers that use several through `Arc<dyn Store>`.
 pub mod prelude {
     pub use crate::{
-        CannedStore, ConversationStore, CsatStore, DashboardStore, KnowledgeStore, MessengerStore,
-        OutboxStore, PeopleStore, PhoneStore, ReportStore, SignInStore, StaffStore, Store,
-        TicketStore,
+        CannedStore, ConfigStore, ConversationStore, CsatStore, DashboardStore, KnowledgeStore,
+        MessengerStore, OutboxStore, PeopleStore, PhoneStore, ReportStore, SignInStore, StaffStore,
+        Store, TicketStore,
     };
 }
 

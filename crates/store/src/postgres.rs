@@ -75,6 +75,11 @@ const MIGRATIONS: &[EmbeddedMigration] = &[
         "csat",
         include_str!("../migrations/postgres/0015_csat.sql"),
     ),
+    (
+        16,
+        "config",
+        include_str!("../migrations/postgres/0016_config.sql"),
+    ),
 ];
 
 pub struct PgStore {

@@ -34,10 +34,14 @@ pub enum StaffAuditKind {
     SecondFactorEnrolled,
     SecondFactorReset,
     RecoveryCodeUsed,
+    /// A new version of a configuration document (an edit or a rollback).
+    ConfigChanged,
+    /// An admin changed an account's name, role, skills or capacity.
+    AccountChanged,
 }
 
 impl StaffAuditKind {
-    pub const ALL: [StaffAuditKind; 15] = [
+    pub const ALL: [StaffAuditKind; 17] = [
         StaffAuditKind::SignedIn,
         StaffAuditKind::SignInFailed,
         StaffAuditKind::SignInLocked,
@@ -53,6 +57,8 @@ impl StaffAuditKind {
         StaffAuditKind::SecondFactorEnrolled,
         StaffAuditKind::SecondFactorReset,
         StaffAuditKind::RecoveryCodeUsed,
+        StaffAuditKind::ConfigChanged,
+        StaffAuditKind::AccountChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -72,6 +78,8 @@ impl StaffAuditKind {
             StaffAuditKind::SecondFactorEnrolled => "second_factor_enrolled",
             StaffAuditKind::SecondFactorReset => "second_factor_reset",
             StaffAuditKind::RecoveryCodeUsed => "recovery_code_used",
+            StaffAuditKind::ConfigChanged => "config_changed",
+            StaffAuditKind::AccountChanged => "account_changed",
         }
     }
 

@@ -73,6 +73,11 @@ const MIGRATIONS: &[EmbeddedMigration] = &[
         "csat",
         include_str!("../migrations/sqlite/0015_csat.sql"),
     ),
+    (
+        16,
+        "config",
+        include_str!("../migrations/sqlite/0016_config.sql"),
+    ),
 ];
 
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);

@@ -62,6 +62,16 @@ pub struct NewOperator {
     pub password_hash: String,
 }
 
+/// What an admin may change in a staff account (besides password, second
+/// factor and activation, which have their own calls).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperatorChange {
+    pub name: String,
+    pub role: Role,
+    pub skills: Vec<String>,
+    pub capacity: u32,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PresenceStatus {
@@ -115,6 +125,10 @@ pub trait StaffStore: Send + Sync {
     async fn operators(&self) -> Result<Vec<Operator>>;
     /// The operator and their argon2 password hash.
     async fn operator_credentials(&self, login: &Login) -> Result<(Operator, String)>;
+    /// Changes an account's name, role, skills and capacity, announcing it
+    /// (`Notice::Staff`) so every node's router takes the new skills.
+    /// `NotFound` for no such account.
+    async fn update_operator(&self, id: OperatorId, change: &OperatorChange) -> Result<Operator>;
     /// Sets a member of staff's notification e-mail and shift calendar.
     async fn set_operator_profile(
         &self,

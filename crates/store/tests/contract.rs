@@ -7,6 +7,8 @@ mod support;
 
 #[path = "contract/canned.rs"]
 mod canned;
+#[path = "contract/config.rs"]
+mod config;
 #[path = "contract/contacts.rs"]
 mod contacts;
 #[path = "contract/conversations.rs"]

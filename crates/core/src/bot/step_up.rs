@@ -50,8 +50,8 @@ impl Core {
         t: &Ticket,
     ) -> CoreResult<()> {
         self.bot_says(t, bot_text::handed_over(locale), None).await;
-        if let Some(from) = self.rules.off_hours_until(&t.line, self.clock.now()) {
-            let tz = self.rules.calendars.for_line(&t.line).time_zone().clone();
+        if let Some(from) = self.rules().off_hours_until(&t.line, self.clock.now()) {
+            let tz = self.rules().calendars.for_line(&t.line).time_zone().clone();
             let note = notification::off_hours_note(locale, from, &tz);
             self.bot_says(t, note, None).await;
         }

@@ -35,7 +35,7 @@ impl Core {
         let customer = self.account(j).await?;
         let orders = self.store.customer_orders(&customer.id).await?;
         let form = request.form(&j.text);
-        let checked = intake::open_ticket(&self.catalog, &customer, &orders, &form, self.now());
+        let checked = intake::open_ticket(&self.catalog(), &customer, &orders, &form, self.now());
         let files = self.check_files(&j.inbound.files);
         match (checked, files) {
             (Ok(_), Ok(_)) => Ok(()),
@@ -69,7 +69,7 @@ impl Core {
                 let mut intake = Intake::default();
                 let kind = RefusalKind::Invalid;
                 intake
-                    .choose_topic(&self.catalog, customer.as_ref(), &r.line, &r.topic)
+                    .choose_topic(&self.catalog(), customer.as_ref(), &r.line, &r.topic)
                     .map_err(|e| CoreError::chat(kind, e))?;
                 let orders = match &customer {
                     Some(c) => self.store.customer_orders(&c.id).await?,
@@ -79,7 +79,7 @@ impl Core {
                     .choose_order(customer.as_ref(), &orders, r.order_number.as_deref())
                     .map_err(|e| CoreError::chat(kind, e))?;
                 let new = bot_rules::open_conversation(
-                    &self.catalog,
+                    &self.catalog(),
                     j.requester.clone(),
                     customer.as_ref(),
                     channel,
@@ -109,7 +109,7 @@ impl Core {
         };
         new.origin = origin(&j);
         self.prioritise(&mut new, customer.as_ref(), &j, now);
-        self.rules.deadlines.start_new(&mut new);
+        self.rules().deadlines.start_new(&mut new);
         let checked = self
             .check_files(&j.inbound.files)
             .map_err(CoreError::Invalid)?;
@@ -150,7 +150,7 @@ impl Core {
         let customer = self.account(j).await?;
         let orders = self.store.customer_orders(&customer.id).await?;
         let form = request.form(&j.text);
-        intake::open_ticket(&self.catalog, &customer, &orders, &form, now)
+        intake::open_ticket(&self.catalog(), &customer, &orders, &form, now)
             .map_err(CoreError::Invalid)
     }
 
@@ -165,7 +165,8 @@ impl Core {
         subject: Option<&str>,
         now: Timestamp,
     ) -> CoreResult<NewTicket> {
-        let l = self.catalog.line(line).ok_or_else(|| {
+        let catalog = self.catalog();
+        let l = catalog.line(line).ok_or_else(|| {
             CoreError::internal("ingest", format!("line {line} is not in the catalog"))
         })?;
         let t = topic
@@ -213,10 +214,16 @@ impl Core {
             Target::New(r) => r.urgent,
             _ => false,
         };
-        if let (Some(c), Some((_, topic))) = (customer, self.catalog.topic(&new.line, &new.topic)) {
-            let decided =
-                self.rules
-                    .decide_priority(c, &new.line, topic, new.channel, urgent_requested, now);
+        let catalog = self.catalog();
+        if let (Some(c), Some((_, topic))) = (customer, catalog.topic(&new.line, &new.topic)) {
+            let decided = self.rules().decide_priority(
+                c,
+                &new.line,
+                topic,
+                new.channel,
+                urgent_requested,
+                now,
+            );
             new.priority = decided.priority;
             new.priority_rule = decided.rule;
         }
@@ -258,8 +265,13 @@ impl Core {
             .or(j.inbound.locale)
             .unwrap_or(Locale::Ru);
         let name = customer.map(|c| c.name.clone());
-        let tz = self.rules.calendars.for_line(&new.line).time_zone().clone();
-        let off_hours = self.rules.off_hours_until(&new.line, now);
+        let tz = self
+            .rules()
+            .calendars
+            .for_line(&new.line)
+            .time_zone()
+            .clone();
+        let off_hours = self.rules().off_hours_until(&new.line, now);
         // The earliest deadline of a new ticket is its first response.
         let reply_due = new.due_at;
         Box::new(move |t: &Ticket| {

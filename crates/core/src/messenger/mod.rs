@@ -198,7 +198,7 @@ impl Core {
 
     async fn show_lines(&self, chat: &Chat) -> CoreResult<()> {
         self.save_intake(chat, None).await?;
-        let (text, buttons) = menu::lines(&self.catalog, chat.customer.as_ref(), chat.locale);
+        let (text, buttons) = menu::lines(&self.catalog(), chat.customer.as_ref(), chat.locale);
         self.tell(chat, text, buttons).await
     }
 
@@ -213,7 +213,7 @@ impl Core {
             (Press::Operator, Some(t)) => self.messenger_call_operator(chat, &t).await,
             (Press::Helped | Press::Operator, None) => self.show_lines(chat).await,
             (Press::Menu, _) => self.show_lines(chat).await,
-            (Press::Line(line), _) => match menu::topics(&self.catalog, &line, chat.locale) {
+            (Press::Line(line), _) => match menu::topics(&self.catalog(), &line, chat.locale) {
                 Some((text, buttons)) => self.tell(chat, text, buttons).await,
                 None => self.show_lines(chat).await,
             },
@@ -253,7 +253,7 @@ impl Core {
             None => Vec::new(),
         };
         let ctx = FlowContext {
-            catalog: &self.catalog,
+            catalog: &self.catalog(),
             customer: chat.customer.as_ref(),
             orders: &orders,
             needs_code: false,

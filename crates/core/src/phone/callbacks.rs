@@ -47,8 +47,8 @@ impl Core {
     }
 
     fn may_call_back(&self, cb: &Callback, staff: &Operator) -> CoreResult<()> {
-        let skill = self
-            .rules
+        let rules = self.rules();
+        let skill = rules
             .phone
             .number(&cb.number)
             .map_or(cb.line.as_str(), |n| n.skill.as_str());
@@ -70,7 +70,7 @@ impl Core {
     /// Closes calls the PBX never finished (see `Call::time_out`), leaving
     /// their callbacks; returns how many it closed.
     pub async fn close_stale_calls(&self) -> CoreResult<usize> {
-        let book = &self.rules.phone;
+        let book = &self.rules().phone;
         let mut closed = 0;
         for call in self.store.open_calls(SWEEP_BATCH).await? {
             let Some(ended) = call.time_out(book.ring_limit, book.max_duration, self.clock.now())

@@ -78,8 +78,8 @@ impl Core {
     /// Saves a changed call with the callback it leaves; the router hears
     /// when an operator goes on or off the phone.
     pub(crate) async fn save_call_change(&self, call: Call) -> CoreResult<EventReport> {
-        let number = self
-            .rules
+        let rules = self.rules();
+        let number = rules
             .phone
             .number(&call.number)
             .ok_or_else(unknown_number)?;

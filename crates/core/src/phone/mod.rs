@@ -31,10 +31,11 @@ impl crate::Core {
         &self,
         number: &NumberConfig,
     ) -> std::sync::Arc<switchboard_domain::calendar::Calendar> {
-        self.rules
+        let rules = self.rules();
+        rules
             .calendars
             .get(&number.calendar)
-            .unwrap_or_else(|| self.rules.calendars.for_line(&number.line))
+            .unwrap_or_else(|| rules.calendars.for_line(&number.line))
             .clone()
     }
 }

@@ -39,7 +39,7 @@ impl Core {
             Caller::Number(n) => n,
             _ => return Err(unknown_number()),
         };
-        let book = &self.rules.phone;
+        let book = &self.rules().phone;
         let number = book.number(&called).ok_or_else(unknown_number)?;
         let caller = Caller::parse(offer.from.as_deref());
         match self.store.call(&offer.call_id).await {

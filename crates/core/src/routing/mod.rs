@@ -69,7 +69,7 @@ impl Core {
         let Ok(outcome) = t.apply(
             &Action::Assign(op),
             &Actor::System,
-            &self.rules.deadlines,
+            &self.rules().deadlines,
             self.clock.now(),
         ) else {
             return Ok(None);

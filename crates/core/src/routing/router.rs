@@ -59,6 +59,11 @@ impl RouterInbox {
         let relevant = match &**notice {
             Notice::Ticket { ticket } => ticket.channel.is_live(),
             Notice::Presence { .. } => true,
+            // An account's skills or capacity changed: rebuild.
+            Notice::Staff { .. } => {
+                self.mark_stale();
+                return;
+            }
             Notice::Message {
                 channel, message, ..
             } => channel.is_live() && message.is_some(),
@@ -191,7 +196,7 @@ async fn rebuild(chat: &Core, now: Timestamp) -> Result<(Router, Vec<Routed>), S
         schedule: o
             .calendar
             .as_deref()
-            .and_then(|c| chat.rules.calendars.get(c).cloned()),
+            .and_then(|c| chat.rules().calendars.get(c).cloned()),
     };
     for o in &staff {
         // Refused only for an operator already known, which cannot happen here.
@@ -203,7 +208,7 @@ async fn rebuild(chat: &Core, now: Timestamp) -> Result<(Router, Vec<Routed>), S
     let mut untracked: std::collections::HashMap<OperatorId, u32> = Default::default();
     for t in chats.iter().filter(|t| t.assignee.is_some()) {
         let Some(op) = t.assignee else { continue };
-        let skill = topic_skill(&chat.catalog, t);
+        let skill = topic_skill(&chat.catalog(), t);
         let awaiting = t.status != Status::WaitingForCustomer;
         if router
             .restore(t.id, &skill, t.priority, op, awaiting, now)
@@ -224,7 +229,7 @@ async fn rebuild(chat: &Core, now: Timestamp) -> Result<(Router, Vec<Routed>), S
         }
     }
     for t in chats.iter().filter(|t| t.assignee.is_none()) {
-        let skill = topic_skill(&chat.catalog, t);
+        let skill = topic_skill(&chat.catalog(), t);
         if let Ok(r) = router.enqueue(t.id, &skill, t.priority, now) {
             routed.extend(r);
         }
@@ -280,7 +285,7 @@ fn follow_ticket(
     out: &mut Vec<Routed>,
 ) -> Result<(), ()> {
     let here = router.whereabouts(t.id);
-    let skill = topic_skill(&chat.catalog, t);
+    let skill = topic_skill(&chat.catalog(), t);
     let routable = matches!(
         t.status,
         Status::Queued | Status::Assigned | Status::WaitingForCustomer
@@ -364,7 +369,7 @@ async fn give_back(
         let Ok(outcome) = t.apply(
             &Action::Unassign,
             &Actor::System,
-            &chat.rules.deadlines,
+            &chat.rules().deadlines,
             chat.clock.now(),
         ) else {
             return Ok(None);

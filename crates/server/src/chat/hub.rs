@@ -227,7 +227,7 @@ impl Hub {
                     }
                 }
             }
-            Notice::Presence { .. } => {}
+            Notice::Presence { .. } | Notice::Staff { .. } => {}
             Notice::Typing {
                 requester,
                 assignee,

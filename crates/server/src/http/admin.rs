@@ -33,7 +33,7 @@ pub async fn get_customer(
 ) -> Result<Json<CustomerView>, ApiError> {
     let id = customer_id(&id)?;
     let customer = state.store.customer(&id).await?;
-    if !switchboard_core::access::sees_customer(&state.catalog, &staff.0, customer.kind) {
+    if !switchboard_core::access::sees_customer(&state.catalog(), &staff.0, customer.kind) {
         return Err(switchboard_core::access::out_of_scope().into());
     }
     let orders = state.store.customer_orders(&id).await?;
@@ -260,6 +260,32 @@ fn default_capacity() -> u32 {
     5
 }
 
+/// Skills must be in the catalog live now; capacity is 1 to 50.
+pub(crate) fn check_skills_and_capacity(
+    state: &AppState,
+    skills: &[String],
+    capacity: u32,
+    errors: &mut Vec<FieldError>,
+) {
+    let known = state.catalog().skills();
+    if let Some(bad) = skills.iter().find(|s| !known.contains(s)) {
+        errors.push(FieldError::new(
+            "skills",
+            "unknown_skill",
+            &format!("Неизвестный навык «{bad}»"),
+            &format!("Unknown skill {bad:?}"),
+        ));
+    }
+    if !(1..=50).contains(&capacity) {
+        push(
+            errors,
+            "capacity",
+            "Одновременных чатов: от 1 до 50",
+            "Capacity is 1 to 50",
+        );
+    }
+}
+
 /// Create a staff account (admins).
 #[utoipa::path(post, path = "/api/v1/staff", tag = "staff", security(("staff" = [])), request_body = StaffRequest,
     responses((status = 201, body = OperatorView), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
@@ -299,23 +325,7 @@ pub async fn create_staff(
     {
         errors.extend(problems);
     }
-    let known = state.catalog.skills();
-    if let Some(bad) = req.skills.iter().find(|s| !known.contains(s)) {
-        errors.push(FieldError::new(
-            "skills",
-            "unknown_skill",
-            &format!("Неизвестный навык «{bad}»"),
-            &format!("Unknown skill {bad:?}"),
-        ));
-    }
-    if !(1..=50).contains(&req.capacity) {
-        push(
-            &mut errors,
-            "capacity",
-            "Одновременных чатов: от 1 до 50",
-            "Capacity is 1 to 50",
-        );
-    }
+    check_skills_and_capacity(&state, &req.skills, req.capacity, &mut errors);
     let email = match req
         .email
         .as_deref()
@@ -337,7 +347,7 @@ pub async fn create_staff(
         },
     };
     if let Some(c) = req.calendar.as_deref()
-        && state.rules.calendars.get(c).is_none()
+        && state.rules().calendars.get(c).is_none()
     {
         errors.push(FieldError::new(
             "calendar",

@@ -51,7 +51,7 @@ pub struct LineEntry {
 #[utoipa::path(get, path = "/api/v1/catalog", tag = "catalog", responses((status = 200, body = Vec<LineEntry>)))]
 pub async fn catalog(State(state): State<AppState>) -> Json<Vec<LineEntry>> {
     let lines = state
-        .catalog
+        .catalog()
         .lines
         .iter()
         .map(|l| LineEntry {

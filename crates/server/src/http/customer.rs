@@ -81,8 +81,8 @@ pub(crate) async fn my_tickets(
     Ok(tickets
         .into_iter()
         .map(|t| {
-            let view =
-                CustomerTicketView::new(&state.catalog, &t, None).with_reply_due(&state.rules, &t);
+            let view = CustomerTicketView::new(&state.catalog(), &t, None)
+                .with_reply_due(&state.rules(), &t);
             (t, view)
         })
         .collect())
@@ -114,8 +114,8 @@ async fn owned_ticket(
 async fn full_view(state: &AppState, ticket: &Ticket) -> Result<CustomerTicketView, ApiError> {
     let messages = state.core.dialogue(ticket, false).await?;
     Ok(
-        CustomerTicketView::new(&state.catalog, ticket, Some(&messages))
-            .with_reply_due(&state.rules, ticket),
+        CustomerTicketView::new(&state.catalog(), ticket, Some(&messages))
+            .with_reply_due(&state.rules(), ticket),
     )
 }
 

@@ -67,7 +67,7 @@ pub struct DashboardView {
 /// The figures a supervisor watches, as of now.
 pub async fn figures(state: &AppState, staff: &StaffAuth) -> Result<DashboardView, ApiError> {
     let now = state.clock.now();
-    let catalog = &state.catalog;
+    let catalog = &state.catalog();
     let me = &staff.0;
     let scope = access::ticket_scope(catalog, me);
     let queues = state
@@ -107,7 +107,7 @@ pub async fn figures(state: &AppState, staff: &StaffAuth) -> Result<DashboardVie
     let view = |tickets: Vec<switchboard_domain::ticket::Ticket>| -> Vec<StaffTicketView> {
         tickets
             .iter()
-            .map(|t| StaffTicketView::new(catalog, t, None).with_sla(&state.rules, t, now))
+            .map(|t| StaffTicketView::new(catalog, t, None).with_sla(&state.rules(), t, now))
             .collect()
     };
     let at_risk = view(list(SlaFilter::AtRisk { now }).await?);

@@ -8,6 +8,7 @@ pub mod attachments;
 pub mod canned;
 pub mod catalog;
 pub mod chat;
+pub mod config_admin;
 pub mod csat;
 pub mod cti;
 pub mod customer;
@@ -24,6 +25,7 @@ pub mod scope;
 pub mod second_factor;
 pub mod session;
 pub mod staff_admin;
+pub mod staff_edit;
 pub mod telegram;
 pub mod throttle;
 pub mod tickets;
@@ -67,6 +69,7 @@ use switchboard_core::metrics::{HttpLabels, Metrics};
         (name = "meta", description = "Health, readiness, metrics"),
         (name = "cti", description = "The PBX asks what to do with each call and reports what happened (CTI token)"),
         (name = "phone", description = "Calls in the history, the numbers, callback tasks"),
+        (name = "configuration", description = "The catalog, SLA policies, calendars and priority rules: versioned, validated, audited, live on every node (admins)"),
     )
 )]
 struct ApiDoc;
@@ -97,6 +100,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(meta::readyz))
         .routes(routes!(meta::metrics))
         .routes(routes!(catalog::catalog))
+        .merge(config_admin::router())
         .routes(routes!(session::login))
         .routes(routes!(session::logout))
         .routes(routes!(session::me))
@@ -108,6 +112,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(staff_admin::audit))
         .routes(routes!(staff_admin::reset_password))
         .routes(routes!(staff_admin::set_active))
+        .routes(routes!(staff_edit::update_staff))
         .routes(routes!(staff_admin::revoke_sessions))
         .routes(routes!(alerts::mine))
         .routes(routes!(dashboard::dashboard))

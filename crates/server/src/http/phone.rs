@@ -50,7 +50,7 @@ pub struct NumberView {
 pub async fn numbers(State(state): State<AppState>, _staff: StaffAuth) -> Json<Vec<NumberView>> {
     Json(
         state
-            .rules
+            .rules()
             .phone
             .numbers()
             .into_iter()
@@ -119,11 +119,11 @@ pub async fn calls(
     let limit = crate::http::input::page_limit(q.limit, 50, 200)?;
     if let Requester::Customer(id) = &requester {
         let customer = state.store.customer(id).await?;
-        if !access::sees_customer(&state.catalog, &staff.0, customer.kind) {
+        if !access::sees_customer(&state.catalog(), &staff.0, customer.kind) {
             return Err(access::out_of_scope().into());
         }
     }
-    let lines = access::phone_lines(&state.catalog, &staff.0);
+    let lines = access::phone_lines(&state.catalog(), &staff.0);
     // One person's calls: few enough to read them all and keep the visible ones.
     let calls = state
         .store
@@ -286,7 +286,7 @@ pub async fn callbacks(
         .store
         .callbacks(&CallbackFilter {
             line: q.line,
-            lines: access::phone_lines(&state.catalog, &staff.0),
+            lines: access::phone_lines(&state.catalog(), &staff.0),
             status,
             requester,
             limit: crate::http::input::page_limit(q.limit, 50, 200)?,

@@ -42,7 +42,7 @@ pub async fn status(
         .is_some_and(|f| f.enabled_at.is_some());
     Ok(Json(TotpStatus {
         enabled,
-        required: state.guard.second_factor_required(me),
+        required: state.guard.second_factor_required(me, &state.catalog()),
         recovery_codes_left: state.store.recovery_codes_left(me.id).await?,
     }))
 }

@@ -118,7 +118,9 @@ pub async fn open_session(
         match second_factor(state, &operator, req.code.as_deref(), address).await? {
             Factor::Passed(how) => (false, how),
             Factor::None => {
-                let required = state.guard.second_factor_required(&operator);
+                let required = state
+                    .guard
+                    .second_factor_required(&operator, &state.catalog());
                 (
                     required,
                     if required {

@@ -39,7 +39,8 @@ pub struct StaffAuditView {
     /// signed_out_everywhere, account_created, password_changed,
     /// password_reset, account_deactivated, account_activated,
     /// sessions_revoked, second_factor_enrolled, second_factor_reset,
-    /// recovery_code_used
+    /// recovery_code_used, config_changed (detail: the document and version),
+    /// account_changed (detail: what changed)
     pub kind: String,
     /// The account concerned; absent for a login that names no account.
     pub operator: Option<i64>,

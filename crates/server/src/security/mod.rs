@@ -29,8 +29,6 @@ pub struct Guard {
     pub lockout: LockoutConfig,
     pub passwords: PasswordPolicy,
     pub second_factor: SecondFactorConfig,
-    /// Skills of the lines whose staff must use a second factor.
-    second_factor_skills: HashSet<String>,
     /// Take the client's address from `X-Forwarded-For`.
     pub trust_forwarded_for: bool,
     /// Request and chat-opening rate limits.
@@ -38,33 +36,31 @@ pub struct Guard {
 }
 
 impl Guard {
-    pub fn new(config: &Config, catalog: &Catalog, clock: Arc<dyn Clock>) -> Guard {
-        let lines = &config.staff.second_factor.required_lines;
-        let second_factor_skills = catalog
-            .lines
-            .iter()
-            .filter(|l| lines.contains(&l.code))
-            .flat_map(|l| l.topics.iter().map(|t| t.skill.clone()))
-            .collect();
+    pub fn new(config: &Config, clock: Arc<dyn Clock>) -> Guard {
         Guard {
             lockout: config.staff.lockout.clone(),
             passwords: PasswordPolicy {
                 min_chars: config.staff.password_min_chars,
             },
             second_factor: config.staff.second_factor.clone(),
-            second_factor_skills,
             trust_forwarded_for: config.server.trust_forwarded_for,
             limits: Arc::new(Limits::new(&config.limits, clock)),
         }
     }
 
-    /// Whether this member of staff must sign in with a second factor.
-    pub fn second_factor_required(&self, operator: &Operator) -> bool {
+    /// Whether this member of staff must sign in with a second factor: an
+    /// admin (if so configured), or anyone holding a skill of a line that
+    /// requires one, in the catalog live now.
+    pub fn second_factor_required(&self, operator: &Operator, catalog: &Catalog) -> bool {
+        let lines = &self.second_factor.required_lines;
+        let skills: HashSet<&str> = catalog
+            .lines
+            .iter()
+            .filter(|l| lines.contains(&l.code))
+            .flat_map(|l| l.topics.iter().map(|t| t.skill.as_str()))
+            .collect();
         (self.second_factor.required_for_admins && operator.role == Role::Admin)
-            || operator
-                .skills
-                .iter()
-                .any(|s| self.second_factor_skills.contains(s))
+            || operator.skills.iter().any(|s| skills.contains(s.as_str()))
     }
 
     /// Checks a new password against the rules, as a field error on `field`.

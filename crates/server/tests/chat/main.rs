@@ -5,6 +5,7 @@
 mod authenticator;
 mod authz;
 mod bad_input;
+mod config_nodes;
 mod console_grace;
 mod defects;
 mod delivery;

@@ -27,6 +27,7 @@ use sqlx::migrate::{Migration, MigrationType, Migrator};
 use crate::StoreError;
 
 mod canned;
+mod config;
 mod conversations;
 mod csat;
 mod dashboard;
@@ -44,6 +45,7 @@ mod tickets;
 mod writes;
 
 pub(crate) use canned::canned_store;
+pub(crate) use config::config_store;
 pub(crate) use conversations::conversation_store;
 pub(crate) use csat::csat_store;
 pub(crate) use dashboard::dashboard_store;
@@ -105,17 +107,20 @@ macro_rules! impl_store {
                 ConversationStore, DashboardStore, ExternalRef, FIRST_RESPONSE_CAP_MINUTES,
                 Feedback, HourCount, Identity, KbAction, KbArticle, KbArticleStats, KbEvent,
                 KbSection, KbSnapshot, KbSuggestion, KnowledgeStore, MessengerStore, MinuteCount,
-                NewMessage, NewOperator, Opened, Opening, Operator, OperatorLoad, OperatorState,
-                OutboxItem, OutboxRecord, OutboxStore, PeopleStore, PhoneStore, PresenceStatus,
-                QueueFigure, Result, Role, ScreenPop, SlaFilter, StaffAlert, StaffStore, Store,
-                StoreError, StoredEvent, StoredMessage, TicketChange, TicketFilter, TicketMerge,
-                TicketStore,
+                NewMessage, NewOperator, Opened, Opening, Operator, OperatorChange, OperatorLoad,
+                OperatorState, OutboxItem, OutboxRecord, OutboxStore, PeopleStore, PhoneStore,
+                PresenceStatus, QueueFigure, Result, Role, ScreenPop, SlaFilter, StaffAlert,
+                StaffStore, Store, StoreError, StoredEvent, StoredMessage, TicketChange,
+                TicketFilter, TicketMerge, TicketStore,
             };
             use $crate::{
                 BacklogRow, DirtyMark, FactGroup, FactInput, Grouping, Measure, ReportPeriod,
                 ReportStore, VolumeBucket,
             };
             use $crate::{CannedReply, CannedStore};
+            use $crate::{
+                ConfigChange, ConfigSnapshot, ConfigStore, ConfigVersion, ConfigVersionInfo,
+            };
             use $crate::{CsatAsk, CsatRecord, CsatState, CsatStore};
 
             type Db = $db;
@@ -138,6 +143,7 @@ macro_rules! impl_store {
             $crate::sql::report_store!($store);
             $crate::sql::csat_store!($store);
             $crate::sql::canned_store!($store);
+            $crate::sql::config_store!($store);
 
             #[async_trait]
             impl Store for $store {

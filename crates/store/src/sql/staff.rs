@@ -57,6 +57,30 @@ macro_rules! staff_store {
                 Ok((codec::operator(&row)?, row.text("password_hash")?))
             }
 
+            #[tracing::instrument(skip_all, fields(operator_id = id.0))]
+            async fn update_operator(&self, id: OperatorId, change: &OperatorChange) -> Result<Operator> {
+                let mut tx = self.writer().begin().await?;
+                let row = sqlx::query(concat!(
+                    "UPDATE operators SET name = $2, role = $3, skills = $4, capacity = $5 \
+                     WHERE id = $1 RETURNING ",
+                    operator_columns!()
+                ))
+                .bind(id.0)
+                .bind(&change.name)
+                .bind(change.role.as_str())
+                .bind(codec::to_json(&change.skills)?)
+                .bind(i64::from(change.capacity))
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+                let operator = codec::operator(&row)?;
+                let notices = vec![Notice::Staff { operator: id }];
+                self.announce_in_tx(&mut tx, &notices).await?;
+                tx.commit().await?;
+                self.announce_committed(notices);
+                Ok(operator)
+            }
+
             #[tracing::instrument(skip_all, fields(operator_id = operator.0))]
             async fn set_operator_profile(
                 &self,

@@ -67,7 +67,7 @@ impl Session {
     /// Whether this member of staff may see the conversation (`core::access`).
     pub(super) fn has_skill(&self, t: &Ticket) -> bool {
         match &self.who {
-            Who::Operator(o) => switchboard_core::access::sees(&self.core.catalog, o, t),
+            Who::Operator(o) => switchboard_core::access::sees(&self.core.catalog(), o, t),
             Who::Customer(..) => false,
         }
     }
@@ -172,7 +172,7 @@ impl Session {
                     self.send(&frame).await;
                 }
             }
-            Notice::Presence { .. } => {}
+            Notice::Presence { .. } | Notice::Staff { .. } => {}
             Notice::StaffAlert { alert } => {
                 if self.staff() {
                     self.send(&ServerFrame::Alert(alert.clone())).await;

@@ -20,7 +20,7 @@ impl Session {
             ClientFrame::Topics => {
                 let c = self.customer()?;
                 let lines = chat
-                    .catalog
+                    .catalog()
                     .lines
                     .iter()
                     .filter(|l| l.serves(c.kind))
@@ -45,7 +45,7 @@ impl Session {
                 let c = self.customer()?.clone();
                 let chosen = self
                     .intake
-                    .choose_topic(&chat.catalog, Some(&c), &line, &topic)
+                    .choose_topic(&chat.catalog(), Some(&c), &line, &topic)
                     .map_err(|r| CoreError::chat(RefusalKind::Invalid, r))?;
                 match chosen {
                     TopicChosen::OrderRequired => {

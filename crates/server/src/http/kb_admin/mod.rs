@@ -177,7 +177,7 @@ pub(super) fn section_from(
             "The code is 1–64 of a-z, 0-9, '_', '-'",
         ));
     }
-    if state.catalog.line(r.line.trim()).is_none() {
+    if state.catalog().line(r.line.trim()).is_none() {
         errors.push(FieldError::new(
             "line",
             "unknown_line",
@@ -234,7 +234,7 @@ pub(super) fn article_from(
     }
     if let Some(bad) = r.topics.iter().find(|t| {
         TopicRef::try_from(t.trim().to_owned()).is_err()
-            || !switchboard_core::kb::known_topic(&state.catalog, t.trim())
+            || !switchboard_core::kb::known_topic(&state.catalog(), t.trim())
     }) {
         errors.push(FieldError {
             field: "topics",

@@ -66,7 +66,7 @@ pub(crate) fn may_act<'a>(
 fn has_skill(state: &AppState, op: &Operator, t: &Ticket) -> bool {
     op.role != Role::Operator
         || state
-            .catalog
+            .catalog()
             .topic(&t.line, &t.topic)
             .is_none_or(|(_, topic)| op.skills.contains(&topic.skill))
 }
@@ -258,7 +258,7 @@ fn current_problem_words(state: &AppState, t: &Ticket) -> String {
     match &t.problem {
         ProblemChoice::Other(text) => text.clone(),
         ProblemChoice::Listed(code) => state
-            .catalog
+            .catalog()
             .topic(&t.line, &t.topic)
             .and_then(|(_, topic)| topic.problem(code))
             .map(|p| p.name.ru.clone())
@@ -297,7 +297,7 @@ async fn reclassify(
         }
     };
     let (line, topic, choice) = intake::reclassify(
-        &state.catalog,
+        &state.catalog(),
         &req.line,
         &req.topic,
         &problem,
@@ -308,7 +308,7 @@ async fn reclassify(
         Some(id) => {
             let op = target_operator(state, id).await?;
             let skill = state
-                .catalog
+                .catalog()
                 .topic(&line, &topic)
                 .map(|(_, t)| t.skill.clone())
                 .unwrap_or_default();

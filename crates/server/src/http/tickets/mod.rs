@@ -121,7 +121,7 @@ pub async fn list(
             ));
         }
     };
-    filter.scope = switchboard_core::access::ticket_scope(&state.catalog, &staff.0);
+    filter.scope = switchboard_core::access::ticket_scope(&state.catalog(), &staff.0);
     if let Some(o) = q.order.as_deref().filter(|s| !s.is_empty()) {
         let order = OrderNumber::parse(o).map_err(|_| {
             query_error(
@@ -146,15 +146,17 @@ pub async fn list(
     Ok(Json(
         tickets
             .iter()
-            .map(|t| StaffTicketView::new(&state.catalog, t, None).with_sla(&state.rules, t, now))
+            .map(|t| {
+                StaffTicketView::new(&state.catalog(), t, None).with_sla(&state.rules(), t, now)
+            })
             .collect(),
     ))
 }
 
 pub(crate) async fn full_view(state: &AppState, t: &Ticket) -> Result<StaffTicketView, ApiError> {
     let messages = state.core.dialogue(t, true).await?;
-    let mut view = StaffTicketView::new(&state.catalog, t, Some(&messages)).with_sla(
-        &state.rules,
+    let mut view = StaffTicketView::new(&state.catalog(), t, Some(&messages)).with_sla(
+        &state.rules(),
         t,
         state.clock.now(),
     );

@@ -109,7 +109,7 @@ pub async fn page(State(state): State<AppState>, ctx: PageCtx, me: SignedIn) -> 
 
 fn lines(state: &AppState, me: &SignedIn, locale: Locale) -> Vec<LineData> {
     state
-        .catalog
+        .catalog()
         .lines
         .iter()
         .filter(|l| l.serves(me.customer.kind))

@@ -88,7 +88,8 @@ pub async fn list(State(state): State<AppState>, ctx: PageCtx, me: SignedIn) -> 
     let rows = tickets
         .into_iter()
         .map(|(t, view)| {
-            let tz = state.rules.calendars.for_line(&t.line).time_zone();
+            let rules = state.rules();
+            let tz = rules.calendars.for_line(&t.line).time_zone();
             let (status, badge) = status(w, &t);
             Row {
                 due: shown(view.reply_due_at.as_deref(), tz),
@@ -155,7 +156,8 @@ pub async fn show(
             Err(e) => return failed(&ctx, &e),
         };
     let w = requests_text(ctx.locale());
-    let tz = state.rules.calendars.for_line(&ticket.line).time_zone();
+    let rules = state.rules();
+    let tz = rules.calendars.for_line(&ticket.line).time_zone();
     let (status, badge) = status(w, &ticket);
     let messages = view
         .messages

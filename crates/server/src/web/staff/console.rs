@@ -152,7 +152,7 @@ pub async fn lists(
         channel: f.channel(),
         priority: f.priority(),
         limit: LIST_LIMIT,
-        scope: switchboard_core::access::ticket_scope(&state.catalog, &me.operator),
+        scope: switchboard_core::access::ticket_scope(&state.catalog(), &me.operator),
         ..TicketFilter::default()
     };
     let mut queue = list(

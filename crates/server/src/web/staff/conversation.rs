@@ -236,7 +236,7 @@ pub async fn conversation(
     let mut operators = operators;
     operators.sort_by(|a, b| a.label.cmp(&b.label));
     let topics = state
-        .catalog
+        .catalog()
         .lines
         .iter()
         .flat_map(|l| {
@@ -263,7 +263,7 @@ pub async fn conversation(
         live: t.channel.is_live(),
         priority: t.priority.as_str(),
         reason: t.priority_rule.clone(),
-        topic: topic_name(&state.catalog, t, locale),
+        topic: topic_name(&state.catalog(), t, locale),
         due: due(state, t, now, w, locale),
         assignee: t.assignee.and_then(|a| staff.get(&a.0).cloned()),
         mine,

@@ -54,7 +54,7 @@ pub fn span(d: SignedDuration, locale: Locale) -> String {
 }
 
 pub fn due(state: &AppState, t: &Ticket, now: Timestamp, w: &Words, locale: Locale) -> Due {
-    let Some(sla) = state.rules.sla_view(t, now) else {
+    let Some(sla) = state.rules().sla_view(t, now) else {
         return Due {
             class: "none",
             text: w.no_deadline.into(),
@@ -130,7 +130,7 @@ pub async fn row(
     Row {
         number: t.number.to_string(),
         channel: t.channel.as_str(),
-        topic: topic_name(&state.catalog, t, locale),
+        topic: topic_name(&state.catalog(), t, locale),
         subject: t.subject.clone(),
         priority: t.priority.as_str(),
         reason: t.priority_rule.clone(),
