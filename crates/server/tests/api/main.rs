@@ -5,6 +5,7 @@ mod authenticator;
 mod authz;
 mod bad_input;
 mod canned;
+mod case_file;
 mod csat;
 mod customer_flow;
 mod dashboard;
