@@ -13,6 +13,16 @@ pub struct FileResponse {
     bytes: Vec<u8>,
 }
 
+impl FileResponse {
+    pub fn new(content_type: String, file_name: String, bytes: Vec<u8>) -> FileResponse {
+        FileResponse {
+            content_type,
+            file_name,
+            bytes,
+        }
+    }
+}
+
 impl IntoResponse for FileResponse {
     fn into_response(self) -> Response {
         let mut r = self.bytes.into_response();

@@ -100,7 +100,7 @@ pub(crate) async fn my_ticket(
     Ok((ticket, view))
 }
 
-async fn owned_ticket(
+pub(crate) async fn owned_ticket(
     state: &AppState,
     customer: &CustomerAuth,
     number: &str,

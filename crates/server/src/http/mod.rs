@@ -6,6 +6,7 @@ pub mod admin;
 pub mod alerts;
 pub mod attachments;
 pub mod canned;
+pub mod case_file;
 pub mod catalog;
 pub mod chat;
 pub mod config_admin;
@@ -123,12 +124,14 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(customer::reopen))
         .routes(routes!(customer::claim))
         .routes(routes!(customer::attachment))
+        .routes(routes!(case_file::customer_case_file))
         .routes(routes!(csat::rate_ticket))
         .routes(routes!(tickets::list))
         .routes(routes!(tickets::get))
         .routes(routes!(tickets::events))
         .routes(routes!(tickets::notifications))
         .routes(routes!(tickets::attachment))
+        .routes(routes!(case_file::staff_case_file))
         .routes(routes!(tickets::take))
         .routes(routes!(tickets::assign))
         .routes(routes!(tickets::reply))

@@ -5,6 +5,7 @@ mod authenticator;
 mod authz;
 mod bad_input;
 mod canned;
+mod case_file;
 mod config;
 mod csat;
 mod customer_flow;
