@@ -89,9 +89,16 @@ fn stems(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Each topic's stems and pairs of stems in a row, and how many topics use each stem.
+/// A topic's stems, and its pairs of stems in a row.
+struct Named<'a> {
+    topic: &'a Topic,
+    single: HashSet<String>,
+    pairs: HashSet<(String, String)>,
+}
+
+/// Each topic's stems and pairs, and how many topics use each stem.
 struct Index<'a> {
-    topics: Vec<(&'a Topic, HashSet<String>, HashSet<(String, String)>)>,
+    topics: Vec<Named<'a>>,
     used_by: HashMap<String, usize>,
 }
 
@@ -115,7 +122,11 @@ impl<'a> Index<'a> {
                 for s in &single {
                     *used_by.entry(s.clone()).or_insert(0) += 1;
                 }
-                (t, single, pairs)
+                Named {
+                    topic: t,
+                    single,
+                    pairs,
+                }
             })
             .collect();
         Index { topics, used_by }
@@ -136,18 +147,18 @@ impl<'a> Index<'a> {
         let mut scored: Vec<(f64, &'a Topic)> = self
             .topics
             .iter()
-            .map(|(t, words, names_pairs)| {
+            .map(|n| {
                 let one: f64 = single
                     .iter()
-                    .filter(|s| words.contains(s.as_str()))
+                    .filter(|s| n.single.contains(s.as_str()))
                     .map(|s| self.weight(s))
                     .sum();
                 let two: f64 = pairs
                     .iter()
-                    .filter(|(a, b)| names_pairs.contains(&((*a).clone(), (*b).clone())))
+                    .filter(|(a, b)| n.pairs.contains(&((*a).clone(), (*b).clone())))
                     .map(|(a, b)| (self.weight(a) + self.weight(b)) / 2.0)
                     .sum();
-                (one + two, *t)
+                (one + two, n.topic)
             })
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0));
