@@ -99,6 +99,15 @@ impl Desk {
         self.take_at("help@demo.example", m).await
     }
 
+    /// Takes a mail a person wrote at `address`; its ticket is on `line` and `topic`.
+    async fn filed(&self, address: &str, m: &Mail, line: &str, topic: &str) {
+        let Taken::Stored(r) = self.take_at(address, m).await else {
+            panic!("not stored")
+        };
+        let t = self.n.store.ticket(r.ticket.id()).await.expect("ticket");
+        assert_eq!((t.line.as_str(), t.topic.as_str()), (line, topic));
+    }
+
     /// Takes a mail a person wrote; the ticket it is stored on.
     async fn stored(&self, m: &Mail) -> TicketId {
         match self.take(m).await {
@@ -213,7 +222,11 @@ async fn a_mail_opens_a_ticket_on_its_line_with_an_acknowledgement_in_its_thread
         ))
         .await;
     let ticket = d.n.store.ticket(t).await.expect("ticket");
-    assert_eq!(ticket.line, "marketplace");
+    // The subject names the topic (the line's first would be "ordering").
+    assert_eq!(
+        (ticket.line.as_str(), ticket.topic.as_str()),
+        ("marketplace", "delivery")
+    );
     assert_eq!(d.messages(t).await, ["Заказ не пришёл уже неделю."]);
     let out = d.n.store.ticket_outbound(t).await.expect("outbox");
     let ack = &out[0].outbound;
@@ -226,26 +239,31 @@ async fn a_mail_opens_a_ticket_on_its_line_with_an_acknowledgement_in_its_thread
         "{}",
         ack.text
     );
-    // A team's mailbox opens on its team's topic.
-    let ir = d
-        .take_at(
-            "ir@demo.example",
-            &mail(
-                "fund@invest.example",
-                "<i1@invest.example>",
-                "Q3",
-                "Отчёт за квартал",
-            ),
-        )
-        .await;
-    let Taken::Stored(r) = ir else {
-        panic!("{ir:?}")
-    };
-    let t = d.n.store.ticket(r.ticket.id()).await.expect("ticket");
-    assert_eq!(
-        (t.line.as_str(), t.topic.as_str()),
-        ("partners", "investors")
+    // A team's mailbox opens on its team's topic, whatever the subject says.
+    let pr = mail(
+        "fund@invest.example",
+        "<i0@invest.example>",
+        "Финансовая отчётность",
+        "Просим прислать отчётность",
     );
+    d.filed("pr@demo.example", &pr, "partners", "press").await;
+    // A subject that names no topic keeps the line's first.
+    let vague = mail(
+        "anna@elsewhere.example",
+        "<v1@elsewhere.example>",
+        "Вопрос",
+        "Здравствуйте, подскажите, пожалуйста.",
+    );
+    d.filed("help@demo.example", &vague, "marketplace", "ordering")
+        .await;
+    let q3 = mail(
+        "fund@invest.example",
+        "<i1@invest.example>",
+        "Q3",
+        "Отчёт за квартал",
+    );
+    d.filed("ir@demo.example", &q3, "partners", "investors")
+        .await;
 }
 
 #[tokio::test]

@@ -373,5 +373,7 @@ pub fn subject_for(topic: &Topic, problem: &ProblemChoice) -> String {
     s
 }
 
+pub mod topic_match;
+
 #[cfg(test)]
 mod tests;

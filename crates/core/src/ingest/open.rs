@@ -155,8 +155,9 @@ impl Core {
     }
 
     /// A ticket for a message that simply arrives on `line` (a mail to a
-    /// mailbox, a call): the topic if it names one of the line's, else the
-    /// line's first; the problem in the sender's words.
+    /// mailbox, a call): the topic if it names one of the line's (a team's
+    /// mailbox), else the one its subject or first lines clearly name, else
+    /// the line's first; the problem in the sender's words.
     fn arriving_ticket(
         &self,
         j: &Judging,
@@ -171,6 +172,7 @@ impl Core {
         })?;
         let t = topic
             .and_then(|code| l.topic(code))
+            .or_else(|| intake::topic_match::topic_for(l, subject.unwrap_or_default(), &j.text))
             .or_else(|| l.topics.first())
             .ok_or_else(|| CoreError::internal("ingest", format!("line {line} has no topics")))?;
         let words = subject

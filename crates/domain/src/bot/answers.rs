@@ -34,7 +34,8 @@ pub trait BotAnswers: Send + Sync {
 #[derive(Debug, Default, Clone, Copy)]
 pub struct TopicAnswers;
 
-fn words(s: &str) -> Vec<String> {
+/// The words of a text worth comparing: three letters or more, lowercase, ё as е.
+pub(crate) fn words(s: &str) -> Vec<String> {
     s.split(|c: char| !c.is_alphanumeric())
         .filter(|w| w.chars().count() >= 3)
         .map(|w| w.to_lowercase().replace('ё', "е"))
@@ -42,7 +43,7 @@ fn words(s: &str) -> Vec<String> {
 }
 
 /// Crude stemming: Russian words agree on their first five letters often enough.
-fn stem(w: &str) -> String {
+pub(crate) fn stem(w: &str) -> String {
     w.chars().take(5).collect()
 }
 
