@@ -111,7 +111,7 @@ async fn gather(state: &AppState, t: &Ticket) -> Result<CaseFile, ApiError> {
     let mut case = CaseFile {
         number: t.number.to_string(),
         subject: t.subject.clone(),
-        zone: state.rules.calendars.for_line(&t.line).time_zone().clone(),
+        zone: state.rules().calendars.for_line(&t.line).time_zone().clone(),
         generated_at: state.clock.now(),
         facts: Vec::new(),
         parties: Vec::new(),
@@ -126,7 +126,7 @@ async fn gather(state: &AppState, t: &Ticket) -> Result<CaseFile, ApiError> {
 }
 
 fn facts(state: &AppState, t: &Ticket, case: &CaseFile) -> Vec<Fact> {
-    let c = classification(&state.catalog, t);
+    let c = classification(&state.catalog(), t);
     let mut facts = vec![
         Fact::new("Номер / Number", t.number.to_string()),
         Fact::new("Статус / Status", status(t.status)),
@@ -176,7 +176,7 @@ async fn parties(state: &AppState, t: &Ticket) -> Result<Vec<Fact>, ApiError> {
             format!("{} ({})", c.name, channel(t.channel))
         }
     };
-    let line = classification(&state.catalog, t).line.name;
+    let line = classification(&state.catalog(), t).line.name;
     Ok(vec![
         Fact::new("Клиент / Customer", customer),
         Fact::new(
@@ -212,7 +212,7 @@ async fn claim(
             )
     });
     let due = state
-        .rules
+        .rules()
         .deadlines
         .current_policy(t)
         .zip(t.sla.as_ref())
