@@ -108,6 +108,8 @@ pub struct Page {
     /// The bearer token the page's modules send to the JSON API (the
     /// customer's identity token or the staff session), in a `<meta>`.
     pub token: Option<String>,
+    /// The signed-in member of staff is an admin (the admin pages' link).
+    pub admin: bool,
     set_lang_cookie: bool,
 }
 
@@ -122,6 +124,7 @@ impl Page {
             area,
             user: None,
             token: None,
+            admin: false,
             set_lang_cookie: ctx.lang.chosen,
         }
     }

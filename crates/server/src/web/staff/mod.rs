@@ -1,8 +1,9 @@
 //! The staff's pages: sign-in and sign-out (`session`), canned replies
-//! (`canned`), and the operator console (`console`, with the open conversation in `conversation` and list
+//! (`canned`), the admin's pages (`admin`), and the operator console (`console`, with the open conversation in `conversation` and list
 //! rows in `rows`). Their scripts are `assets/js/staff-*.js`; words in
 //! `text`.
 
+pub mod admin;
 pub mod canned;
 pub mod console;
 pub mod conversation;
@@ -22,6 +23,7 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/pane/{number}", get(console::pane))
         .route("/staff/lists", get(console::lists_fragment))
         .route("/staff/canned", get(canned::page))
+        .merge(admin::routes())
         .route(
             "/staff/sign-in",
             get(session::signin_page).post(session::signin),

@@ -33,7 +33,10 @@ pub struct StaffSignedIn {
 
 impl StaffSignedIn {
     pub fn page(&self, ctx: &PageCtx, title: impl Into<String>) -> Page {
-        Page::new(ctx, Area::Staff, title).signed_in(&self.operator.name, &self.token)
+        let mut page =
+            Page::new(ctx, Area::Staff, title).signed_in(&self.operator.name, &self.token);
+        page.admin = self.operator.role == Role::Admin;
+        page
     }
 
     pub fn is_supervisor(&self) -> bool {

@@ -4,6 +4,7 @@ use switchboard_domain::i18n::Locale;
 
 pub struct Words {
     pub console: &'static str,
+    pub admin: &'static str,
     pub dashboard: &'static str,
     pub signin_title: &'static str,
     pub signin_login: &'static str,
@@ -104,6 +105,7 @@ pub struct Words {
 
 const RU: Words = Words {
     console: "Консоль",
+    admin: "Администрирование",
     dashboard: "Панель руководителя",
     signin_title: "Вход для сотрудников",
     signin_login: "Логин",
@@ -228,6 +230,7 @@ const RU: Words = Words {
 
 const EN: Words = Words {
     console: "Console",
+    admin: "Administration",
     dashboard: "Supervisor dashboard",
     signin_title: "Staff sign-in",
     signin_login: "Login",

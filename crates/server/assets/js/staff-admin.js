@@ -1,0 +1,128 @@
+// The admin pages (issue 12): a configuration document saved as a new
+// version or rolled back, and staff accounts changed, all through the JSON
+// API; a refusal is shown where it was typed (role="alert"), and the page is
+// shown again as the server renders it once a change is saved.
+
+import { post, ApiError, getToken, lang } from './api.js';
+import { $ } from './dom.js';
+
+async function send(method, path, body) {
+  const r = await fetch(path, {
+    method,
+    headers: {
+      Accept: 'application/json', 'Accept-Language': lang, Authorization: `Bearer ${getToken()}`,
+      'Content-Type': 'application/json',
+    },
+    body: JSON.stringify(body ?? {}),
+  });
+  const type = r.headers.get('content-type') || '';
+  const json = type.includes('json') ? await r.json() : null;
+  if (!r.ok) throw new ApiError(r.status, json);
+  return json;
+}
+
+function explain(err) {
+  if (!(err instanceof ApiError)) return String(err);
+  const fields = err.fields.map((f) => f.message).join(' ');
+  return `${err.message} ${fields}`.trim();
+}
+
+// A form that saves through the API and says how it went.
+function saving(form, act) {
+  const error = form.querySelector('[data-config-error]') || $('[data-staff-error]');
+  const ok = form.querySelector('[data-config-ok]') || $('[data-staff-ok]');
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    error.textContent = '';
+    ok.textContent = '';
+    const button = form.querySelector('button[type="submit"]');
+    button.disabled = true;
+    try {
+      const said = await act(new FormData(form));
+      ok.textContent = said;
+      setTimeout(() => location.reload(), 600);
+    } catch (err) {
+      error.textContent = explain(err);
+      form.querySelector('textarea, input')?.setAttribute('aria-invalid', 'true');
+    } finally {
+      button.disabled = false;
+    }
+  });
+}
+
+const configForm = $('[data-config-form]');
+if (configForm) {
+  saving(configForm, async (data) => {
+    const { doc, base } = configForm.dataset;
+    const saved = await send('PUT', `/api/v1/admin/config/${encodeURIComponent(doc)}`, {
+      base_version: Number(base), body: data.get('body'), comment: data.get('comment') || '',
+    });
+    return `${configForm.querySelector('[data-config-ok]').dataset.saved} ${saved.version}`;
+  });
+}
+
+const rollbackForm = $('[data-rollback-form]');
+if (rollbackForm) {
+  saving(rollbackForm, async (data) => {
+    const { doc, version, base } = rollbackForm.dataset;
+    const saved = await post(`/api/v1/admin/config/${encodeURIComponent(doc)}/versions/${encodeURIComponent(version)}/rollback`, {
+      base_version: Number(base), comment: data.get('comment') || '',
+    });
+    return `${rollbackForm.querySelector('[data-config-ok]').dataset.saved} ${saved.version}`;
+  });
+}
+
+const skillsOf = (raw) => String(raw || '').split(',').map((s) => s.trim()).filter(Boolean);
+const done = () => $('[data-staff-ok]')?.dataset.saved || 'OK';
+
+for (const form of document.querySelectorAll('[data-staff-form]')) {
+  const id = form.closest('[data-staff-id]').dataset.staffId;
+  saving(form, async (data) => {
+    await send('PUT', `/api/v1/staff/${id}`, {
+      name: data.get('name'), role: data.get('role'), skills: skillsOf(data.get('skills')),
+      capacity: Number(data.get('capacity')),
+    });
+    return done();
+  });
+}
+
+for (const form of document.querySelectorAll('[data-password-form]')) {
+  const id = form.closest('[data-staff-id]').dataset.staffId;
+  saving(form, async (data) => {
+    await send('PUT', `/api/v1/staff/${id}/password`, { password: data.get('password') });
+    return done();
+  });
+}
+
+const createForm = $('[data-create-form]');
+if (createForm) {
+  saving(createForm, async (data) => {
+    await post('/api/v1/staff', {
+      login: data.get('login'), name: data.get('name'), role: data.get('role'),
+      skills: skillsOf(data.get('skills')), capacity: Number(data.get('capacity')), password: data.get('password'),
+    });
+    return done();
+  });
+}
+
+document.querySelector('.staff-list')?.addEventListener('click', async (e) => {
+  const b = e.target.closest('button[data-active], button[data-totp-reset], button[data-revoke]');
+  if (!b) return;
+  const id = b.closest('[data-staff-id]').dataset.staffId;
+  const error = $('[data-staff-error]');
+  const ok = $('[data-staff-ok]');
+  error.textContent = '';
+  try {
+    if (b.dataset.active !== undefined) {
+      await send('PUT', `/api/v1/staff/${id}/active`, { active: b.dataset.active === 'true' });
+      setTimeout(() => location.reload(), 600);
+    } else if (b.hasAttribute('data-totp-reset')) {
+      await post(`/api/v1/staff/${id}/totp/reset`, {});
+    } else {
+      await post(`/api/v1/staff/${id}/sessions/revoke`, {});
+    }
+    ok.textContent = done();
+  } catch (err) {
+    error.textContent = explain(err);
+  }
+});

@@ -1,0 +1,139 @@
+// The admin pages (issue 12) in real Chromium: an admin adds a topic to the
+// catalog (a bad edit is refused where it was typed and changes nothing),
+// sees the new version's diff, and gives an operator the topic's skill; a
+// customer's chat on that topic is then routed to that operator, without a
+// restart. Hostile comments stay text. Every page is checked with axe-core
+// and photographed.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  BASE, launch, person, check, noProblems, api, HOSTILE, notPwned,
+} from '../lib/harness.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+async function signIn(page, login, password = `${login}-demo`) {
+  await page.goto(`${BASE}/staff`);
+  await page.waitForURL(/\/staff\/sign-in/);
+  await page.getByLabel(/Логин|Login/).fill(login);
+  await page.getByLabel(/Пароль|Password/).fill(password);
+  await page.getByRole('button', { name: /Войти|Sign in/ }).click();
+  await page.waitForURL(`${BASE}/staff`);
+}
+
+const customerToken = async (id) => {
+  const who = await person(browser);
+  const page = await who.page();
+  await page.goto(`${BASE}/demo`);
+  await page.locator(`form:has(input[name="customer"][value="${id}"]) button`).click();
+  await page.waitForURL(/\/account/);
+  const token = await page.locator('meta[name="sb-token"]').getAttribute('content');
+  await who.context.close();
+  return token;
+};
+
+// The new topic goes last in the cross-border line (before the partners'
+// line), so the other tests' menus keep their order.
+const GIFTS = '[[line.topic]]\ncode = "gift_cards"\nname = { ru = "Подарочные карты", en = "Gift cards" }\nskill = "gifts"\n\n'
+  + '[[line.topic.problem]]\ncode = "not_activated"\nname = { ru = "Карта не активирована", en = "The card is not activated" }\n\n';
+const withGifts = (text) => {
+  const at = text.indexOf('[[line]]\ncode = "partners"');
+  assert.ok(at > 0, 'the demo catalog has the partners line');
+  return text.slice(0, at) + GIFTS + text.slice(at);
+};
+
+test('an admin adds a topic and an operator skill; a chat on it is routed to that operator', async () => {
+  const admin = await person(browser);
+  const page = await admin.page();
+  await signIn(page, 'admin');
+  await page.getByRole('link', { name: 'Администрирование' }).click();
+  await page.getByRole('heading', { name: 'Администрирование' }).waitFor();
+  await check(page, 'admin-home');
+
+  await page.getByRole('link', { name: 'Линии, темы и проблемы' }).click();
+  await page.getByRole('heading', { name: 'Линии, темы и проблемы' }).waitFor();
+  const text = page.getByLabel(/Текст документа/);
+  const original = await text.inputValue();
+  // A broken edit: refused where it was typed, nothing saved.
+  await text.fill(original.replace('code = "ordering"', 'code = "delivery"'));
+  await page.getByRole('button', { name: 'Сохранить новую версию' }).click();
+  await page.getByRole('alert').filter({ hasText: '(catalog)' }).waitFor();
+  assert.equal((await api('GET', '/api/v1/catalog')).json.length > 0, true);
+  await check(page, 'admin-config-refused');
+
+  await text.fill(withGifts(original));
+  await page.getByLabel('Комментарий к правке').fill(`Подарочные карты ${HOSTILE}`);
+  await Promise.all([
+    page.waitForNavigation(),
+    page.getByRole('button', { name: 'Сохранить новую версию' }).click(),
+  ]);
+  await page.locator('[data-catalog-overview] code', { hasText: 'gift_cards' }).first().waitFor({ state: 'attached' });
+  await page.locator('[data-config-history] td', { hasText: '<script>' }).first().waitFor();
+  await notPwned(page);
+  await check(page, 'admin-config-catalog');
+  // The form offers the topic at once (no restart).
+  const lines = (await api('GET', '/api/v1/catalog')).json;
+  assert.ok(lines.find((l) => l.code === 'crossborder').topics.some((t) => t.code === 'gift_cards'));
+
+  // The new version's diff shows what was added.
+  const newest = await page.locator('[data-config-form]').getAttribute('data-base');
+  await page.goto(`${BASE}/staff/admin/config/catalog/versions/${newest}`);
+  await page.locator('[data-diff] .diff-ins', { hasText: 'code = "gift_cards"' }).waitFor();
+  await check(page, 'admin-config-version');
+
+  // The operator gets the skill.
+  await page.goto(`${BASE}/staff/admin/staff`);
+  const card = page.locator('[data-login="operator"]');
+  const skills = card.getByLabel('Навыки');
+  await skills.fill(`${await skills.inputValue()}, gifts`);
+  await Promise.all([
+    page.waitForNavigation(),
+    card.getByRole('button', { name: 'Сохранить' }).click(),
+  ]);
+  assert.match(await page.locator('[data-login="operator"]').getByLabel('Навыки').inputValue(), /gifts/);
+  await check(page, 'admin-staff');
+  noProblems(admin);
+  await admin.context.close();
+
+  // The operator is online; a customer's chat on the new topic comes to them.
+  const op = await person(browser);
+  const opPage = await op.page();
+  await signIn(opPage, 'operator');
+  await opPage.locator('[data-live-state]').filter({ hasText: /вживую/ }).waitFor();
+  await opPage.getByLabel('Мой статус').selectOption('online');
+  const token = await customerToken('buyer-1001');
+  const opened = await api('POST', '/api/v1/customer/chats', {
+    token,
+    body: { line: 'crossborder', topic: 'gift_cards', body: 'Подарочная карта не активируется', client_id: `adm-${Date.now()}` },
+  });
+  assert.equal(opened.status, 201, opened.text);
+  const number = opened.json.conversation;
+  const handed = await api('POST', `/api/v1/customer/chats/${number}/operator`, { token, body: {} });
+  assert.ok(handed.status < 300, handed.text);
+  await opPage.locator(`[data-list="mine"] a[data-ticket="${number}"]`).waitFor();
+  noProblems(op);
+  await op.context.close();
+});
+
+test('the admin pages are for admins only, and speak English by choice', async () => {
+  const sup = await person(browser);
+  const page = await sup.page();
+  await signIn(page, 'supervisor');
+  const r = await page.goto(`${BASE}/staff/admin`);
+  assert.equal(r.status(), 403);
+  await page.getByText('Эта страница только для администраторов.').waitFor();
+  noProblems(sup);
+  await sup.context.close();
+
+  const admin = await person(browser);
+  const p = await admin.page();
+  await signIn(p, 'admin');
+  await p.goto(`${BASE}/staff/admin/config/sla?lang=en`);
+  await p.getByRole('heading', { name: 'Reply deadlines (SLA)' }).waitFor();
+  await check(p, 'admin-config-sla-en');
+  noProblems(admin);
+  await admin.context.close();
+});
