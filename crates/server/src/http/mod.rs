@@ -7,6 +7,7 @@ pub mod alerts;
 pub mod attachments;
 pub mod canned;
 pub mod catalog;
+pub mod charts;
 pub mod chat;
 pub mod csat;
 pub mod cti;
@@ -111,6 +112,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(staff_admin::revoke_sessions))
         .routes(routes!(alerts::mine))
         .routes(routes!(dashboard::dashboard))
+        .routes(routes!(dashboard::chart))
         .routes(routes!(customer::me))
         .routes(routes!(customer::create, customer::list))
         .routes(routes!(customer::get))

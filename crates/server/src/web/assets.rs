@@ -41,6 +41,7 @@ const FILES: &[(&str, &str, &[u8])] = &[
     asset!("js/requests.js", JS),
     asset!("js/staff-console.js", JS),
     asset!("js/staff-canned.js", JS),
+    asset!("js/staff-dashboard.js", JS),
     asset!("img/favicon.svg", SVG),
 ];
 

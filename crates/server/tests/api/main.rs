@@ -8,6 +8,7 @@ mod canned;
 mod csat;
 mod customer_flow;
 mod dashboard;
+mod dashboard_page;
 mod deadlines;
 mod defects;
 mod email;

@@ -1,11 +1,12 @@
 //! The staff's pages: sign-in and sign-out (`session`), canned replies
-//! (`canned`), and the operator console (`console`, with the open conversation in `conversation` and list
+//! (`canned`), the supervisor dashboard (`dashboard`), and the operator console (`console`, with the open conversation in `conversation` and list
 //! rows in `rows`). Their scripts are `assets/js/staff-*.js`; words in
 //! `text`.
 
 pub mod canned;
 pub mod console;
 pub mod conversation;
+pub mod dashboard;
 pub mod rows;
 pub mod session;
 pub mod text;
@@ -22,6 +23,8 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/pane/{number}", get(console::pane))
         .route("/staff/lists", get(console::lists_fragment))
         .route("/staff/canned", get(canned::page))
+        .route("/staff/dashboard", get(dashboard::page))
+        .route("/staff/dashboard/figures", get(dashboard::figures_fragment))
         .route(
             "/staff/sign-in",
             get(session::signin_page).post(session::signin),
