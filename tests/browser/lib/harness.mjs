@@ -128,3 +128,26 @@ export async function notPwned(page) {
 // A 1×1 PNG: real image content, as the server checks uploads.
 export const PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+
+// Staff sign-in through the form, as a person would (the console asks for it).
+export async function staffSignIn(page, login, password = `${login}-demo`) {
+  await page.goto(`${BASE}/staff`);
+  await page.waitForURL(/\/staff\/sign-in/);
+  await page.getByLabel(/Логин|Login/).fill(login);
+  await page.getByLabel(/Пароль|Password/).fill(password);
+  await page.getByRole('button', { name: /Войти|Sign in/ }).click();
+}
+
+// A demo customer's identity token, minted by the demo page (the host
+// site's part) and read from the page's meta, for the API calls of the
+// customer's side.
+export async function customerToken(browser, id) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${BASE}/demo`);
+  await page.locator(`form:has(input[name="customer"][value="${id}"]) button`).click();
+  await page.waitForURL(/\/account/);
+  const token = await page.locator('meta[name="sb-token"]').getAttribute('content');
+  await context.close();
+  return token;
+}

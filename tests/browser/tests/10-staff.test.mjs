@@ -9,32 +9,16 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  BASE, launch, person, check, noProblems, api, HOSTILE, notPwned,
+  BASE, launch, person, check, noProblems, api, HOSTILE, notPwned, staffSignIn,
+  customerToken as sharedCustomerToken,
 } from '../lib/harness.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
-const customerToken = async (id) => {
-  // The demo page mints the host site's token; the test takes it from the page's meta.
-  const who = await person(browser);
-  const page = await who.page();
-  await page.goto(`${BASE}/demo`);
-  await page.locator(`form:has(input[name="customer"][value="${id}"]) button`).click();
-  await page.waitForURL(/\/account/);
-  const token = await page.locator('meta[name="sb-token"]').getAttribute('content');
-  await who.context.close();
-  return token;
-};
-
-async function signIn(page, login, password = `${login}-demo`) {
-  await page.goto(`${BASE}/staff`);
-  await page.waitForURL(/\/staff\/sign-in/);
-  await page.getByLabel(/Логин|Login/).fill(login);
-  await page.getByLabel(/Пароль|Password/).fill(password);
-  await page.getByRole('button', { name: /Войти|Sign in/ }).click();
-}
+const customerToken = (id) => sharedCustomerToken(browser, id);
+const signIn = staffSignIn;
 
 let n = 0;
 const cid = () => `bt-${Date.now()}-${n++}`;

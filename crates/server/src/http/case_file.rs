@@ -111,7 +111,12 @@ async fn gather(state: &AppState, t: &Ticket) -> Result<CaseFile, ApiError> {
     let mut case = CaseFile {
         number: t.number.to_string(),
         subject: t.subject.clone(),
-        zone: state.rules().calendars.for_line(&t.line).time_zone().clone(),
+        zone: state
+            .rules()
+            .calendars
+            .for_line(&t.line)
+            .time_zone()
+            .clone(),
         generated_at: state.clock.now(),
         facts: Vec::new(),
         parties: Vec::new(),

@@ -8,6 +8,7 @@ pub mod attachments;
 pub mod canned;
 pub mod case_file;
 pub mod catalog;
+pub mod charts;
 pub mod chat;
 pub mod config_admin;
 pub mod csat;
@@ -117,6 +118,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(staff_admin::revoke_sessions))
         .routes(routes!(alerts::mine))
         .routes(routes!(dashboard::dashboard))
+        .routes(routes!(dashboard::chart))
         .routes(routes!(customer::me))
         .routes(routes!(customer::create, customer::list))
         .routes(routes!(customer::get))

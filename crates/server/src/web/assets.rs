@@ -42,6 +42,7 @@ const FILES: &[(&str, &str, &[u8])] = &[
     asset!("js/staff-console.js", JS),
     asset!("js/staff-canned.js", JS),
     asset!("js/staff-admin.js", JS),
+    asset!("js/staff-dashboard.js", JS),
     asset!("img/favicon.svg", SVG),
 ];
 

@@ -110,6 +110,8 @@ pub struct Page {
     pub token: Option<String>,
     /// The signed-in member of staff is an admin (the admin pages' link).
     pub admin: bool,
+    /// The signed-in member of staff oversees others (the dashboard's link).
+    pub supervisor: bool,
     set_lang_cookie: bool,
 }
 
@@ -125,6 +127,7 @@ impl Page {
             user: None,
             token: None,
             admin: false,
+            supervisor: false,
             set_lang_cookie: ctx.lang.chosen,
         }
     }

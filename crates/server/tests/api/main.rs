@@ -10,6 +10,7 @@ mod config;
 mod csat;
 mod customer_flow;
 mod dashboard;
+mod dashboard_page;
 mod deadlines;
 mod defects;
 mod email;

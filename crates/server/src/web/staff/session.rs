@@ -36,6 +36,7 @@ impl StaffSignedIn {
         let mut page =
             Page::new(ctx, Area::Staff, title).signed_in(&self.operator.name, &self.token);
         page.admin = self.operator.role == Role::Admin;
+        page.supervisor = self.is_supervisor();
         page
     }
 

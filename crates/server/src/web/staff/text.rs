@@ -73,6 +73,7 @@ pub struct Words {
     pub kb_insert: &'static str,
     pub canned: &'static str,
     pub canned_hint: &'static str,
+    pub canned_manage_hint: &'static str,
     pub canned_add: &'static str,
     pub canned_title: &'static str,
     pub canned_body: &'static str,
@@ -173,6 +174,7 @@ const RU: Words = Words {
     kb_search: "База знаний",
     kb_insert: "Вставить ссылку",
     canned: "Шаблоны ответов",
+    canned_manage_hint: "общие для всех операторов и личные",
     canned_hint: "В поле ответа наберите / и начало названия. В тексте можно писать {name}, {order} и {ticket} — подставятся имя клиента, номер заказа и обращения.",
     canned_add: "Новый шаблон",
     canned_title: "Название",
@@ -225,6 +227,14 @@ const RU: Words = Words {
         ("normal", "обычный"),
         ("high", "высокий"),
         ("urgent", "срочный"),
+        ("operator", "оператор"),
+        ("supervisor", "руководитель"),
+        ("admin", "администратор"),
+        ("online", "на линии"),
+        ("away", "отошёл"),
+        ("offline", "не в сети"),
+        ("sla_at_risk", "срок под угрозой"),
+        ("sla_breached", "срок нарушен"),
     ],
 };
 
@@ -298,6 +308,7 @@ const EN: Words = Words {
     kb_search: "Knowledge base",
     kb_insert: "Insert link",
     canned: "Canned replies",
+    canned_manage_hint: "shared by all operators, and personal ones",
     canned_hint: "Type / and the start of a title in the reply box. The text may use {name}, {order} and {ticket}: the customer's name, the order and the ticket number.",
     canned_add: "New canned reply",
     canned_title: "Title",
@@ -350,12 +361,20 @@ const EN: Words = Words {
         ("normal", "normal"),
         ("high", "high"),
         ("urgent", "urgent"),
+        ("operator", "operator"),
+        ("supervisor", "supervisor"),
+        ("admin", "admin"),
+        ("online", "online"),
+        ("away", "away"),
+        ("offline", "offline"),
+        ("sla_at_risk", "deadline at risk"),
+        ("sla_breached", "deadline breached"),
     ],
 };
 
 impl Words {
-    /// The name of a status, channel or priority code; the code itself when
-    /// it has none.
+    /// The name of a status, channel, priority, role, presence or alert
+    /// code; the code itself when it has none.
     pub fn label<'a>(&self, code: &'a str) -> &'a str {
         self.labels
             .iter()
