@@ -84,7 +84,14 @@ shots="$root/target/screenshots"
 mkdir -p "$shots"
 cd tests/browser
 status=0
-BASE_URL="$base" SHOTS="$shots" node --test --test-concurrency=1 tests/ || status=$?
+# A file whose browser or socket does not settle must fail, not hang CI: each
+# test has ten minutes, the runner exits once the tests are done, and the whole
+# pass has a hard limit.
+BASE_URL="$base" SHOTS="$shots" timeout --kill-after=30s 30m \
+  node --test --test-concurrency=1 --test-force-exit --test-timeout=600000 tests/ || status=$?
+if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+  echo "the browser tests ran past 30 minutes and were stopped" >&2
+fi
 if [ "$status" -ne 0 ]; then
   echo "--- server log (last 60 lines)" >&2
   tail -n 60 "$work/server.log" >&2
