@@ -84,7 +84,7 @@ shots="$root/target/screenshots"
 mkdir -p "$shots"
 cd tests/browser
 status=0
-BASE_URL="$base" SHOTS="$shots" node --test --test-concurrency=1 tests/ || status=$?
+BASE_URL="$base" SHOTS="$shots" node --test --test-concurrency=1 ${BROWSER_TESTS:-tests/} || status=$?
 if [ "$status" -ne 0 ]; then
   echo "--- server log (last 60 lines)" >&2
   tail -n 60 "$work/server.log" >&2
