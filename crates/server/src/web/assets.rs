@@ -39,6 +39,8 @@ const FILES: &[(&str, &str, &[u8])] = &[
     asset!("js/dom.js", JS),
     asset!("js/contact.js", JS),
     asset!("js/requests.js", JS),
+    asset!("js/chat.js", JS),
+    asset!("js/widget.js", JS),
     asset!("js/staff-console.js", JS),
     asset!("js/staff-canned.js", JS),
     asset!("js/staff-admin.js", JS),

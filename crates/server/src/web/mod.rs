@@ -154,6 +154,10 @@ impl Page {
     pub fn is_staff(&self) -> bool {
         self.area == Area::Staff
     }
+
+    pub fn is_embedded(&self) -> bool {
+        self.area == Area::Embedded
+    }
 }
 
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \

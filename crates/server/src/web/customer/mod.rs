@@ -1,7 +1,9 @@
 //! The customer's pages: sign-in (the host site's hand-over, the demo's
-//! picker), the account, "Contact us", "My requests" and the help centre.
-//! The chat is built on the same pieces.
+//! picker), the account, "Contact us", "My requests", the chat window (a
+//! page, and the frame the host sites' widget opens) and the help centre.
 
+pub mod chat;
+pub mod chat_text;
 pub mod contact;
 pub mod help;
 pub mod requests;
@@ -30,6 +32,8 @@ pub fn routes() -> Router<AppState> {
         .route("/account/contact", get(contact::page))
         .route("/account/requests", get(requests::list))
         .route("/account/requests/{number}", get(requests::show))
+        .route("/chat", get(chat::page))
+        .route("/chat/embed", get(chat::embed))
         .route("/demo", get(session::demo_page))
         .route("/demo/signin", post(session::demo_signin))
         .route("/help", get(help::home))
