@@ -121,6 +121,42 @@ export async function demoSignIn(page, customer) {
 // that is safe shows them as text and never calls window.__pwned.
 export const HOSTILE = `<img src=x onerror="window.__pwned=1">"><script>window.__pwned=1</script>&amp;`;
 
+// One more order for a demo customer, whose item name is hostile markup (as
+// an order system might pass on a seller's title): every page that lists
+// orders must show it as text. PUT is idempotent; returns the item name.
+export const HOSTILE_ORDER = 'MP-10099';
+export async function hostileOrder(customer) {
+  const title = `Чехол ${HOSTILE}`;
+  const admin = await staffLogin('admin');
+  const r = await api('PUT', `/api/v1/customers/${customer}/orders/${HOSTILE_ORDER}`, {
+    token: admin,
+    body: {
+      title, status: 'Получен', amount_minor: 99000, currency: 'RUB',
+      placed_at: new Date(Date.now() - 30 * 86400000).toISOString(),
+    },
+  });
+  assert.equal(r.status, 204, r.text);
+  return title;
+}
+
+// Moves the keyboard focus with Tab (Shift+Tab when `back`) until the focused
+// element's text is `name`, as a keyboard-only user would; the focus must be
+// visible on it (an outline, from :focus-visible).
+export async function tabTo(page, name, { back = false, max = 60 } = {}) {
+  for (let i = 0; i <= max; i++) {
+    if (i > 0) await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+    const focused = await page.evaluate(() => {
+      const el = document.activeElement;
+      return { text: (el?.textContent || '').trim(), outline: el ? getComputedStyle(el).outlineStyle : 'none' };
+    });
+    if (focused.text === name) {
+      assert.notEqual(focused.outline, 'none', `the focus on "${name}" is visible`);
+      return;
+    }
+  }
+  throw new Error(`"${name}" cannot be reached with ${back ? 'Shift+Tab' : 'Tab'}`);
+}
+
 export async function notPwned(page) {
   assert.equal(await page.evaluate(() => window.__pwned), undefined, 'markup from data ran');
 }
@@ -128,6 +164,9 @@ export async function notPwned(page) {
 // A 1×1 PNG: real image content, as the server checks uploads.
 export const PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+
+// A minimal PDF: real content, as the server checks it.
+export const PDF = Buffer.from('%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n');
 
 // Staff sign-in through the form, as a person would (the console asks for it).
 export async function staffSignIn(page, login, password = `${login}-demo`) {

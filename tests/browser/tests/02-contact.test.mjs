@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
-  BASE, launch, person, check, noProblems, demoSignIn, HOSTILE, notPwned, PNG,
+  BASE, launch, person, check, noProblems, demoSignIn, HOSTILE, notPwned, PNG, PDF, hostileOrder, HOSTILE_ORDER,
 } from '../lib/harness.mjs';
 
 let browser;
@@ -15,8 +15,6 @@ const files = (page) => page.locator('input#files');
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
-// A minimal PDF: real content, as the server checks it.
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n');
 const EXE = Buffer.from('MZ\x90\0\x03\0\0\0\x04\0\0\0\xff\xff\0\0', 'binary');
 
 // Waits for the e-mail whose text mentions `needle` in the SMTP server's log.
@@ -32,6 +30,7 @@ async function mailMentioning(needle, timeoutMs = 15000) {
 }
 
 test('the form: topic, problem, order, two files, confirmation as the e-mail says', async () => {
+  const hostileTitle = await hostileOrder('buyer-1001');
   const who = await person(browser);
   const page = await who.page();
   await demoSignIn(page, 'buyer-1001');
@@ -41,6 +40,8 @@ test('the form: topic, problem, order, two files, confirmation as the e-mail say
   const usable = Date.now() - started;
   console.log(`# figure: "Contact us" usable ${usable} ms after navigation`);
   await check(page, 'contact-empty');
+  // Before writing, the help centre is one link away.
+  assert.equal(await page.getByRole('link', { name: 'найти ответ в центре помощи' }).getAttribute('href'), '/help');
 
   // Nothing sent with errors: the browser says what is missing.
   await page.getByRole('button', { name: 'Отправить' }).click();
@@ -51,6 +52,9 @@ test('the form: topic, problem, order, two files, confirmation as the e-mail say
   assert.ok(await page.getByLabel('Заказ').isVisible(), 'a purchase topic asks for the order');
   const orderLabels = await page.locator('#order_number option').allTextContents();
   assert.ok(orderLabels.some((l) => /MP-10001/.test(l) && /\d{2}\.\d{2}\.\d{4}/.test(l)), orderLabels.join(' | '));
+  // An order whose item name is markup is listed as text.
+  const hostileLabel = orderLabels.find((l) => l.includes(HOSTILE_ORDER));
+  assert.ok(hostileLabel?.includes(hostileTitle), `the item name as text: ${hostileLabel}`);
   const problems = await page.locator('#problem option').allTextContents();
   assert.equal(problems.at(-1), 'Другое', '"Other" is always last');
   await page.getByLabel('Что случилось', { exact: true }).selectOption('other');
@@ -113,11 +117,17 @@ test('on a phone (360 px) the form works and SMS is offered only with a phone', 
   await page.getByLabel('Что случилось', { exact: true }).selectOption({ index: 1 });
   if (await page.getByLabel('Заказ').isVisible()) await page.getByLabel('Заказ').selectOption({ index: 1 });
   await page.getByLabel('Подробности').fill('Вопрос с телефона');
+
   await page.getByLabel('Уведомление в приложении').check();
   await page.getByRole('button', { name: 'Отправить' }).click();
   await assert.doesNotReject(page.getByRole('heading', { name: 'Обращение принято' }).waitFor());
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0);
+  // In English, the form's link leads to the help centre in English.
+  await page.goto(`${BASE}/account/contact?lang=en`);
+  await page.getByRole('link', { name: 'find an answer in the help centre' }).click();
+  await page.waitForURL(`${BASE}/help?lang=en`);
+  await assert.doesNotReject(page.getByRole('heading', { level: 1, name: 'Help centre' }).waitFor());
   noProblems(who);
   await who.context.close();
 });

@@ -5,8 +5,9 @@
 // Then on a phone in English, and "not found" for numbers that are not theirs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import {
-  BASE, launch, person, check, noProblems, api, staffLogin, demoSignIn, HOSTILE, notPwned, PHONE, PNG,
+  BASE, launch, person, check, noProblems, api, staffLogin, demoSignIn, HOSTILE, notPwned, PHONE, PNG, PDF,
 } from '../lib/harness.mjs';
 
 let browser;
@@ -77,6 +78,15 @@ test('an operator answer appears in My requests; reply, reopen and claim work', 
   });
   assert.equal(loaded, 1, 'the photo loads from the API with the session cookie');
 
+  // A file name is shown as it was stored, as text: an entity stays an entity.
+  const oddName = 'Счёт &amp; акт №2 (копия).pdf';
+  await page.getByLabel('Ваше сообщение').fill('Акт приложен');
+  await page.getByLabel('Файлы (до 5)').setInputFiles([{ name: oddName, mimeType: 'application/pdf', buffer: PDF }]);
+  await page.getByRole('button', { name: 'Отправить' }).click();
+  const withPdf = page.locator('.msg-mine', { hasText: 'Акт приложен' });
+  await assert.doesNotReject(withPdf.waitFor());
+  assert.equal(await withPdf.locator('.file a').textContent(), oddName);
+
   assert.equal((await api('POST', `/api/v1/tickets/${number}/resolve`, { token: operator })).status, 200);
   await page.reload();
   assert.equal(await page.locator('#status').textContent(), 'Решено');
@@ -94,12 +104,25 @@ test('an operator answer appears in My requests; reply, reopen and claim work', 
   const staffView = await api('GET', `/api/v1/tickets/${number}`, { token: operator });
   assert.equal(staffView.json.kind, 'claim');
 
+  // The case file for a regulator: the link downloads a ZIP with the page's
+  // session (its PDF and files are checked by the API tests).
+  const caseLink = page.getByRole('link', { name: 'Скачать материалы обращения' });
+  const [download] = await Promise.all([page.waitForEvent('download'), caseLink.click()]);
+  assert.equal(download.suggestedFilename(), `case-${number}.zip`);
+  assert.equal(readFileSync(await download.path()).subarray(0, 4).toString('latin1'), 'PK\x03\x04');
+  const caseUrl = BASE + await caseLink.getAttribute('href');
+  const caseFile = await page.request.get(caseUrl);
+  assert.equal(caseFile.status(), 200);
+  assert.equal(caseFile.headers()['content-type'], 'application/zip');
+  await check(page, 'request-claim-filed');
+
   // Another customer's request is not there for this one.
   const other = await person(browser);
   const otherPage = await other.page();
   await demoSignIn(otherPage, 'buyer-1002');
   const r = await otherPage.goto(`${BASE}/account/requests/${number}`);
   assert.equal(r.status(), 404);
+  assert.equal((await otherPage.request.get(caseUrl)).status(), 404, "another customer's case file is not found");
   noProblems(customer);
   await customer.context.close();
   await other.context.close();
@@ -123,6 +146,7 @@ test('on a phone (360 px), in English: the list and a request read well', async 
   // A number that is not a number, and one that does not exist: "not found".
   assert.equal((await page.goto(`${BASE}/account/requests/%3Cscript%3E`)).status(), 404);
   assert.equal((await page.goto(`${BASE}/account/requests/SB-999999`)).status(), 404);
+  await check(page, 'customer-not-found');
   noProblems(who);
   await who.context.close();
 });

@@ -9,7 +9,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
-  BASE, launch, person, check, noProblems, api, staffLogin, demoSignIn, HOSTILE, notPwned, PHONE,
+  BASE, launch, person, check, noProblems, api, staffLogin, demoSignIn, HOSTILE, notPwned, PHONE, PNG, PDF,
+  hostileOrder, HOSTILE_ORDER, tabTo,
 } from '../lib/harness.mjs';
 
 let browser;
@@ -96,6 +97,7 @@ function moscowClosedByClock() {
 }
 
 test('a chat from topic to bot to operator and back, with a reload and a lost connection', async () => {
+  const hostileTitle = await hostileOrder('buyer-1001');
   const customer = await person(browser);
   const page = await customer.page();
   // The test's hand on the wire: it can drop the page's socket like a lost network would.
@@ -117,6 +119,10 @@ test('a chat from topic to bot to operator and back, with a reload and a lost co
   await assert.doesNotReject(page.getByRole('heading', { name: 'О каком заказе вопрос?' }).waitFor());
   assert.equal(await page.locator('#chat-input').isVisible(), false, 'no typing before the order');
   assert.ok(await page.getByRole('button', { name: 'Вопрос не про заказ' }).isVisible());
+  // An order whose item name is markup is a button with that text.
+  const orderButtons = await page.locator('#chat-panel button').allTextContents();
+  assert.ok(orderButtons.includes(`${hostileTitle} — ${HOSTILE_ORDER}`), orderButtons.join(' | '));
+  await notPwned(page);
   await check(page, 'chat-order');
   await page.getByRole('button', { name: /MP-10001/ }).click();
   await page.locator('#chat-input').waitFor({ state: 'visible' });
@@ -177,6 +183,37 @@ test('a chat from topic to bot to operator and back, with a reload and a lost co
   await ws.waitFor({ type: 'typing', conversation: number });
   await page.keyboard.press('Enter');
   await assert.doesNotReject(ws.waitFor({ type: 'message', body: 'Спасибо, жду' }));
+
+  // Files both ways. A chosen file's name is shown as text before sending;
+  // a stored one as it was stored (an entity stays an entity).
+  await page.locator('#chat-files').setInputFiles([{ name: `${HOSTILE}.png`, mimeType: 'image/png', buffer: PNG }]);
+  assert.match(await page.locator('#chat-files-chosen').textContent(), /<img src=x onerror=/);
+  await notPwned(page);
+  const photoName = 'Фото &amp; чек.png';
+  await page.locator('#chat-files').setInputFiles([{ name: photoName, mimeType: 'image/png', buffer: PNG }]);
+  assert.equal(await page.locator('#chat-files-chosen').textContent(), photoName);
+  await page.locator('#chat-input').press('Enter');
+  const mineFile = page.locator('.msg-mine .file a', { hasText: 'Фото' });
+  await assert.doesNotReject(mineFile.waitFor());
+  assert.equal(await mineFile.textContent(), photoName);
+  await assert.doesNotReject(ws.waitFor({ type: 'message', body: photoName }));
+  const photoLoaded = await page.locator('.msg-mine .file img').last().evaluate(async (img) => {
+    if (!img.complete || !img.naturalWidth) await new Promise((r) => { img.onload = r; img.onerror = r; });
+    return img.naturalWidth;
+  });
+  assert.equal(photoLoaded, 1, "the customer's photo is shown in the chat");
+  const form = new FormData();
+  form.append('data', new Blob([JSON.stringify({ body: 'Накладная во вложении', client_id: 'op-file' })], { type: 'application/json' }));
+  form.append('file', new Blob([PDF], { type: 'application/pdf' }), 'накладная.pdf');
+  const withFile = await fetch(`${BASE}/api/v1/chats/${number}/messages`, {
+    method: 'POST', headers: { authorization: `Bearer ${operator}` }, body: form,
+  });
+  assert.equal(withFile.status, 200, await withFile.text());
+  const theirs = page.locator('.msg', { hasText: 'Накладная во вложении' });
+  await assert.doesNotReject(theirs.waitFor());
+  assert.equal(await theirs.locator('.file a').textContent(), 'накладная.pdf');
+  // The link becomes the file itself, fetched with the customer's token.
+  await assert.doesNotReject(theirs.locator('.file a[href^="blob:"]').waitFor());
   await check(page, 'chat-operator');
 
   // The connection drops while the network is down, and the operator writes
@@ -200,6 +237,7 @@ test('a chat from topic to bot to operator and back, with a reload and a lost co
   assert.equal((await api('POST', `/api/v1/tickets/${number}/resolve`, { token: operator })).status, 200);
   await assert.doesNotReject(page.locator('#chat-status', { hasText: 'Чат завершён' }).waitFor());
   assert.equal(await page.locator('#chat-input').isVisible(), false);
+  await check(page, 'chat-resolved');
   await page.getByRole('button', { name: 'Новый вопрос' }).click();
   await assert.doesNotReject(page.getByRole('heading', { name: 'О чём ваш вопрос?' }).waitFor());
   assert.equal(await page.locator('#chat-log .msg').count(), 0);
@@ -237,6 +275,48 @@ test('bank topics ask for the SMS code before the hand-over; on a phone, in Engl
   await assert.doesNotReject(page.locator('#chat-status', { hasText: /Waiting for an operator|An operator is in the chat/ }).waitFor());
   await page.locator('#chat-input').waitFor({ state: 'visible' });
   assert.equal(await page.locator('#chat-code').count(), 0);
+  noProblems(customer);
+  await customer.context.close();
+});
+
+test('keyboard only: topic, order, the question, a ready answer, "Call an operator"', async () => {
+  const customer = await person(browser);
+  const page = await customer.page();
+  await demoSignIn(page, 'buyer-1003');
+  await page.goto(`${BASE}/chat`);
+  await page.getByRole('heading', { name: 'О чём ваш вопрос?' }).waitFor();
+  await tabTo(page, 'Доставка и отслеживание');
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: 'О каком заказе вопрос?' }).waitFor();
+  await tabTo(page, 'Вопрос не про заказ');
+  await page.keyboard.press('Enter');
+  // The box to type in takes the focus as soon as it appears.
+  await page.locator('#chat-input').waitFor({ state: 'visible' });
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'chat-input');
+  await page.keyboard.type('Курьер не приехал, что делать?');
+  await page.keyboard.press('Enter');
+  await assert.doesNotReject(page.locator('.msg', { hasText: 'Бот' }).first().waitFor());
+  // A screen reader hears the bot's answer (a polite live region).
+  await assert.doesNotReject(page.locator('#sb-announcer[aria-live="polite"]', { hasText: 'Бот' }).waitFor({ state: 'attached' }));
+  const summaries = await page.locator('details.suggestion summary').allTextContents();
+  if (summaries.length) {
+    await tabTo(page, summaries[0].trim(), { back: true });
+    await page.keyboard.press('Enter');
+    assert.equal(await page.locator('details.suggestion').first().evaluate((d) => d.open), true);
+  }
+  await page.getByRole('button', { name: 'Позвать оператора' }).waitFor();
+  await tabTo(page, 'Позвать оператора');
+  await page.keyboard.press('Enter');
+  await assert.doesNotReject(page.locator('#chat-status', { hasText: 'Ждём оператора' }).waitFor());
+  await assert.doesNotReject(page.locator('.msg', { hasText: 'Передаю разговор оператору' }).waitFor());
+
+  // Done with it: a supervisor resolves the chat, so it waits for no one.
+  const number = await page.evaluate(() => Object.entries(sessionStorage)
+    .filter(([k]) => k.startsWith('sb-chat:')).map(([, v]) => JSON.parse(v).conversation).find(Boolean));
+  const supervisor = await staffLogin('supervisor');
+  const resolved = await api('POST', `/api/v1/tickets/${number}/resolve`, { token: supervisor });
+  assert.equal(resolved.status, 200, resolved.text);
+  await assert.doesNotReject(page.getByRole('button', { name: 'Новый вопрос' }).waitFor());
   noProblems(customer);
   await customer.context.close();
 });

@@ -11,7 +11,7 @@ import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import {
-  BASE, SHOTS, launch, person, noProblems, api, axe, customerToken, PHONE, DESKTOP,
+  BASE, SHOTS, launch, person, noProblems, api, axe, shoot, customerToken, PHONE, DESKTOP,
 } from '../lib/harness.mjs';
 
 let browser;
@@ -74,7 +74,7 @@ test('one script tag on a host page of another origin opens the chat', async () 
   // The token went in the fragment: the frame's address no longer shows it.
   const src = page.frames().find((f) => f.url().includes('/chat/embed'));
   assert.ok(src && !src.url().includes(token), 'the token is not left in the frame URL');
-  await page.screenshot({ path: `${SHOTS}/widget-topics-360.png` });
+  await shoot(page, 'widget-topics');
   assert.equal(await frame.locator('#chat-input').isVisible(), false, 'no typing before the topic');
 
   await frame.getByRole('button', { name: 'Delivery and tracking' }).click();
@@ -88,6 +88,7 @@ test('one script tag on a host page of another origin opens the chat', async () 
   assert.equal(help, '_blank', 'the help centre opens outside the frame');
   const chatFrame = page.frames().find((f) => f.url().includes('/chat/embed'));
   await axe(chatFrame, 'widget-frame');
+  await axe(page, 'widget-on-host');
   await page.screenshot({ path: `${SHOTS}/widget-on-host-360.png` });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `the host page scrolls sideways by ${overflow}px at 360 px`);
@@ -112,6 +113,8 @@ test('a host page that passes no token gets a frame that says so and connects no
   const frame = page.frameLocator('iframe[title="Чат с поддержкой"]');
   await assert.doesNotReject(frame.locator('#chat-status', { hasText: 'Вход не выполнен' }).waitFor());
   assert.equal(await frame.getByRole('heading', { name: 'О чём ваш вопрос?' }).count(), 0);
+  await axe(page.frames().find((f) => f.url().includes('/chat/embed')), 'widget-signed-out');
+  await shoot(page, 'widget-signed-out');
   noProblems(who);
   await who.context.close();
 });

@@ -63,6 +63,7 @@ struct ContactPage<'a> {
     w: &'static ContactText,
     data: String,
     has_phone: bool,
+    help_suffix: &'static str,
 }
 
 /// `GET /account/contact`.
@@ -103,6 +104,7 @@ pub async fn page(State(state): State<AppState>, ctx: PageCtx, me: SignedIn) -> 
             w,
             data: json_for_script(&data),
             has_phone: data.has_phone,
+            help_suffix: ctx.lang_suffix(true),
         },
     )
 }

@@ -117,6 +117,9 @@ pub fn text(locale: Locale) -> &'static Text {
 pub struct ContactText {
     pub title: &'static str,
     pub intro: &'static str,
+    /// Before writing: the help centre may already have the answer.
+    pub help_hint: &'static str,
+    pub help_link: &'static str,
     pub line: &'static str,
     pub topic: &'static str,
     pub choose: &'static str,
@@ -160,6 +163,8 @@ pub struct ContactText {
 const CONTACT_RU: ContactText = ContactText {
     title: "Написать в поддержку",
     intro: "Опишите, что случилось: чем точнее, тем быстрее ответим.",
+    help_hint: "Возможно, ответ уже есть в центре помощи:",
+    help_link: "найти ответ в центре помощи",
     line: "Раздел",
     topic: "Тема",
     choose: "Выберите…",
@@ -203,6 +208,8 @@ const CONTACT_RU: ContactText = ContactText {
 const CONTACT_EN: ContactText = ContactText {
     title: "Contact support",
     intro: "Tell us what happened: the more precise, the faster we answer.",
+    help_hint: "The answer may already be in the help centre:",
+    help_link: "find an answer in the help centre",
     line: "Area",
     topic: "Topic",
     choose: "Choose…",
@@ -284,6 +291,9 @@ pub struct RequestsText {
     pub claim_text: &'static str,
     pub claim_demand: &'static str,
     pub claim_send: &'static str,
+    /// The case file (a ZIP with the dialogue as a PDF and the files) for a regulator or a court.
+    pub case_file: &'static str,
+    pub case_file_text: &'static str,
     pub required: &'static str,
     pub network: &'static str,
 }
@@ -321,6 +331,8 @@ const REQUESTS_RU: RequestsText = RequestsText {
     claim_text: "Претензия — официальное досудебное требование по закону о защите прав потребителей. Мы обязаны ответить на неё в течение 10 дней. Если ответ вас не устроит, с перепиской и номером обращения можно обратиться в суд или к регулятору. Для обычных вопросов претензия не нужна: просто ответьте в переписке.",
     claim_demand: "Ваше требование: что произошло и что вы просите сделать",
     claim_send: "Подать претензию",
+    case_file: "Скачать материалы обращения",
+    case_file_text: "Архив ZIP: вся переписка в PDF с датами и приложенные файлы с контрольными суммами — для регулятора или суда.",
     required: "Напишите текст.",
     network: "Не получилось отправить: нет связи. Попробуйте ещё раз — ничего не потеряется.",
 };
@@ -358,6 +370,8 @@ const REQUESTS_EN: RequestsText = RequestsText {
     claim_text: "A claim is a formal pre-trial demand under consumer-protection law. We must answer it within 10 days. If the answer does not satisfy you, the conversation and the request number let you go to court or a regulator. Ordinary questions need no claim: just reply in the conversation.",
     claim_demand: "Your demand: what happened and what you ask us to do",
     claim_send: "File the claim",
+    case_file: "Download the case file",
+    case_file_text: "A ZIP archive: the whole conversation as a PDF with dates, and the attached files with checksums, for a regulator or a court.",
     required: "Write the text.",
     network: "Could not send: no connection. Try again; nothing is lost.",
 };
