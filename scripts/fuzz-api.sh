@@ -41,6 +41,8 @@ trap cleanup EXIT
 export SWITCHBOARD__IDENTITY__SECRET="fuzz-identity-secret-$RANDOM$RANDOM$RANDOM"
 export SWITCHBOARD__SERVER__LISTEN=127.0.0.1:0
 export RUST_LOG=warn
+# Endpoints the fuzzer registers are never called: no traffic leaves the machine.
+export SWITCHBOARD__WEBHOOKS__RUN_WORKER=false
 
 # Starts the service on a database URL (empty: SQLite in the data dir) and
 # sets $base once it answers its health check.

@@ -30,6 +30,7 @@ mod secret;
 pub mod telegram;
 pub mod testing;
 pub mod vk;
+pub mod webhook;
 
 use std::collections::HashMap;
 use std::fmt;

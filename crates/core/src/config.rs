@@ -33,6 +33,44 @@ impl Default for OutboxConfig {
     }
 }
 
+/// Webhooks (the `[webhooks]` section): how deliveries are sent and retried.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WebhookConfig {
+    /// Fan out and deliver from this process (tests step it instead).
+    pub run_worker: bool,
+    pub poll_interval_ms: u64,
+    pub batch_size: u32,
+    /// Attempts before a delivery is given up as failed.
+    pub max_attempts: u32,
+    pub backoff_base_secs: i64,
+    pub backoff_max_secs: i64,
+    pub lease_secs: i64,
+    /// Failed attempts in a row after which an endpoint is paused and the admins alerted.
+    pub pause_after_failures: u32,
+    /// Limit for one attempt, connect to last byte.
+    pub timeout_secs: u64,
+    /// Accept `http://` endpoints on a loopback address (tests and development only).
+    pub allow_loopback_http: bool,
+}
+
+impl Default for WebhookConfig {
+    fn default() -> Self {
+        WebhookConfig {
+            run_worker: true,
+            poll_interval_ms: 1000,
+            batch_size: 32,
+            max_attempts: 10,
+            backoff_base_secs: 10,
+            backoff_max_secs: 3600,
+            lease_secs: 60,
+            pause_after_failures: 20,
+            timeout_secs: 10,
+            allow_loopback_http: false,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct DeadlinesConfig {

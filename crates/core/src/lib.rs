@@ -46,6 +46,7 @@ pub mod reports;
 pub mod routing;
 pub mod rules;
 pub mod sink;
+pub mod webhooks;
 pub mod writer;
 
 use std::collections::HashMap;

@@ -21,6 +21,16 @@ use crate::config::OutboxConfig;
 use crate::files::FileStore;
 use crate::metrics::{DeliveryLabels, Metrics};
 
+/// Delay before attempt `attempts + 1`: `base` · 2^attempts, capped at `max`
+/// (the outbox's and the webhooks' schedule).
+pub fn backoff(base_secs: i64, max_secs: i64, attempts: u32) -> SignedDuration {
+    let base = base_secs.max(1);
+    let secs = base
+        .saturating_mul(1i64 << attempts.min(30))
+        .min(max_secs.max(base));
+    SignedDuration::from_secs(secs)
+}
+
 /// What the worker is built from.
 pub struct OutboxParts {
     pub store: Arc<dyn Store>,
@@ -69,11 +79,11 @@ impl OutboxWorker {
 
     /// Delay before attempt `attempts + 1`: base · 2^attempts, capped.
     pub fn backoff(&self, attempts: u32) -> SignedDuration {
-        let base = self.config.backoff_base_secs.max(1);
-        let secs = base
-            .saturating_mul(1i64 << attempts.min(30))
-            .min(self.config.backoff_max_secs.max(base));
-        SignedDuration::from_secs(secs)
+        backoff(
+            self.config.backoff_base_secs,
+            self.config.backoff_max_secs,
+            attempts,
+        )
     }
 
     /// Claims one batch of due notifications and tries each once.

@@ -38,6 +38,7 @@ pub struct Application {
     state: AppState,
     outbox: OutboxWorker,
     run_outbox: bool,
+    run_webhooks: bool,
     deadlines: DeadlineWorker,
     run_deadlines: bool,
     mail: MailFetching,
@@ -181,6 +182,11 @@ impl Application {
                     )),
             );
         }
+        state.webhooks = switchboard_core::webhooks::Webhooks::new(
+            state.store.clone(),
+            state.clock.clone(),
+            config.webhooks.clone(),
+        );
         state.demo_sign_in = config.profile.demo;
         state.guard = guard;
         state.telegram = telegram.clone();
@@ -216,6 +222,7 @@ impl Application {
             deadlines,
             run_deadlines: config.deadlines.run_worker,
             mail,
+            run_webhooks: config.webhooks.run_worker,
             run_ratings: (config.csat.enabled && config.csat.run_worker)
                 .then(|| std::time::Duration::from_millis(config.csat.interval_ms)),
             body_limit: config.server.body_limit_bytes,
@@ -272,6 +279,9 @@ impl Application {
         let ratings = self
             .run_ratings
             .map(|every| tokio::spawn(self.state.core.clone().run_ratings(every, stop_rx.clone())));
+        let webhooks = self
+            .run_webhooks
+            .then(|| tokio::spawn(self.state.webhooks.clone().run(stop_rx.clone())));
         let worker = self
             .run_outbox
             .then(|| tokio::spawn(self.outbox.clone().run(stop_rx)));
@@ -296,6 +306,9 @@ impl Application {
             let _ = m.await;
         }
         let _ = rollup.await;
+        if let Some(w) = webhooks {
+            let _ = w.await;
+        }
         if let Some(w) = ratings {
             let _ = w.await;
         }

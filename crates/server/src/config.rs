@@ -15,6 +15,7 @@ use switchboard_store::SqliteSynchronous;
 pub use crate::security::limits::LimitsConfig;
 pub use switchboard_core::config::{
     ConversationConfig, CsatConfig, DeadlinesConfig, KbConfig, OutboxConfig, ProfileConfig,
+    WebhookConfig,
 };
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -42,6 +43,8 @@ pub struct Config {
     pub phone: PhoneConfig,
     pub vk: VkConfig,
     pub csat: CsatConfig,
+    /// Admins' webhook endpoints: delivery, retries, pausing (issue 14).
+    pub webhooks: WebhookConfig,
 }
 
 /// The CTI API the PBX talks to (issue 11).

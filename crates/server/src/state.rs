@@ -51,6 +51,8 @@ pub struct AppState {
     pub telegram: Option<Arc<switchboard_channels::telegram::Telegram>>,
     /// The VK communities, when configured (their Callback API and health).
     pub vk: Option<Arc<switchboard_channels::vk::Vk>>,
+    /// Admins' webhook endpoints and their deliveries (issue 14).
+    pub webhooks: switchboard_core::webhooks::Webhooks,
 }
 
 impl AppState {
@@ -73,7 +75,13 @@ impl AppState {
     ) -> Self {
         let hub = Hub::new(chat.connection_queue, core.metrics.clone());
         core.feed.listen(hub.clone());
+        let webhooks = switchboard_core::webhooks::Webhooks::new(
+            core.store.clone(),
+            core.clock.clone(),
+            Default::default(),
+        );
         AppState {
+            webhooks,
             store: core.store.clone(),
             clock: core.clock.clone(),
             metrics: core.metrics.clone(),

@@ -10,6 +10,7 @@ mod people;
 mod phone;
 mod reports;
 mod tickets;
+mod webhooks;
 
 use jiff::Timestamp;
 use serde::Serialize;
@@ -31,6 +32,7 @@ pub(crate) use tickets::{
     attachment, client_ref, conversation, event, message, requester_columns, sla_json, step_up,
     ticket, ticket_merge,
 };
+pub(crate) use webhooks::{webhook, webhook_delivery};
 
 /// Typed column access with decoding failures reported as `Corrupt`.
 pub(crate) trait Columns {

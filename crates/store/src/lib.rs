@@ -50,6 +50,7 @@ mod sqlite;
 mod staff;
 pub mod testing;
 mod tickets;
+mod webhooks;
 
 pub use canned::{CannedReply, CannedStore};
 pub use config::{ConfigChange, ConfigSnapshot, ConfigStore, ConfigVersion, ConfigVersionInfo};
@@ -86,6 +87,11 @@ pub use switchboard_domain::attachment::AttachmentMeta;
 pub use tickets::{
     AssigneeFilter, NewMessage, NotifyNew, Opened, Opening, SlaFilter, StoredEvent, StoredMessage,
     TicketChange, TicketFilter, TicketMerge, TicketScope, TicketStore, Visibility,
+};
+
+pub use webhooks::{
+    Attempt, DueDelivery, NewDelivery, NewWebhook, Webhook, WebhookDelivery, WebhookStatus,
+    WebhookStore,
 };
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -136,6 +142,7 @@ pub trait Store:
     + CsatStore
     + CannedStore
     + ConfigStore
+    + WebhookStore
     + Send
     + Sync
     + 'static
@@ -151,7 +158,7 @@ pub mod prelude {
     pub use crate::{
         CannedStore, ConfigStore, ConversationStore, CsatStore, DashboardStore, KnowledgeStore,
         MessengerStore, OutboxStore, PeopleStore, PhoneStore, ReportStore, SignInStore, StaffStore,
-        Store, TicketStore,
+        Store, TicketStore, WebhookStore,
     };
 }
 

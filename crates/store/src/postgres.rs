@@ -80,6 +80,11 @@ const MIGRATIONS: &[EmbeddedMigration] = &[
         "config",
         include_str!("../migrations/postgres/0016_config.sql"),
     ),
+    (
+        17,
+        "webhooks",
+        include_str!("../migrations/postgres/0017_webhooks.sql"),
+    ),
 ];
 
 pub struct PgStore {
@@ -155,6 +160,17 @@ impl PgStore {
     /// workers pass over rows another claim is taking; a row whose lease was
     /// set meanwhile is re-checked against the WHERE clause after its lock is
     /// released (READ COMMITTED), so no row is handed out twice.
+    /// Due webhook deliveries of active endpoints, leased like the outbox's rows.
+    const CLAIM_WEBHOOKS: &'static str = "UPDATE webhook_deliveries SET lease_until = $2 \
+         WHERE id IN (SELECT d.id FROM webhook_deliveries d \
+                      JOIN webhook_endpoints e ON e.id = d.endpoint_id \
+                      WHERE d.status = 'pending' AND d.next_attempt_at <= $1 \
+                        AND (d.lease_until IS NULL OR d.lease_until < $1) \
+                        AND e.status = 'active' AND e.deleted_at IS NULL \
+                      ORDER BY d.next_attempt_at, d.id LIMIT $3 \
+                      FOR UPDATE OF d SKIP LOCKED) \
+         RETURNING id, endpoint_id, event, payload, attempts";
+
     const CLAIM_DUE: &'static str = "UPDATE outbox SET lease_until = $2 \
          WHERE id IN (SELECT id FROM outbox \
                       WHERE status = 'pending' AND next_attempt_at <= $1 \

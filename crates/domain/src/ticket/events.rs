@@ -151,6 +151,14 @@ pub enum TicketEvent {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         comment: Option<String>,
     },
+    // --- webhooks (issue 14)
+    /// Never in a ticket's log: the staff alert to admins that the webhook
+    /// `endpoint` was paused after `failures` failed attempts in a row.
+    WebhookPaused {
+        endpoint: i64,
+        url: String,
+        failures: u32,
+    },
 }
 
 impl TicketEvent {
@@ -183,6 +191,7 @@ impl TicketEvent {
             TicketEvent::CsatRequested { .. } => "csat_requested",
             TicketEvent::Rated { .. } => "rated",
             TicketEvent::Call { .. } => "call",
+            TicketEvent::WebhookPaused { .. } => "webhook_paused",
         }
     }
 }

@@ -33,6 +33,7 @@ pub mod throttle;
 pub mod tickets;
 pub mod views;
 pub mod vk;
+pub mod webhooks;
 
 use std::sync::Arc;
 
@@ -72,6 +73,7 @@ use switchboard_core::metrics::{HttpLabels, Metrics};
         (name = "cti", description = "The PBX asks what to do with each call and reports what happened (CTI token)"),
         (name = "phone", description = "Calls in the history, the numbers, callback tasks"),
         (name = "configuration", description = "The catalog, SLA policies, calendars and priority rules: versioned, validated, audited, live on every node (admins)"),
+        (name = "webhooks", description = "Admins' HTTPS endpoints for ticket events: signed deliveries, retries, replays, pausing"),
     )
 )]
 struct ApiDoc;
@@ -134,6 +136,11 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(tickets::notifications))
         .routes(routes!(tickets::attachment))
         .routes(routes!(case_file::staff_case_file))
+        .routes(routes!(webhooks::list, webhooks::create))
+        .routes(routes!(webhooks::delete))
+        .routes(routes!(webhooks::resume))
+        .routes(routes!(webhooks::deliveries))
+        .routes(routes!(webhooks::replay))
         .routes(routes!(tickets::take))
         .routes(routes!(tickets::assign))
         .routes(routes!(tickets::reply))

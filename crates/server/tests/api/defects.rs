@@ -215,6 +215,19 @@ async fn page_limits_keep_to_the_range_the_document_states() {
         .await
         .unwrap();
     let chat = opened["conversation"].as_str().expect("a chat").to_owned();
+    // A webhook endpoint, for the list of its deliveries (never called: the
+    // tests step the webhook worker themselves).
+    let hook: Value = app
+        .post(
+            "/api/v1/admin/webhooks",
+            &admin,
+            json!({"url": "https://crm.example.com/hooks"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let hook = hook["id"].as_i64().expect("an endpoint").to_string();
     let doc = serde_json::to_value(switchboard_server::http::openapi()).unwrap();
     let mut checked = Vec::new();
     for (path, item) in doc["paths"].as_object().unwrap() {
@@ -231,7 +244,7 @@ async fn page_limits_keep_to_the_range_the_document_states() {
         let max = limit["schema"]["maximum"].as_f64().expect("a maximum") as u64;
         assert_eq!(limit["schema"]["minimum"].as_f64(), Some(1.0), "{path}");
         // A chat's history is read by its customer or by staff.
-        let target = path.replace("{number}", &chat);
+        let target = path.replace("{number}", &chat).replace("{id}", &hook);
         let token = if path.starts_with("/api/v1/customer/") {
             &customer
         } else {
@@ -265,6 +278,7 @@ async fn page_limits_keep_to_the_range_the_document_states() {
         "/api/v1/kb/events",
         "/api/v1/help/search",
         "/api/v1/customer/chats/{number}/messages",
+        "/api/v1/admin/webhooks/{id}/deliveries",
     ] {
         assert!(
             checked.iter().any(|p| p == path),

@@ -29,6 +29,8 @@ pub struct TestApp {
     pub deadlines: switchboard_core::deadlines::DeadlineWorker,
     /// The use cases, for stepping workers (rating requests).
     pub core: Arc<switchboard_core::Core>,
+    /// Webhook fan-out and delivery, stepped by the tests.
+    pub webhooks: switchboard_core::webhooks::Webhooks,
     pub data_dir: PathBuf,
     _stop: tokio::sync::oneshot::Sender<()>,
 }
@@ -86,6 +88,7 @@ impl TestApp {
         config.outbox.run_worker = false;
         config.deadlines.run_worker = false;
         config.csat.run_worker = false;
+        config.webhooks.run_worker = false;
         config.outbox.backoff_base_secs = 10;
         // The demo mailboxes' local IMAP server is not part of the tests.
         config.email.mailboxes.clear();
@@ -101,6 +104,7 @@ impl TestApp {
         let outbox = app.outbox();
         let deadlines = app.deadlines();
         let core = app.state().core.clone();
+        let webhooks = app.state().webhooks.clone();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(app.run_with_shutdown(async move {
             let _ = stopped.await;
@@ -114,6 +118,7 @@ impl TestApp {
             outbox,
             deadlines,
             core,
+            webhooks,
             data_dir,
             _stop: stop,
         }

@@ -26,3 +26,4 @@ mod second_factor;
 mod sign_in;
 mod staff_flow;
 mod staff_pages;
+mod webhooks;

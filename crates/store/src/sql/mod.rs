@@ -42,6 +42,7 @@ pub(crate) mod reports;
 mod signin;
 mod staff;
 mod tickets;
+mod webhooks;
 mod writes;
 
 pub(crate) use canned::canned_store;
@@ -60,6 +61,7 @@ pub(crate) use reports::report_store;
 pub(crate) use signin::sign_in_store;
 pub(crate) use staff::staff_store;
 pub(crate) use tickets::ticket_store;
+pub(crate) use webhooks::webhook_store;
 pub(crate) use writes::write_steps;
 
 /// Outside ids looked up for one message (an e-mail's References list).
@@ -114,6 +116,10 @@ macro_rules! impl_store {
                 TicketFilter, TicketMerge, TicketStore,
             };
             use $crate::{
+                Attempt, DueDelivery, NewDelivery, NewWebhook, Webhook, WebhookDelivery,
+                WebhookStore,
+            };
+            use $crate::{
                 BacklogRow, DirtyMark, FactGroup, FactInput, Grouping, Measure, ReportPeriod,
                 ReportStore, VolumeBucket,
             };
@@ -142,6 +148,7 @@ macro_rules! impl_store {
             $crate::sql::messenger_store!($store);
             $crate::sql::report_store!($store);
             $crate::sql::csat_store!($store);
+            $crate::sql::webhook_store!($store);
             $crate::sql::canned_store!($store);
             $crate::sql::config_store!($store);
 
