@@ -156,6 +156,29 @@ impl TestApp {
         .await
     }
 
+    /// Reads ticket `number` as `token` until its status is `want`
+    /// (bounded: 20 s): for a change committed just after the message that
+    /// announced it, such as the bot's hand-over.
+    pub async fn status_becomes(&self, token: &str, number: &str, want: &str) -> Value {
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            let t: Value = self
+                .get(&format!("/api/v1/tickets/{number}"), token)
+                .await
+                .json()
+                .await
+                .unwrap();
+            if t["status"] == want {
+                return t;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the ticket never became {want}: {t}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
     pub async fn login_as(&self, login: &str, password: &str) -> String {
         let r = self
             .client

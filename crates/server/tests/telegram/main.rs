@@ -108,29 +108,6 @@ async fn history(app: &TestApp, number: &str) -> Vec<Value> {
     body["messages"].as_array().unwrap().clone()
 }
 
-/// Reads the ticket until its status is `want` (bounded: 20 s), for a
-/// change committed just after the message that announced it.
-async fn status_becomes(app: &TestApp, number: &str, want: &str) -> Value {
-    let sup = app.login("supervisor").await;
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
-    loop {
-        let t: Value = app
-            .get(&format!("/api/v1/tickets/{number}"), &sup)
-            .await
-            .json()
-            .await
-            .unwrap();
-        if t["status"] == want {
-            return t;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the ticket never became {want}: {t}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
-}
-
 async fn staff_reply(app: &TestApp, number: &str, body: &str) {
     let sup = app.login("supervisor").await;
     let r = app
@@ -154,7 +131,8 @@ async fn a_customer_goes_from_the_bot_menu_to_an_operator_and_back() {
     tg.message_to(501, "оператор").await;
     // The customer is told before the hand-over commits (the router must not
     // greet first): the queue has it moments later.
-    status_becomes(&app, &number, "queued").await;
+    let sup = app.login("supervisor").await;
+    app.status_becomes(&sup, &number, "queued").await;
 
     staff_reply(
         &app,

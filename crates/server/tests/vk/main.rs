@@ -171,8 +171,10 @@ async fn a_vk_customer_reaches_an_operator_and_a_retried_send_is_delivered_once(
         .iter()
         .find(|t| t["channel"] == "vk")
         .expect("a VK conversation");
-    assert_eq!(t["status"], "queued", "{t}");
     let number = t["number"].as_str().unwrap();
+    // The customer is told before the hand-over commits: the queue has it
+    // moments later.
+    app.status_becomes(&sup, number, "queued").await;
 
     vk.fail(1, 10);
     let r = app
