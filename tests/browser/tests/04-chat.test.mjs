@@ -299,6 +299,10 @@ test('keyboard only: topic, order, the question, a ready answer, "Call an operat
   // The box to type in takes the focus as soon as it appears.
   await page.locator('#chat-input').waitFor({ state: 'visible' });
   assert.equal(await page.evaluate(() => document.activeElement.id), 'chat-input');
+  // "Attach" is on the Tab path too, its button ringed while the file input has the focus.
+  await tabTo(page, '#chat-files');
+  assert.notEqual(await page.evaluate(() => getComputedStyle(document.activeElement.closest('label')).outlineStyle), 'none');
+  await tabTo(page, '#chat-input', { back: true });
   await page.keyboard.type('Курьер не приехал, что делать?');
   await page.keyboard.press('Enter');
   await assert.doesNotReject(page.locator('.msg', { hasText: 'Бот' }).first().waitFor());
