@@ -140,16 +140,16 @@ export async function hostileOrder(customer) {
 }
 
 // Moves the keyboard focus with Tab (Shift+Tab when `back`) until the focused
-// element's text is `name`, as a keyboard-only user would; the focus must be
-// visible on it (an outline, from :focus-visible).
+// element's text is `name` (or its id, for `#id`), as a keyboard-only user
+// would; the focus must be visible on it (an outline, from :focus-visible).
 export async function tabTo(page, name, { back = false, max = 60 } = {}) {
   for (let i = 0; i <= max; i++) {
     if (i > 0) await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
     const focused = await page.evaluate(() => {
       const el = document.activeElement;
-      return { text: (el?.textContent || '').trim(), outline: el ? getComputedStyle(el).outlineStyle : 'none' };
+      return { id: el?.id, text: (el?.textContent || '').trim(), outline: el ? getComputedStyle(el).outlineStyle : 'none' };
     });
-    if (focused.text === name) {
+    if (name.startsWith('#') ? `#${focused.id}` === name : focused.text === name) {
       assert.notEqual(focused.outline, 'none', `the focus on "${name}" is visible`);
       return;
     }

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
-  BASE, launch, person, check, noProblems, demoSignIn, HOSTILE, notPwned, PNG, PDF, hostileOrder, HOSTILE_ORDER,
+  BASE, launch, person, check, noProblems, demoSignIn, HOSTILE, notPwned, PNG, PDF, hostileOrder, HOSTILE_ORDER, tabTo,
 } from '../lib/harness.mjs';
 
 let browser;
@@ -48,7 +48,11 @@ test('the form: topic, problem, order, two files, confirmation as the e-mail say
   await assert.doesNotReject(page.getByRole('alert').filter({ hasText: 'есть ошибки' }).waitFor());
   assert.equal(await page.locator('#topic-error').textContent(), 'Заполните это поле.');
 
+  // "Urgent" is offered only where the topic allows it.
+  await page.getByLabel('Тема').selectOption('returns');
+  assert.equal(await page.getByLabel('Срочно').isVisible(), false, 'returns: no "urgent"');
   await page.getByLabel('Тема').selectOption('delivery');
+  assert.equal(await page.getByLabel('Срочно').isVisible(), true, 'delivery: "urgent" allowed');
   assert.ok(await page.getByLabel('Заказ').isVisible(), 'a purchase topic asks for the order');
   const orderLabels = await page.locator('#order_number option').allTextContents();
   assert.ok(orderLabels.some((l) => /MP-10001/.test(l) && /\d{2}\.\d{2}\.\d{4}/.test(l)), orderLabels.join(' | '));
@@ -71,6 +75,10 @@ test('the form: topic, problem, order, two files, confirmation as the e-mail say
   assert.equal(await page.locator('#file-list li').count(), 5);
   for (let i = 0; i < 5; i++) await page.getByRole('button', { name: /^Убрать/ }).first().click();
   assert.equal(await page.locator('#file-list li').count(), 0);
+  // ... and size: a file over 10 MB is refused before anything is sent.
+  await files(page).setInputFiles([{ name: 'scan.png', mimeType: 'image/png', buffer: Buffer.alloc(10 * 1024 * 1024 + 1) }]);
+  assert.equal(await page.locator('#files-error').textContent(), 'scan.png: Файл больше 10 МБ.');
+  assert.equal(await page.locator('#file-list li').count(), 0);
 
   // A renamed executable passes the browser's check; the server refuses it
   // and the error appears at the files field. Nothing is stored.
@@ -90,10 +98,20 @@ test('the form: topic, problem, order, two files, confirmation as the e-mail say
   await notPwned(page);
   await check(page, 'contact-filled');
 
+  // The upload's progress bar: watched from the page while it is shown.
+  await page.evaluate(() => {
+    window.__progress = [];
+    const bar = document.getElementById('progress');
+    const watch = () => { if (!bar.hidden) window.__progress.push(bar.value); requestAnimationFrame(watch); };
+    watch();
+  });
   await page.getByRole('button', { name: 'Отправить' }).click();
   await assert.doesNotReject(page.getByRole('heading', { name: 'Обращение принято' }).waitFor());
   const number = await page.locator('#done-number').textContent();
   assert.match(number, /^SB-\d{6}$/);
+  const progress = await page.evaluate(() => window.__progress);
+  assert.ok(progress.length > 0, 'the progress bar was shown while sending');
+  assert.equal(await page.locator('#progress').isVisible(), false, 'and hidden once sent');
   const due = (await page.locator('#done-due').textContent()).match(/Ответим до (\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}) \(МСК\)/);
   assert.ok(due, await page.locator('#done-due').textContent());
   await check(page, 'contact-confirmation');
@@ -128,6 +146,45 @@ test('on a phone (360 px) the form works and SMS is offered only with a phone', 
   await page.getByRole('link', { name: 'find an answer in the help centre' }).click();
   await page.waitForURL(`${BASE}/help?lang=en`);
   await assert.doesNotReject(page.getByRole('heading', { level: 1, name: 'Help centre' }).waitFor());
+  noProblems(who);
+  await who.context.close();
+});
+
+// A closed <select> takes the arrow keys: ArrowDown until `value` is chosen.
+async function arrowTo(page, id, value) {
+  for (let i = 0; i < 30; i++) {
+    if (await page.locator(id).inputValue() === value) return;
+    await page.keyboard.press('ArrowDown');
+  }
+  throw new Error(`${id}: ${value} cannot be chosen with the arrow keys`);
+}
+
+test('keyboard only: the form is filled, refused and sent without a mouse', async () => {
+  const who = await person(browser);
+  const page = await who.page();
+  await demoSignIn(page, 'buyer-1003');
+  await page.goto(`${BASE}/account/contact`);
+  await tabTo(page, '#line');
+  await arrowTo(page, '#line', 'marketplace');
+  await tabTo(page, '#topic');
+  await arrowTo(page, '#topic', 'returns');
+  // Sent too early: the summary of what is missing takes the focus (a screen
+  // reader reads it: role "alert").
+  await tabTo(page, 'Отправить');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'summary');
+  assert.equal(await page.locator('#summary').getAttribute('role'), 'alert');
+  await tabTo(page, '#problem');
+  await arrowTo(page, '#problem', await page.locator('#problem option').nth(1).getAttribute('value'));
+  await tabTo(page, '#order_number');
+  await arrowTo(page, '#order_number', 'MP-10007');
+  await tabTo(page, '#description');
+  await page.keyboard.type('Хочу вернуть кастрюли: не подошли к плите');
+  await tabTo(page, 'Отправить');
+  await page.keyboard.press('Enter');
+  await assert.doesNotReject(page.getByRole('heading', { name: 'Обращение принято' }).waitFor());
+  // The confirmation takes the focus, so it is read at once.
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'done');
   noProblems(who);
   await who.context.close();
 });

@@ -131,12 +131,18 @@ test('a chat from topic to bot to operator and back, with a reload and a lost co
   const bot = page.locator('.msg', { hasText: 'Бот' }).first();
   await assert.doesNotReject(bot.waitFor());
   await assert.doesNotReject(page.getByRole('button', { name: 'Позвать оператора' }).waitFor());
-  // The bot's ready answers open in place; an article links to the help centre.
-  const firstAnswer = bot.locator('details.suggestion').first();
-  if (await firstAnswer.count()) {
-    await firstAnswer.locator('summary').click();
-    assert.ok((await firstAnswer.locator('.msg-body').textContent()).length > 0);
-  }
+  // The bot's ready answers open in place; an article links to the help
+  // centre; "Did not help" is recorded.
+  const firstAnswer = page.locator('details.suggestion').first();
+  await assert.doesNotReject(firstAnswer.waitFor());
+  await firstAnswer.locator('summary').click();
+  assert.ok((await firstAnswer.locator('.msg-body').textContent()).length > 0);
+  const article = page.locator('details.suggestion a', { hasText: 'Открыть статью' }).first();
+  const articleHref = await article.getAttribute('href');
+  assert.match(articleHref, /^\/help\/articles\//);
+  assert.equal((await page.request.get(BASE + articleHref)).status(), 200);
+  await firstAnswer.getByRole('button', { name: 'Не помогло' }).click();
+  await assert.doesNotReject(page.locator('#chat-status', { hasText: 'Спасибо за отзыв' }).waitFor());
   await check(page, 'chat-bot');
 
   // A reload: the same dialogue, each message once, nothing lost.
@@ -293,6 +299,10 @@ test('keyboard only: topic, order, the question, a ready answer, "Call an operat
   // The box to type in takes the focus as soon as it appears.
   await page.locator('#chat-input').waitFor({ state: 'visible' });
   assert.equal(await page.evaluate(() => document.activeElement.id), 'chat-input');
+  // "Attach" is on the Tab path too, its button ringed while the file input has the focus.
+  await tabTo(page, '#chat-files');
+  assert.notEqual(await page.evaluate(() => getComputedStyle(document.activeElement.closest('label')).outlineStyle), 'none');
+  await tabTo(page, '#chat-input', { back: true });
   await page.keyboard.type('Курьер не приехал, что делать?');
   await page.keyboard.press('Enter');
   await assert.doesNotReject(page.locator('.msg', { hasText: 'Бот' }).first().waitFor());

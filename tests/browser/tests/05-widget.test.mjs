@@ -79,7 +79,7 @@ test('one script tag on a host page of another origin opens the chat', async () 
 
   await frame.getByRole('button', { name: 'Delivery and tracking' }).click();
   await frame.getByRole('button', { name: 'Question not about an order' }).click();
-  await frame.locator('#chat-input').fill('Hello from the widget');
+  await frame.locator('#chat-input').fill('Hello from the widget: where is my parcel? The courier did not come');
   await frame.locator('#chat-input').press('Enter');
   await assert.doesNotReject(frame.locator('.msg-mine', { hasText: 'Hello from the widget' }).waitFor());
   await assert.doesNotReject(frame.locator('.msg', { hasText: 'Bot' }).first().waitFor());
@@ -100,6 +100,15 @@ test('one script tag on a host page of another origin opens the chat', async () 
   assert.equal(await page.locator('iframe[title="Chat with support"]').isVisible(), false);
   await page.getByRole('button', { name: 'Chat with support' }).click();
   assert.equal(await frame.locator('.msg-mine', { hasText: 'Hello from the widget' }).count(), 1);
+
+  // A ready answer that helped ends the chat with the bot; a new question starts over.
+  const answer = frame.locator('details.suggestion').first();
+  await assert.doesNotReject(answer.waitFor());
+  await answer.locator('summary').click();
+  await answer.getByRole('button', { name: 'This helped' }).click();
+  await assert.doesNotReject(frame.locator('#chat-status', { hasText: 'The chat has ended' }).waitFor());
+  await frame.getByRole('button', { name: 'New question' }).click();
+  await assert.doesNotReject(frame.getByRole('heading', { name: 'What is your question about?' }).waitFor());
 
   noProblems(who);
   await who.context.close();
