@@ -59,6 +59,14 @@ pub mod data {
             pub const SECRETS: &str = include_str!("../data/heldout/round4/secrets.tsv");
             pub const DUPLICATES: &str = include_str!("../data/heldout/round4/duplicates.tsv");
         }
+
+        /// Round 5 (issue 15, fifth pass): fresh phrasings written before
+        /// any rule of that pass was changed.
+        pub mod round5 {
+            pub const OBSCENITY: &str = include_str!("../data/heldout/round5/obscenity.tsv");
+            pub const SECRETS: &str = include_str!("../data/heldout/round5/secrets.tsv");
+            pub const DUPLICATES: &str = include_str!("../data/heldout/round5/duplicates.tsv");
+        }
     }
 }
 
@@ -362,6 +370,17 @@ pub fn heldout_round4() -> Vec<Report> {
     use data::heldout::round4::*;
     later_round(
         "held-out round 4: cvv, codes, pins, passwords",
+        SECRETS,
+        OBSCENITY,
+        DUPLICATES,
+    )
+}
+
+/// The fifth round of held-out sets, scored the same way.
+pub fn heldout_round5() -> Vec<Report> {
+    use data::heldout::round5::*;
+    later_round(
+        "held-out round 5: cvv, codes, pins, passwords",
         SECRETS,
         OBSCENITY,
         DUPLICATES,

@@ -124,6 +124,7 @@ fn the_pipeline_finds_what_find_sensitive_finds() {
         eval::data::heldout::round2::SECRETS,
         eval::data::heldout::round3::SECRETS,
         eval::data::heldout::round4::SECRETS,
+        eval::data::heldout::round5::SECRETS,
     ];
     for line in sets.iter().flat_map(|s| s.lines()) {
         let Some(text) = line.split('\t').nth(2) else {

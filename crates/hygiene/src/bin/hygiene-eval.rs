@@ -42,6 +42,10 @@ fn main() {
             Some("held-out round 4 (written before the fourth pass of issue 15 changed any rule)"),
             eval::heldout_round4(),
         ),
+        (
+            Some("held-out round 5 (written before the fifth pass of issue 15 changed any rule)"),
+            eval::heldout_round5(),
+        ),
     ];
     for (title, reports) in rounds {
         if let Some(title) = title {
