@@ -205,6 +205,24 @@ impl Forms {
         {
             return true;
         }
+        // "п@здец", "х$йня": in a Russian word a symbol may hide any letter,
+        // not only the one it looks like; read it as `*`.
+        let symbols = self.chars.iter().filter(|c| matches!(c, '@' | '$')).count();
+        if has_cyrillic && symbols > 0 && stars + symbols <= letters - symbols {
+            self.text.clear();
+            self.text.extend(
+                self.chars
+                    .iter()
+                    .map(|&c| if matches!(c, '@' | '$') { '*' } else { c }),
+            );
+            let text = self.text.as_str();
+            if m.russian.is_match(text) && !m.russian_exceptions.is_match(text) {
+                return true;
+            }
+            self.text.clear();
+            self.text.extend(self.chars.iter());
+        }
+        let text = self.text.as_str();
         if !has_latin {
             return false;
         }

@@ -18,6 +18,7 @@ use crate::{SensitiveFinding, SensitiveKind};
 mod canon;
 mod cues;
 mod forms;
+mod joined;
 mod numbers;
 pub(crate) use canon::Hints;
 pub(crate) use cues::{Cue, all as all_cues};
@@ -36,7 +37,7 @@ static NUMBER_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 /// заказ").
 static UNIT_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"\A\s?(?:₽|\$|€|%|р\.|р\b|руб|rub|usd|eur|шт|мин|сек|час|дн|день|дней|раз|год|лет|км|кг|г\.|min|sec|hour|day|time|year|x\b|х\b|-?го\b|-?й\b|за\b)",
+        r"\A\s?(?:₽|\$|€|%|р\.|р\b|руб|rub|usd|eur|шт|мин|сек|час|дн|день|дней|раз|год|лет|км|кг|г\.|min|sec|hour|day|time|year|x\b|х\b|-?го\b|-?й\b|за\b|списан|списал|снял|сняти|спис|charged|debited)",
     )
     .expect("static regex")
 });
@@ -92,7 +93,10 @@ pub(crate) fn find(
             .next_back()
             .is_some_and(char::is_alphabetic);
         let single = matches!(cue, Cue::BareCode | Cue::Pin | Cue::Sms | Cue::Password);
-        if single && ends_in_letter && !ends_word(folded, hit.span.end) {
+        // "код2471", "пин4802": a cue typed without the space before its
+        // digits is still a whole word.
+        let glued = ends_in_letter && numbers::glued(folded, hit.span.end).is_some();
+        if single && ends_in_letter && !ends_word(folded, hit.span.end) && !glued {
             continue;
         }
         cues.push((hit.span.clone(), cue));
@@ -102,8 +106,21 @@ pub(crate) fn find(
     }
     let taken: Vec<Range<usize>> = out.iter().map(|f| f.span.clone()).collect();
     if has_digits {
-        for number in numbers::numbers(folded) {
-            let token = number.span;
+        let mut candidates = numbers::numbers(folded);
+        for (span, _) in &cues {
+            let after_letter = folded[..span.end]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphabetic);
+            if let Some(number) = numbers::glued(folded, span.end).filter(|_| after_letter)
+                && !candidates.iter().any(|n| n.span == number.span)
+            {
+                candidates.push(number);
+            }
+        }
+        candidates.sort_by_key(|n| n.span.start);
+        for number in &candidates {
+            let token = number.span.clone();
             if taken
                 .iter()
                 .chain(out.iter().map(|f| &f.span))
@@ -115,6 +132,7 @@ pub(crate) fn find(
                 out.push(SensitiveFinding { kind, span: token });
             }
         }
+        joined::and_the_next(folded, &candidates, out);
     }
     // A password of digits that came by SMS is a one-time code: "пришел
     // пароль 1870 по смс".
@@ -126,7 +144,12 @@ pub(crate) fn find(
             for f in &mut out[from..] {
                 let digits = &text[f.span.clone()];
                 let digits_only = digits.bytes().all(|b| b.is_ascii_digit());
-                if by_sms && digits_only {
+                // "пароль для входа пришел 8080": a password that arrived
+                // is a code sent to the customer, not one they chose.
+                let arrived = folded
+                    .get(span.end..f.span.start)
+                    .is_some_and(forms::arrived);
+                if (by_sms || arrived) && digits_only {
                     f.kind = SensitiveKind::OneTimeCode;
                 } else if digits_only
                     && (4..=6).contains(&digits.len())
@@ -134,6 +157,20 @@ pub(crate) fn find(
                 {
                     // "пароль от карты 4455": the card's password is its PIN.
                     f.kind = SensitiveKind::Pin;
+                }
+            }
+            // A number already read as a code ("пароль пришел 3826") is
+            // not found twice.
+            let mut i = from;
+            while i < out.len() {
+                let span = out[i].span.clone();
+                if out[..from]
+                    .iter()
+                    .any(|o| o.span.start < span.end && span.start < o.span.end)
+                {
+                    out.remove(i);
+                } else {
+                    i += 1;
                 }
             }
         }
@@ -243,6 +280,12 @@ fn classify_number(
     let head = before(folded, token.start, 16);
     let mut best: Option<(usize, Cue)> = None;
     for (span, cue) in cues {
+        // "временный пароль пришел 3826": a password that arrived with its
+        // digits after it is a one-time code.
+        let cue = &match (*cue, folded.get(span.end..token.start)) {
+            (Cue::Password, Some(gap)) if password::arrived(gap) => Cue::Otp,
+            (cue, _) => cue,
+        };
         let distance = if span.end <= token.start {
             let gap = folded.get(span.end..token.start).unwrap_or(".");
             if gap.len() > 48 {
@@ -317,8 +360,31 @@ fn unlabelled(head: &str) -> bool {
         .rsplit(|c: char| !c.is_alphanumeric())
         .next()
         .unwrap_or("");
-    word.is_empty() || matches!(word, "вот" | "это" | "ну" | "так" | "here" | "it")
+    word.is_empty()
+        || matches!(word, "вот" | "это" | "ну" | "так" | "here" | "it")
+        || ENTERED.iter().any(|stem| word.starts_with(stem))
 }
+
+/// Verbs of typing or getting a code: the number after them is what was
+/// typed or got ("ввела 5544 из смс", "получил 3310 в пуше").
+const ENTERED: &[&str] = &[
+    "ввел",
+    "ввёл",
+    "ввож",
+    "ввод",
+    "вбил",
+    "вбива",
+    "набрал",
+    "набира",
+    "получил",
+    "получаю",
+    "entered",
+    "typed",
+    "got",
+    "received",
+    "vvel",
+    "vvela",
+];
 
 /// A sentence break between a cue and a number cuts the link between them.
 fn has_break(gap: &str) -> bool {

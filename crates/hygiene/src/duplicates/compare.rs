@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 
 use super::Fingerprint;
 use super::synonyms::Synonyms;
-use super::words::{Token, tokens};
+use super::words::{Polarity, Token, tokens};
 
 /// Why two questions are different whatever their words share.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -272,6 +272,9 @@ pub(super) fn compare(a: &Fingerprint, b: &Fingerprint, substitution: f32) -> (f
         let same = a.bare == b.bare && a.numbers == b.numbers;
         return (if same { 1.0 } else { 0.0 }, None);
     }
+    if absence_against_presence(a, b) || absence_against_presence(b, a) {
+        return (0.0, Some(Veto::OppositeMeaning));
+    }
     let mut used = vec![false; b.words.len()];
     let mut matched = 0.0;
     let mut lone_a = Vec::new();
@@ -326,6 +329,19 @@ pub(super) fn compare(a: &Fingerprint, b: &Fingerprint, substitution: f32) -> (f
         score *= INTENT_FACTOR;
     }
     (score, None)
+}
+
+/// "товара нет в наличии" against "товар в наличии": an absence on one side
+/// and nothing negated on the other. Against "возврат не приходит" the
+/// absence is said twice, and the words decide.
+fn absence_against_presence(a: &Fingerprint, b: &Fingerprint) -> bool {
+    let absent = |f: &Fingerprint| f.words.iter().any(|(k, _)| k == "нет");
+    absent(a)
+        && !absent(b)
+        && !b
+            .words
+            .iter()
+            .any(|(_, p)| matches!(p, Polarity::Negated | Polarity::NotDone | Polarity::Unable))
 }
 
 /// Different numbers on both sides are different orders, amounts or dates;

@@ -94,6 +94,52 @@ const NUMBER_WORDS: &[(&str, &str)] = &[
     ("ten", "10"),
 ];
 
+/// Verbs of stopping: what follows them no longer happens.
+const STOPPED: &[&str] = &["перестал", "перестает", "перестаёт", "перестают", "stopped"];
+
+/// After a negation, "не тот", "не такой": the wrong one.
+const WRONG_AFTER_NOT: &[&str] = &[
+    "тот",
+    "та",
+    "то",
+    "те",
+    "того",
+    "той",
+    "ту",
+    "тех",
+    "такой",
+    "такая",
+    "такое",
+    "такие",
+    "такого",
+    "right",
+    "correct",
+];
+
+/// The wrong one, said in one word.
+const WRONG: &[&str] = &[
+    "чужой",
+    "чужая",
+    "чужое",
+    "чужие",
+    "чужого",
+    "чужую",
+    "чужим",
+    "неправильный",
+    "неправильная",
+    "неправильное",
+    "неправильные",
+    "неправильного",
+    "неправильную",
+    "неверный",
+    "неверная",
+    "неверное",
+    "неверные",
+    "неверного",
+    "неверную",
+    "wrong",
+];
+
 /// Words that follow "добрый"/"доброе" in a greeting.
 const GREETING_TAIL: &[&str] = &["день", "дня", "вечер", "вечера", "утро", "утра", "ночи"];
 
@@ -200,8 +246,37 @@ pub(crate) fn tokens(text: &str) -> Vec<Token> {
             out.push(Token::Number(n.to_owned()));
             continue;
         }
+        // "нет" states an absence ("нет доставки", "доставки нет"): the same
+        // fact whichever side the thing stands on, so it is a word of its own
+        // rather than a negation of the next one.
+        if matches!(piece, "нет" | "нету") {
+            out.push(Token::Word {
+                key: "нет".to_owned(),
+                polarity: Polarity::Plain,
+            });
+            after_content = true;
+            continue;
+        }
         if is_negation(piece) {
             negated = true;
+            continue;
+        }
+        // "перестал заряжаться" is "не заряжается": the verb that follows
+        // is negated.
+        if STOPPED.iter().any(|s| piece.starts_with(s)) {
+            negated = true;
+            continue;
+        }
+        // "не тот", "чужой", "неправильный", "wrong": the thing is not the
+        // right one; "правильный" plain is its opposite.
+        let wrong = (negated && WRONG_AFTER_NOT.contains(&piece)) || WRONG.contains(&piece);
+        if wrong {
+            negated = false;
+            out.push(Token::Word {
+                key: root("правильный"),
+                polarity: Polarity::Negated,
+            });
+            after_content = true;
             continue;
         }
         if matches!(piece, "вместо" | "instead") {

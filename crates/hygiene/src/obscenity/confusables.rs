@@ -27,7 +27,7 @@ use crate::normalize::is_cyrillic;
 /// Cyrillic letters and what is typed directly in their place.
 pub(super) const CYRILLIC: &[(char, &str)] = &[
     ('а', "a@4"),
-    ('б', "6b"),
+    ('б', "6bδ"),
     ('в', "bv8"),
     ('г', "rgґ"),
     ('д', "dg∂"),

@@ -85,6 +85,8 @@ pub(super) const ENGLISH: &[&str] = &[
     "^(?:bull|horse|dip|dog|ape|chicken)?shit",
     "^cunt",
     "bitch",
+    // "biatch", "beotch": the drawled spellings.
+    "^b(?:ia|io|ea|eo|ee|y)a?tch",
     "^(?:dumb|jack|smart|bad|fat|lard|kick)?ass(?:$|hole|hat|wipe|clown)",
     "^arse(?:$|hole|wipe)",
     "^bastard",

@@ -33,6 +33,10 @@ fn words(text: &str) -> Vec<&str> {
 #[case("ну bl9d", &["bl9d"])]
 #[case("phucking joke", &["phucking"])]
 #[case("so fvcking slow", &["fvcking"])]
+#[case("ну и х@йня", &["х@йня"])]
+#[case("δлядство", &["δлядство"])]
+#[case("cy4ара", &["cy4ара"])]
+#[case("beotch", &["beotch"])]
 fn finds_disguised_words(#[case] text: &str, #[case] expected: &[&str]) {
     assert_eq!(words(text), expected);
 }

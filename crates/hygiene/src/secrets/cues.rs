@@ -101,6 +101,8 @@ pub(crate) const CUES: &[(&str, Cue)] = &[
     ("кодик", Cue::BareCode),
     ("кот", Cue::BareCode),
     ("kod", Cue::BareCode),
+    ("коды", Cue::BareCode),
+    ("codes", Cue::BareCode),
     ("kodom", Cue::BareCode),
     ("code:", Cue::BareCode),
     ("код подтв", Cue::Otp),
@@ -148,6 +150,10 @@ pub(crate) const CUES: &[(&str, Cue)] = &[
     ("pin", Cue::Pin),
     ("pin-code", Cue::Pin),
     ("pin code", Cue::Pin),
+    ("pin number", Cue::Pin),
+    // Diminutives, as people write them in a hurry.
+    ("пинчик", Cue::Pin),
+    ("пинчиком", Cue::Pin),
     ("пароль", Cue::Password),
     ("пароля", Cue::Password),
     // Transliterated and mistyped: whole words only.
@@ -280,6 +286,10 @@ pub(crate) fn all() -> Vec<(String, Cue)> {
         for before in OTP_BEFORE {
             let sep = if before.ends_with('-') { "" } else { " " };
             out.push((format!("{before}{sep}{code}"), Cue::Otp));
+            // "смскод": the two typed as one word.
+            if matches!(*before, "смс" | "sms" | "пуш") {
+                out.push((format!("{before}{code}"), Cue::Otp));
+            }
         }
         for pin in PIN_WORDS {
             for sep in ["", "-", " "] {

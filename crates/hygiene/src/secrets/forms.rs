@@ -131,6 +131,13 @@ pub(super) fn other_forms() -> Vec<(String, Cue)> {
             }
         }
     }
+    // "цвц", "квв", "свс": CVV and CVC typed by sound in Russian letters
+    // (C is heard as "с", "ц" or "к"; whole three-letter words only).
+    for c in ["с", "ц", "к"] {
+        for last in ["в", "с", "ц", "к"] {
+            out.push((format!("{c}в{last}"), Cue::Cvv));
+        }
+    }
     // The back of the card, in the words people use for it.
     for side in [
         "обороте",
@@ -241,6 +248,23 @@ pub(super) fn links(word: &str) -> bool {
                 .is_some_and(|rest| endings.contains(&rest))
         })
         || LATIN_MESSAGE_WORDS.contains(&word)
+}
+
+/// Whether `gap` has a verb of arrival ("пришел", "прислали", "came").
+pub(super) fn arrived(gap: &str) -> bool {
+    const ARRIVAL: &[&str] = &[
+        "приш",
+        "прилет",
+        "присл",
+        "высл",
+        "поступ",
+        "prish",
+        "prisl",
+        "came",
+        "sent",
+    ];
+    gap.split(|c: char| !c.is_alphanumeric())
+        .any(|w| ARRIVAL.iter().any(|s| w.starts_with(s)))
 }
 
 /// Latin letters for each Russian letter, the usual spelling first.

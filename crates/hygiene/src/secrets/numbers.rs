@@ -22,6 +22,26 @@ pub(super) fn numbers(folded: &str) -> Vec<Number> {
     out
 }
 
+/// The 3–8 digits right after `at` when they stand glued to the word before
+/// them and end the token: "код2471", "пин4802".
+pub(super) fn glued(folded: &str, at: usize) -> Option<Number> {
+    let b = folded.as_bytes();
+    let len = b
+        .get(at..)?
+        .iter()
+        .take_while(|c| c.is_ascii_digit())
+        .count();
+    let end = at + len;
+    let clean = b.get(end).is_none_or(|&c| {
+        !(c.is_ascii_alphanumeric() || c >= 0x80 || matches!(c, b'.' | b',' | b':' | b'/' | b'-'))
+            || (matches!(c, b'.' | b',') && b.get(end + 1).is_none_or(|d| !d.is_ascii_digit()))
+    });
+    ((3..=8).contains(&len) && clean).then_some(Number {
+        span: at..end,
+        digits: len,
+    })
+}
+
 /// Groups of one or two digits joined by single spaces or by single dashes
 /// (one separator throughout), 3–8 digits in all, with no other digits,
 /// decimal or date separators next to them: a phone or an amount has longer

@@ -145,6 +145,25 @@ pub(super) fn password_after(
 }
 
 /// Whitespace-separated tokens after `from`, as byte ranges.
+/// Whether `gap`, between "пароль" and a number, says the password came to
+/// the customer: a verb of arrival among linking words and what it is for
+/// ("на вход прислали", "для входа пришел").
+pub(super) fn arrived(gap: &str) -> bool {
+    gap.len() <= 40
+        && !super::has_break(gap)
+        && super::forms::arrived(gap)
+        && gap
+            .split(|c: char| c.is_whitespace() || ":=—–-,".contains(c))
+            .filter(|w| !w.is_empty())
+            .all(|w| {
+                super::LINKING_WORDS.contains(&w)
+                    || super::forms::links(w)
+                    || w == "для"
+                    || w.starts_with("вход")
+                    || w.starts_with("vhod")
+            })
+}
+
 fn tokens(folded: &str, from: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
     let rest = folded.get(from..).unwrap_or("");
     rest.split_whitespace().map(move |t| {

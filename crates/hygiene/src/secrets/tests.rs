@@ -48,6 +48,13 @@ fn found(text: &str) -> Vec<(SensitiveKind, &str)> {
 #[case("пароль от steam Gamer_2005", SensitiveKind::Password, "Gamer_2005")]
 #[case("пароль от карты 3907", SensitiveKind::Pin, "3907")]
 #[case("три цифры возле подписи 288", SensitiveKind::Cvv, "288")]
+#[case("кодик5519 не подходит", SensitiveKind::OneTimeCode, "5519")]
+#[case("pin4417", SensitiveKind::Pin, "4417")]
+#[case("ввела 7741 из пуша", SensitiveKind::OneTimeCode, "7741")]
+#[case("временный пароль пришел 3826", SensitiveKind::OneTimeCode, "3826")]
+#[case("пароль для входа прислали 5092", SensitiveKind::OneTimeCode, "5092")]
+#[case("цвц 510", SensitiveKind::Cvv, "510")]
+#[case("пинчиком 6620 не принимает", SensitiveKind::Pin, "6620")]
 fn finds_secrets_in_everyday_phrasing(
     #[case] text: &str,
     #[case] kind: SensitiveKind,
@@ -74,6 +81,26 @@ fn finds_secrets_in_everyday_phrasing(
 #[case("пароль на 2023 год был другой")]
 #[case("пароль от steam не подходит")]
 #[case("кооод из смс не приходит 5 минут")]
+#[case("по смс 2300 списано")]
+#[case("коды заказов 5512 и 5513")]
+#[case("код1с не открывается")]
+#[case("пароль пришел на почту через 15 минут")]
 fn leaves_amounts_and_times(#[case] text: &str) {
     assert_eq!(found(text), vec![]);
+}
+
+#[test]
+fn codes_joined_by_and_are_both_codes() {
+    assert_eq!(
+        found("коды 5170 и 8842 оба не подходят"),
+        vec![
+            (SensitiveKind::OneTimeCode, "5170"),
+            (SensitiveKind::OneTimeCode, "8842")
+        ]
+    );
+    // Another size is another number: "код 4410 и 15 минут ждал".
+    assert_eq!(
+        found("код 4410 и 150 рублей"),
+        vec![(SensitiveKind::OneTimeCode, "4410")]
+    );
 }
