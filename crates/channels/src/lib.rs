@@ -45,7 +45,7 @@ pub use email::{
     Cursors, EmailConfig, EmailSender, Fetched, ImapConfig, ImapError, ImapSecurity, ImapSession,
     Intake, MailStream, MailboxConfig, MailboxHealth, MailboxStatus, ParseError, ParsedMail,
     PollError, Poller, Round, SmtpConfig, SmtpSecurity, Taken, TooLarge, Verdict, backoff,
-    classify, demo_mailboxes, imap_connect, imap_fetch_after, imap_select, normalise_id,
+    classify, demo_mailboxes, imap_connect, imap_fetch_after, imap_select, normalise_id, trim,
 };
 pub use gateway::{GatewayChannel, GatewayConfig, GatewaySender};
 pub use health::{Health, HealthReport};

@@ -509,6 +509,43 @@ async fn outlook_attachments_are_kept_and_tnef_is_listed() {
 }
 
 #[tokio::test]
+async fn operators_see_the_own_text_and_the_whole_mail_stays_with_secrets_masked() {
+    let d = desk().await;
+    let body = "Карта не подошла, что делать?\n-- \nАнна Петрова\n\nOn Mon, Dec 1, 2026 at 10:15 AM Anna <anna@a.example> wrote:\n> Оплачиваю картой 4111 1111 1111 1111, срок 12/29\n> Заказ 123\n";
+    let m = mail("anna@a.example", "<q1@a.example>", "Оплата", body);
+    let t = d.stored(&m).await;
+    let all = d.stored_messages(t).await;
+    let first = &all[0];
+    assert_eq!(first.body, "Карта не подошла, что делать?");
+    let [original] = &first.attachments[..] else {
+        panic!("the whole mail is kept: {:?}", first.attachments)
+    };
+    assert_eq!(original.file_name, "original.txt");
+    let kept =
+        d.n.core
+            .files
+            .get(&original.hash)
+            .await
+            .expect("stored file");
+    let kept = String::from_utf8(kept).expect("text");
+    assert!(
+        kept.contains("Анна Петрова") && kept.contains("Заказ 123"),
+        "{kept}"
+    );
+    assert!(!kept.contains("4111 1111 1111 1111"), "{kept}");
+    assert!(!kept.contains("1111 1111"), "{kept}");
+    // A mail with nothing to trim keeps no copy.
+    let plain = mail(
+        "boris@b.example",
+        "<q2@b.example>",
+        "Доставка",
+        "Где мой заказ?",
+    );
+    let t = d.stored(&plain).await;
+    assert!(d.stored_messages(t).await[0].attachments.is_empty());
+}
+
+#[tokio::test]
 async fn one_mail_to_two_of_our_mailboxes_is_one_ticket() {
     let d = desk().await;
     let mut m = mail(

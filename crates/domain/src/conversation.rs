@@ -15,5 +15,7 @@
 mod inbound;
 mod outbound;
 
-pub use inbound::{Address, ExternalRefs, Inbound, InboundFile, Request, Sender, Target};
+pub use inbound::{
+    Address, ExternalRefs, Inbound, InboundFile, ORIGINAL_TEXT_FILE, Request, Sender, Target,
+};
 pub use outbound::{Button, Medium, Outbound, OutboundKind, Route};

@@ -1,5 +1,6 @@
-//! The inbound pipeline: raw mail → parse → loop protection → the core's
-//! one inbound contract ([`Inbound`] through the [`InboundSink`]).
+//! The inbound pipeline: raw mail → parse → loop protection → the sender's
+//! own text (`trim`) → the core's one inbound contract ([`Inbound`] through
+//! the [`InboundSink`]).
 //!
 //! The outside id is the Message-ID (a content hash when missing), so a
 //! mail fetched twice, or delivered to two of our mailboxes, is stored once.
@@ -12,7 +13,7 @@
 use switchboard_domain::attachment::{self, AttachmentPolicy};
 use switchboard_domain::bot::MAX_MESSAGE_CHARS;
 use switchboard_domain::conversation::{
-    Address, ExternalRefs, Inbound, InboundFile, Sender, Target,
+    Address, ExternalRefs, Inbound, InboundFile, ORIGINAL_TEXT_FILE, Sender, Target,
 };
 use switchboard_domain::ids::TicketNumber;
 use switchboard_domain::ticket::Channel;
@@ -21,6 +22,7 @@ use super::config::{EmailConfig, MailboxConfig};
 use super::loops::{Verdict, classify};
 use super::oversize::{TooLarge, rejection_for};
 use super::parse::ParsedMail;
+use super::trim;
 use crate::{InboundSink, Receipt, SinkError};
 
 /// What became of one mail.
@@ -99,14 +101,18 @@ impl Intake {
         }
     }
 
-    /// The core's inbound contract for a mail a person wrote.
+    /// The core's inbound contract for a mail a person wrote: its own text
+    /// (quoted history and signature trimmed) is the message; the whole text,
+    /// when that differs or is too long to show, is kept as
+    /// [`ORIGINAL_TEXT_FILE`] (the core masks secrets in it too).
     pub fn inbound(&self, mailbox: &MailboxConfig, mail: ParsedMail) -> Inbound {
-        let (files, refused) = self.files(mail.attachments);
-        let mut text = mail.text;
+        let (mut files, refused) = self.files(mail.attachments);
+        let whole = mail.text.trim_end();
+        let mut text = trim::own_text(whole).to_owned();
+        let mut original = (text.trim() != whole.trim()).then(|| whole.to_owned());
         if text.trim().is_empty() && files.is_empty() {
             text = mail.subject.clone();
         }
-        let mut files = files;
         if !refused.is_empty() {
             text.push_str("\n\n[Вложения не приняты / attachments not accepted: ");
             text.push_str(&refused.join(", "));
@@ -114,14 +120,17 @@ impl Intake {
         }
         if text.chars().count() > MAX_MESSAGE_CHARS {
             // The whole text stays available as a file; the message shows its start.
-            if files.len() < self.policy.max_files {
-                files.push(InboundFile {
-                    name: "original.txt".into(),
-                    bytes: text.clone().into_bytes(),
-                });
-            }
+            original.get_or_insert_with(|| whole.to_owned());
             text = text.chars().take(MAX_MESSAGE_CHARS - 20).collect();
             text.push_str("\n[…]");
+        }
+        if let Some(original) = original
+            && files.len() < self.policy.max_files
+        {
+            files.push(InboundFile {
+                name: ORIGINAL_TEXT_FILE.into(),
+                bytes: original.into_bytes(),
+            });
         }
         if text.trim().is_empty() && files.is_empty() {
             text = "(без текста / no text)".into();

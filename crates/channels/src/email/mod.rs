@@ -1,7 +1,8 @@
 //! E-mail: mailboxes (`config`), the inbound pipeline (`parse` with
 //! mail-parser, `loops` — what must never be answered, `oversize` — telling
 //! the sender of a mail over the size limit once, `intake` — the
-//! core's inbound contract), fetching (`imap`, `poller`) and SMTP out
+//! core's inbound contract, `trim` — the sender's own text without quoted
+//! history and signature), fetching (`imap`, `poller`) and SMTP out
 //! (`smtp`, `render`).
 
 mod config;
@@ -13,6 +14,7 @@ mod parse;
 mod poller;
 mod render;
 mod smtp;
+pub mod trim;
 
 pub use config::{EmailConfig, ImapConfig, ImapSecurity, MailboxConfig, demo_mailboxes};
 pub use imap::{

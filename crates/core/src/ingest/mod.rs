@@ -21,7 +21,7 @@ mod open;
 
 use std::sync::Arc;
 
-use switchboard_domain::conversation::{Inbound, Sender, Target};
+use switchboard_domain::conversation::{Inbound, ORIGINAL_TEXT_FILE, Sender, Target};
 use switchboard_domain::i18n::Locale;
 use switchboard_domain::ids::TicketId;
 use switchboard_domain::ticket::Requester;
@@ -167,6 +167,7 @@ impl Core {
             judged.scope = judged.scope.or(other.scope);
             r.problem_text = Some(other.text);
         }
+        mask_original(&mut inbound, &mut judged);
         // A new form's text is its description, checked with its other fields.
         let form = inbound.channel == switchboard_domain::ticket::Channel::Form
             && matches!(inbound.target, Target::New(_));
@@ -265,4 +266,30 @@ impl Core {
 
 fn ticket_number(id: TicketId) -> switchboard_domain::ids::TicketNumber {
     switchboard_domain::ids::TicketNumber::from_id(id)
+}
+
+/// The whole text a channel keeps next to a shortened message
+/// ([`ORIGINAL_TEXT_FILE`]) is the customer's too: judged like the text, so
+/// a secret in an e-mail's quoted history is masked there as well. Its
+/// audit events join the message's unless the text already brought one of
+/// a kind; the warning to the sender stays the own text's (the history
+/// quotes earlier messages, judged when they came).
+fn mask_original(inbound: &mut Inbound, judged: &mut Judged) {
+    for file in &mut inbound.files {
+        if file.name != ORIGINAL_TEXT_FILE {
+            continue;
+        }
+        let whole = judgement::customer_message(&String::from_utf8_lossy(&file.bytes));
+        file.bytes = whole.text.into_bytes();
+        for event in whole.events {
+            let kind = std::mem::discriminant(&event);
+            if !judged
+                .events
+                .iter()
+                .any(|e| std::mem::discriminant(e) == kind)
+            {
+                judged.events.push(event);
+            }
+        }
+    }
 }

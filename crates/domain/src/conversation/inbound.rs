@@ -96,6 +96,12 @@ pub struct InboundFile {
     pub bytes: Vec<u8>,
 }
 
+/// The name of the file that keeps a message's whole text when the text
+/// stored is a part of it (an e-mail without its quoted history, a mail too
+/// long to show). The core judges its content like the text (secrets masked)
+/// before it is stored.
+pub const ORIGINAL_TEXT_FILE: &str = "original.txt";
+
 /// One message coming in, on any channel.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Inbound {
