@@ -159,6 +159,10 @@ impl TestApp {
     /// Reads ticket `number` as `token` until its status is `want`
     /// (bounded: 20 s): for a change committed just after the message that
     /// announced it, such as the bot's hand-over.
+    #[allow(
+        dead_code,
+        reason = "used by the messenger suites, which share this file"
+    )]
     pub async fn status_becomes(&self, token: &str, number: &str, want: &str) -> Value {
         let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
         loop {
