@@ -5,6 +5,8 @@
 // Each test binary uses part of it.
 #![allow(dead_code)]
 
+pub mod corpus;
+
 use std::sync::Arc;
 
 use jiff::Timestamp;
