@@ -546,6 +546,110 @@ async fn operators_see_the_own_text_and_the_whole_mail_stays_with_secrets_masked
 }
 
 #[tokio::test]
+async fn a_mail_is_judged_and_a_repeated_question_joins_the_open_request() {
+    let d = desk().await;
+    let first = mail(
+        "anna@demo.example",
+        "<j1@demo-customer.example>",
+        "Оплата",
+        "Списали деньги дважды, карта 4111 1111 1111 1111",
+    );
+    let t = d.stored(&first).await;
+    let body = &d.messages(t).await[0];
+    assert!(!body.contains("4111 1111 1111 1111"), "{body}");
+    let events = d.n.store.events(t).await.expect("events");
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e.event, TicketEvent::SensitiveDataMasked { .. }))
+    );
+    // The customer's profile address: the ticket is theirs.
+    let ticket = d.n.store.ticket(t).await.expect("ticket");
+    assert_eq!(
+        ticket.requester.customer().map(|c| c.as_str()),
+        Some("buyer-1001")
+    );
+    // The same question again, a new mail without threading headers.
+    let again = mail(
+        "anna@demo.example",
+        "<j2@demo-customer.example>",
+        "Опять про оплату",
+        "Списали деньги дважды, карта 4111 1111 1111 1111",
+    );
+    assert_eq!(d.stored(&again).await, t);
+    let events = d.n.store.events(t).await.expect("events");
+    assert!(events.iter().any(|e| e.event
+        == TicketEvent::DuplicateJoined {
+            channel: switchboard_domain::ticket::Channel::Email
+        }));
+    assert_eq!(d.ticket_count().await, 1);
+}
+
+#[tokio::test]
+async fn an_acknowledgement_out_of_hours_says_when_a_person_replies() {
+    let d = desk().await;
+    // Saturday 28 November 2026, 20:00 Moscow: the marketplace works Mon–Fri 09–18.
+    d.n.clock.set("2026-11-28T17:00:00Z".parse().expect("time"));
+    let t = d
+        .stored(&mail(
+            "petr@elsewhere.example",
+            "<oh1@elsewhere.example>",
+            "Где мой заказ?",
+            "Заказ не пришёл",
+        ))
+        .await;
+    let out = d.n.store.ticket_outbound(t).await.expect("outbox");
+    let ack = &out[0].outbound;
+    assert_eq!(ack.kind, OutboundKind::Confirmation);
+    assert!(ack.text.contains("30.11.2026 09:00"), "{}", ack.text);
+}
+
+#[tokio::test]
+async fn html_only_mail_inline_images_and_mail_without_text_are_read() {
+    let d = desk().await;
+    let mut html = mail("h@h.example", "<h1@h.example>", "Вопрос", "");
+    html.content_type = "text/html; charset=utf-8".into();
+    html.body = "<html><body><p>Здравствуйте,<br>заказ <b>не пришёл</b></p></body></html>"
+        .as_bytes()
+        .to_vec();
+    let t = d.stored(&html).await;
+    let body = &d.messages(t).await[0];
+    assert!(
+        body.contains("заказ не пришёл") && !body.contains('<'),
+        "{body}"
+    );
+
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\x0f\0\0\x01\x01\0\x05\x18\xd8N\0\0\0\0IEND\xaeB`\x82";
+    let b64 = {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.encode(png)
+    };
+    let mut inline = mail("i@i.example", "<i1@i.example>", "Скриншот ошибки", "");
+    inline.content_type = "multipart/related; boundary=\"rel\"".into();
+    inline.body = format!(
+        "--rel\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Вот ошибка: <img src=\"cid:shot\"></p>\r\n--rel\r\nContent-Type: image/png\r\nContent-ID: <shot>\r\nContent-Disposition: inline; filename=\"shot.png\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{b64}\r\n--rel--\r\n"
+    )
+    .into_bytes();
+    let t = d.stored(&inline).await;
+    let first = &d.stored_messages(t).await[0];
+    assert!(first.body.contains("Вот ошибка"), "{}", first.body);
+    assert_eq!(first.attachments.len(), 1, "{:?}", first.attachments);
+    assert_eq!(first.attachments[0].content_type, "image/png");
+
+    let mut bare = mail("f@f.example", "<f1@f.example>", "Файл", "");
+    bare.content_type = "multipart/mixed; boundary=\"mx\"".into();
+    bare.body = format!(
+        "--mx\r\nContent-Type: image/png; name=\"photo.png\"\r\nContent-Disposition: attachment; filename=\"photo.png\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{b64}\r\n--mx--\r\n"
+    )
+    .into_bytes();
+    let t = d.stored(&bare).await;
+    let first = &d.stored_messages(t).await[0];
+    assert_eq!(first.attachments[0].file_name, "photo.png");
+    let subject = d.n.store.ticket(t).await.expect("ticket").subject;
+    assert!(subject.ends_with("Файл"), "{subject}");
+}
+
+#[tokio::test]
 async fn one_mail_to_two_of_our_mailboxes_is_one_ticket() {
     let d = desk().await;
     let mut m = mail(

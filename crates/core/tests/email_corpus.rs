@@ -6,76 +6,13 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
-
 use switchboard_channels::{EmailConfig, Intake, Taken};
 use switchboard_core::sink::CoreSink;
 use switchboard_domain::attachment::AttachmentPolicy;
 
-const PYTHON_DATA: &str = "/usr/lib/python3.11/test/test_email/data";
-
-/// mail-parser's package directory: the version the lock file pins, in
-/// cargo's registry sources (it is there, since the crate is built from it).
-/// Not `cargo metadata`, which wants every platform's packages downloaded.
-fn mail_parser_dir() -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let lock =
-        std::fs::read_to_string(root.join("Cargo.lock")).expect("the workspace's Cargo.lock");
-    let version = lock
-        .split("[[package]]")
-        .find(|p| p.contains("\nname = \"mail-parser\"\n"))
-        .and_then(|p| p.lines().find_map(|l| l.strip_prefix("version = \"")))
-        .and_then(|v| v.strip_suffix('"'))
-        .expect("mail-parser is in Cargo.lock")
-        .to_owned();
-    let home = std::env::var_os("CARGO_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")))
-        .expect("CARGO_HOME or HOME");
-    let registries =
-        std::fs::read_dir(home.join("registry/src")).expect("cargo's registry sources");
-    registries
-        .flatten()
-        .map(|r| r.path().join(format!("mail-parser-{version}")))
-        .find(|dir| dir.join("Cargo.toml").is_file())
-        .expect("mail-parser's sources in cargo's registry")
-}
-
-fn files_under(dir: &Path, out: &mut Vec<PathBuf>, pick: &dyn Fn(&Path) -> bool) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let path = e.path();
-        if path.is_dir() {
-            files_under(&path, out, pick);
-        } else if pick(&path) {
-            out.push(path);
-        }
-    }
-}
-
 #[tokio::test]
 async fn every_corpus_mail_goes_through_the_intake_without_an_error() {
-    let mut mails = Vec::new();
-    files_under(&mail_parser_dir().join("resources"), &mut mails, &|p| {
-        p.extension().is_some_and(|e| e == "eml")
-    });
-    let from_parser = mails.len();
-    assert!(
-        from_parser >= 100,
-        "mail-parser ships ~107 mails, found {from_parser}"
-    );
-    files_under(Path::new(PYTHON_DATA), &mut mails, &|p| {
-        p.file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with("msg_"))
-    });
-    assert!(
-        mails.len() >= from_parser + 40,
-        "Python's e-mail test data is missing under {PYTHON_DATA}: run .ci/run (libpython3.11-testsuite)"
-    );
-
+    let mails = support::corpus::mails();
     let n = support::node().await;
     let intake = Intake::new(EmailConfig::default(), AttachmentPolicy::default());
     let sink = CoreSink(n.core.clone());

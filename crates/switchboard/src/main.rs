@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 use switchboard_server::{Application, Config};
 
 mod bench;
+mod bench_email;
 mod bench_phone;
 
 #[derive(Parser)]
@@ -41,6 +42,9 @@ enum Command {
     /// Benchmark the phone CTI: decision latency at a paced rate of new calls, and calls
     /// per second through Kamailio + SIPp with Switchboard deciding against a fixed answer.
     BenchPhone(bench_phone::PhoneBenchArgs),
+    /// Benchmark taking mail: mails per second from a Dovecot of its own to a stored ticket
+    /// with its acknowledgement queued, against a raw IMAP FETCH of the same mails.
+    BenchEmail(bench_email::EmailBenchArgs),
 }
 
 #[tokio::main]
@@ -69,6 +73,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Bench(args) => bench::run(args).await,
         Command::BenchPhone(args) => bench_phone::run(args).await,
+        Command::BenchEmail(args) => bench_email::run(args).await,
         Command::Serve => {
             let config = load(cli.config)?;
             switchboard_server::telemetry::init(&config.log);

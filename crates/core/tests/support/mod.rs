@@ -5,6 +5,8 @@
 // Each test binary uses part of it.
 #![allow(dead_code)]
 
+pub mod corpus;
+
 use std::sync::Arc;
 
 use jiff::Timestamp;
@@ -25,6 +27,7 @@ use tokio::sync::mpsc;
 pub struct Node {
     pub core: Arc<Core>,
     pub store: Arc<dyn Store>,
+    pub clock: Arc<ManualClock>,
     feed: mpsc::Receiver<FeedEvent>,
     _files: TempDir,
 }
@@ -78,6 +81,7 @@ pub async fn node() -> Node {
     Node {
         core,
         store,
+        clock,
         feed,
         _files: files,
     }
