@@ -67,6 +67,7 @@ use rstest::rstest;
 #[case("пришла правильная модель", "пришла не та модель", false)]
 #[case("мне не звонили из доставки", "из доставки мне не позвонили", true)]
 #[case("курьер звонил", "курьер так и не позвонил", false)]
+#[case("оператор нахамил мне", "оператор грубил", true)]
 fn judges_pairs(#[case] a: &str, #[case] b: &str, #[case] same: bool) {
     assert_eq!(
         is_duplicate(a, b),
