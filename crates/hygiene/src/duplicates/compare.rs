@@ -233,6 +233,17 @@ fn family(a: &str, b: &str) -> bool {
         && DERIVATIONS.contains(&&b[common..])
 }
 
+/// One verb in its two aspects: "звонил" / "позвонил", "меняется" /
+/// "поменялся". Only "по-": the other prefixes change the meaning ("писали" /
+/// "списали", "ехал" / "уехал").
+fn aspect(a: &str, b: &str) -> bool {
+    let pair = |x: &str, y: &str| {
+        x.strip_prefix("по")
+            .is_some_and(|rest| rest == y && rest.chars().count() >= 3)
+    };
+    !a.starts_with(['#', '~', '≠']) && (pair(a, b) || pair(b, a))
+}
+
 /// Two different keys spelt alike: a different name, not a typo of it.
 fn look_alike(a: &str, b: &str) -> bool {
     let (x, y): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
@@ -282,7 +293,8 @@ pub(super) fn compare(a: &Fingerprint, b: &Fingerprint, substitution: f32) -> (f
         let exact = b.words.iter().position(|(k, _)| k == key);
         let partner = exact
             .or_else(|| b.words.iter().position(|(k, _)| typo(key, k)))
-            .or_else(|| b.words.iter().position(|(k, _)| family(key, k)));
+            .or_else(|| b.words.iter().position(|(k, _)| family(key, k)))
+            .or_else(|| b.words.iter().position(|(k, _)| aspect(key, k)));
         match partner {
             Some(i) if b.words[i].1.opposes(*polarity) => {
                 return (0.0, Some(Veto::OppositeMeaning));
