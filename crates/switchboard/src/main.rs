@@ -8,6 +8,7 @@ use switchboard_server::{Application, Config};
 
 mod bench;
 mod bench_phone;
+mod bench_reports;
 
 #[derive(Parser)]
 #[command(name = "switchboard", version, about = "Omnichannel customer support")]
@@ -41,6 +42,9 @@ enum Command {
     /// Benchmark the phone CTI: decision latency at a paced rate of new calls, and calls
     /// per second through Kamailio + SIPp with Switchboard deciding against a fixed answer.
     BenchPhone(bench_phone::PhoneBenchArgs),
+    /// Benchmark the reports: seed a million lifelike tickets in bulk, let the server derive
+    /// their facts, then time every report and the month's CSV against a plain count.
+    BenchReports(bench_reports::ReportBenchArgs),
 }
 
 #[tokio::main]
@@ -69,6 +73,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Bench(args) => bench::run(args).await,
         Command::BenchPhone(args) => bench_phone::run(args).await,
+        Command::BenchReports(args) => bench_reports::run(args).await,
         Command::Serve => {
             let config = load(cli.config)?;
             switchboard_server::telemetry::init(&config.log);
