@@ -18,81 +18,8 @@ use switchboard_domain::ticket::{
 };
 use switchboard_store::{SeedEvent, SeedMessage, SeedTicket, Visibility};
 
-/// splitmix64: small, fast, and good enough to shuffle a benchmark's data.
-pub(super) struct Rng(u64);
-
-impl Rng {
-    pub(super) fn new(seed: u64) -> Rng {
-        Rng(seed)
-    }
-
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-
-    /// True with probability `p`.
-    fn chance(&mut self, p: f64) -> bool {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64 <= p
-    }
-
-    /// A duration between `lo` and `hi` seconds, skewed short (most answers
-    /// come quickly, a few take long): the square of a uniform draw.
-    fn secs(&mut self, lo: i64, hi: i64) -> SignedDuration {
-        let u = (self.next() >> 11) as f64 / (1u64 << 53) as f64;
-        SignedDuration::from_secs(lo + ((hi - lo) as f64 * u * u) as i64)
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len() as u64) as usize]
-    }
-}
-
-const CUSTOMER_OPENINGS: &[&str] = &[
-    "Здравствуйте! Заказ {order} до сих пор не доставлен, в трекинге нет движения уже пять дней.",
-    "Списали деньги два раза за заказ {order}, верните, пожалуйста, лишнее.",
-    "Не могу войти в личный кабинет: приходит код, но сайт пишет, что он неверный.",
-    "Пришёл не тот товар по заказу {order}: заказывала синий, привезли чёрный.",
-    "Хочу вернуть товар из заказа {order}, он не подошёл по размеру. Как оформить?",
-    "Курьер не приехал в назначенное время и не позвонил. Что с заказом {order}?",
-    "Карта заблокирована после оплаты в интернете, помогите разобраться.",
-    "Good afternoon, my order {order} shows delivered but I have not received it.",
-];
-const CUSTOMER_FOLLOW_UPS: &[&str] = &[
-    "Спасибо, а когда ждать возврат денег?",
-    "Всё ещё ничего не изменилось, проверьте, пожалуйста, ещё раз.",
-    "Прикладываю фото упаковки и чека.",
-    "Хорошо, подожду. Сообщите, когда будет ответ от службы доставки.",
-    "Можно перенести доставку на субботу?",
-];
-const STAFF_REPLIES: &[&str] = &[
-    "Здравствуйте! Проверил заказ {order}: посылка на сортировке, доставим в течение двух дней.",
-    "Извините за неудобства. Оформили возврат двойного списания, деньги вернутся за 3–5 рабочих дней.",
-    "Передали вопрос в службу доставки, ответим сегодня до конца дня.",
-    "Создали заявку на возврат, курьер заберёт товар в удобное для вас время.",
-    "Сбросили попытки входа, попробуйте запросить новый код.",
-    "Спасибо за фото, этого достаточно. Замену отправим завтра.",
-];
-const BOT_ANSWERS: &[&str] = &[
-    "Здравствуйте! Я бот поддержки. Возможно, поможет статья «Где мой заказ»: статус обновляется раз в сутки.",
-    "Вот что можно сделать: проверьте статус заказа в разделе «Мои заказы». Помогло?",
-];
-const NOTES: &[&str] = &[
-    "Клиент постоянный, уже третье обращение по доставке за месяц.",
-    "Проверить у склада, почему заказ не передан курьеру.",
-];
-const COMMENTS: &[&str] = &[
-    "Быстро помогли, спасибо!",
-    "Долго ждал ответа.",
-    "Нормально.",
-];
+use super::rng::Rng;
+use super::texts::*;
 
 /// One topic of the catalog with its problems.
 struct Topic {

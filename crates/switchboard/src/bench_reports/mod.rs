@@ -17,6 +17,8 @@
 //!    `SELECT count(*) FROM tickets WHERE created_at >= $1 AND created_at < $2`.
 
 mod generate;
+mod rng;
+mod texts;
 
 use std::time::{Duration, Instant};
 
