@@ -44,6 +44,7 @@ mod phone;
 mod plan;
 mod postgres;
 mod reports;
+mod seed;
 mod signin;
 mod sql;
 mod sqlite;
@@ -75,6 +76,7 @@ pub use reports::{
     BacklogRow, DirtyMark, FactGroup, FactInput, Grouping, Measure, ReportPeriod, ReportStore,
     VolumeBucket,
 };
+pub use seed::{SeedEvent, SeedMessage, SeedStore, SeedTicket};
 pub use signin::{
     NewStaffAudit, SecondFactor, SignInStore, StaffAuditEntry, StaffAuditKind, StaffSession,
 };
@@ -143,6 +145,7 @@ pub trait Store:
     + CannedStore
     + ConfigStore
     + WebhookStore
+    + SeedStore
     + Send
     + Sync
     + 'static

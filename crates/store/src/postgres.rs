@@ -180,6 +180,12 @@ impl PgStore {
          RETURNING id, ticket_id, channel, recipient, subject, body, attempts, sensitive, kind, \
          endpoint, thread, attachments, message_seq, buttons";
 
+    /// Seeded tickets carry their ids (the column is GENERATED ALWAYS).
+    const SEED_GIVEN_IDS: &'static str = "OVERRIDING SYSTEM VALUE ";
+    /// Seeded tickets carry their ids: the sequence must move past them.
+    const SEED_FINISH: &'static str = "SELECT setval(pg_get_serial_sequence('tickets', 'id'), \
+         (SELECT COALESCE(MAX(id), 0) + 1 FROM tickets), false)";
+
     /// Locks the operator's presence row, so concurrent assignments to one
     /// operator (from any node) count their load one after the other.
     const LOCK_PRESENCE: &'static str = "SELECT p.status, p.seen_until, o.capacity, o.active \

@@ -212,6 +212,11 @@ impl SqliteStore {
          RETURNING id, ticket_id, channel, recipient, subject, body, attempts, sensitive, kind, \
          endpoint, thread, attachments, message_seq, buttons";
 
+    /// Seeded tickets carry their ids; AUTOINCREMENT then moves past them.
+    const SEED_GIVEN_IDS: &'static str = "";
+    /// AUTOINCREMENT already moved past the seeded ids.
+    const SEED_FINISH: &'static str = "SELECT 1";
+
     /// The operator's presence and capacity; the single writer makes it exclusive.
     const LOCK_PRESENCE: &'static str = "SELECT p.status, p.seen_until, o.capacity, o.active \
          FROM operator_presence p JOIN operators o ON o.id = p.operator_id \

@@ -29,6 +29,8 @@ mod people;
 mod phone;
 #[path = "contract/reports.rs"]
 mod reports;
+#[path = "contract/seed.rs"]
+mod seed;
 #[path = "contract/sign_in.rs"]
 mod sign_in;
 #[path = "contract/ticket_list.rs"]

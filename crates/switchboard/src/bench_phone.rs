@@ -48,7 +48,7 @@ pub struct PhoneBenchArgs {
     pub no_sip: bool,
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
+pub(crate) fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return f64::NAN;
     }

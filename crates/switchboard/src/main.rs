@@ -9,6 +9,7 @@ use switchboard_server::{Application, Config};
 mod bench;
 mod bench_email;
 mod bench_phone;
+mod bench_reports;
 
 #[derive(Parser)]
 #[command(name = "switchboard", version, about = "Omnichannel customer support")]
@@ -45,6 +46,9 @@ enum Command {
     /// Benchmark taking mail: mails per second from a Dovecot of its own to a stored ticket
     /// with its acknowledgement queued, against a raw IMAP FETCH of the same mails.
     BenchEmail(bench_email::EmailBenchArgs),
+    /// Benchmark the reports: seed a million lifelike tickets in bulk, let the server derive
+    /// their facts, then time every report and the month's CSV against a plain count.
+    BenchReports(bench_reports::ReportBenchArgs),
 }
 
 #[tokio::main]
@@ -74,6 +78,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Bench(args) => bench::run(args).await,
         Command::BenchPhone(args) => bench_phone::run(args).await,
         Command::BenchEmail(args) => bench_email::run(args).await,
+        Command::BenchReports(args) => bench_reports::run(args).await,
         Command::Serve => {
             let config = load(cli.config)?;
             switchboard_server::telemetry::init(&config.log);

@@ -19,6 +19,9 @@
 //!   a row on PostgreSQL (SQLite's single writer already serialises);
 //! - `append_batch`, the batched message append (row by row on SQLite,
 //!   array statements on PostgreSQL), and the feed's announce steps;
+//! - `const SEED_GIVEN_IDS: &str` and `SEED_FINISH: &str` for bulk seeding
+//!   with the tickets' ids given (PostgreSQL overrides its identity column,
+//!   then moves the sequence past them);
 //! - their migration trees.
 
 use sqlx::SqlSafeStr;
@@ -39,6 +42,7 @@ mod people;
 mod phone;
 mod reads;
 pub(crate) mod reports;
+pub(crate) mod seed;
 mod signin;
 mod staff;
 mod tickets;
@@ -58,6 +62,7 @@ pub(crate) use people::people_store;
 pub(crate) use phone::phone_store;
 pub(crate) use reads::read_steps;
 pub(crate) use reports::report_store;
+pub(crate) use seed::seed_store;
 pub(crate) use signin::sign_in_store;
 pub(crate) use staff::staff_store;
 pub(crate) use tickets::ticket_store;
@@ -149,6 +154,7 @@ macro_rules! impl_store {
             $crate::sql::report_store!($store);
             $crate::sql::csat_store!($store);
             $crate::sql::webhook_store!($store);
+            $crate::sql::seed_store!($store);
             $crate::sql::canned_store!($store);
             $crate::sql::config_store!($store);
 

@@ -39,7 +39,7 @@ mod baseline;
 mod paced;
 mod server;
 
-pub(crate) use server::{Server, start_server_with};
+pub(crate) use server::{Scratch, Server, spawn, start_server_with};
 use server::{rss_kib, start_server};
 
 type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;

@@ -18,11 +18,11 @@ pub(crate) struct Server {
     secret: String,
     pub(super) database_url: Option<String>,
     _child: Option<tokio::process::Child>,
-    cleanup: Option<Cleanup>,
+    cleanup: Option<Scratch>,
 }
 
 enum Cleanup {
-    Dir(std::path::PathBuf),
+    Dir,
     Schema { admin_url: String, schema: String },
 }
 
@@ -58,47 +58,89 @@ pub(crate) async fn start_server_with(
             cleanup: None,
         });
     }
-    let dir = std::env::temp_dir().join(format!(
-        "switchboard-bench-{}",
-        uuid::Uuid::now_v7().simple()
-    ));
-    std::fs::create_dir_all(&dir)?;
-    let (database_url, cleanup) = if args.database == "sqlite" {
-        (
-            format!("sqlite:{}", dir.join("switchboard.db").display()),
-            Cleanup::Dir(dir.clone()),
-        )
-    } else {
-        let schema = format!("sb_bench_{}", uuid::Uuid::now_v7().simple());
-        let mut admin = <sqlx::PgConnection as sqlx::Connection>::connect(&args.database)
-            .await
-            .context("connecting to the benchmark database")?;
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
-            .execute(&mut admin)
-            .await?;
-        let sep = if args.database.contains('?') {
-            '&'
+    let scratch = Scratch::create(&args.database).await?;
+    let (child, base) = spawn(&scratch, &args.sqlite_synchronous, extra_env).await?;
+    Ok(Server {
+        ws: base.replacen("http", "ws", 1),
+        base,
+        pid: child.id(),
+        secret: SECRET.to_owned(),
+        database_url: Some(scratch.url.clone()),
+        _child: Some(child),
+        cleanup: Some(scratch),
+    })
+}
+
+/// A fresh database for a bench: SQLite in a temporary folder, or a new
+/// schema of the PostgreSQL database given; removed by [`Scratch::remove`].
+pub(crate) struct Scratch {
+    pub(crate) dir: std::path::PathBuf,
+    pub(crate) url: String,
+    cleanup: Cleanup,
+}
+
+impl Scratch {
+    pub(crate) async fn create(database: &str) -> anyhow::Result<Scratch> {
+        let dir = std::env::temp_dir().join(format!(
+            "switchboard-bench-{}",
+            uuid::Uuid::now_v7().simple()
+        ));
+        std::fs::create_dir_all(&dir)?;
+        let (url, cleanup) = if database == "sqlite" {
+            (
+                format!("sqlite:{}", dir.join("switchboard.db").display()),
+                Cleanup::Dir,
+            )
         } else {
-            '?'
+            let schema = format!("sb_bench_{}", uuid::Uuid::now_v7().simple());
+            let mut admin = <sqlx::PgConnection as sqlx::Connection>::connect(database)
+                .await
+                .context("connecting to the benchmark database")?;
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+                .execute(&mut admin)
+                .await?;
+            let sep = if database.contains('?') { '&' } else { '?' };
+            (
+                format!("{database}{sep}options=-c%20search_path%3D{schema}"),
+                Cleanup::Schema {
+                    admin_url: database.to_owned(),
+                    schema,
+                },
+            )
         };
-        (
-            format!("{}{sep}options=-c%20search_path%3D{schema}", args.database),
-            Cleanup::Schema {
-                admin_url: args.database.clone(),
-                schema,
-            },
-        )
-    };
+        Ok(Scratch { dir, url, cleanup })
+    }
+
+    pub(crate) async fn remove(self) {
+        if let Cleanup::Schema { admin_url, schema } = &self.cleanup
+            && let Ok(mut c) = <sqlx::PgConnection as sqlx::Connection>::connect(admin_url).await
+        {
+            let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
+                .execute(&mut c)
+                .await;
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Starts `switchboard serve` on the scratch database; returns the child
+/// (killed when dropped) and the address it listens on.
+pub(crate) async fn spawn(
+    scratch: &Scratch,
+    sqlite_synchronous: &str,
+    extra_env: &[(&str, String)],
+) -> anyhow::Result<(tokio::process::Child, String)> {
+    let (dir, database_url) = (&scratch.dir, &scratch.url);
     let exe = std::env::current_exe()?;
     let mut child = tokio::process::Command::new(exe)
         .arg("serve")
         .env("SWITCHBOARD__SERVER__LISTEN", "127.0.0.1:0")
         .env("SWITCHBOARD__STORAGE__DATA_DIR", dir.display().to_string())
-        .env("SWITCHBOARD__DATABASE__URL", &database_url)
+        .env("SWITCHBOARD__DATABASE__URL", database_url)
         .env("SWITCHBOARD__DATABASE__MAX_CONNECTIONS", "16")
         .env(
             "SWITCHBOARD__DATABASE__SQLITE_SYNCHRONOUS",
-            &args.sqlite_synchronous,
+            sqlite_synchronous,
         )
         .env("SWITCHBOARD__IDENTITY__SECRET", SECRET)
         .env("SWITCHBOARD__CHAT__RATE_PER_SEC", "1000000.0")
@@ -136,35 +178,14 @@ pub(crate) async fn start_server_with(
         .map(|(_, url)| url.to_owned())
         .context("unexpected server output")?;
     tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-    Ok(Server {
-        ws: base.replacen("http", "ws", 1),
-        base,
-        pid: child.id(),
-        secret: SECRET.to_owned(),
-        database_url: Some(database_url),
-        _child: Some(child),
-        cleanup: Some(cleanup),
-    })
+    Ok((child, base))
 }
 
 impl Server {
     pub(crate) async fn finish(mut self) {
         drop(self._child.take());
-        match self.cleanup.take() {
-            Some(Cleanup::Dir(d)) => {
-                let _ = std::fs::remove_dir_all(d);
-            }
-            Some(Cleanup::Schema { admin_url, schema }) => {
-                if let Ok(mut c) =
-                    <sqlx::PgConnection as sqlx::Connection>::connect(&admin_url).await
-                {
-                    let _ =
-                        sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
-                            .execute(&mut c)
-                            .await;
-                }
-            }
-            None => {}
+        if let Some(scratch) = self.cleanup.take() {
+            scratch.remove().await;
         }
     }
 

@@ -46,6 +46,26 @@ fn field(s: &str) -> String {
     }
 }
 
+fn push_field(out: &mut String, s: &str) {
+    if s.contains([',', '"', '\n', '\r']) || s.starts_with(['=', '+', '-', '@']) {
+        out.push_str(&field(s));
+    } else {
+        out.push_str(s);
+    }
+}
+
+/// An optional number: empty when absent.
+struct Opt<T>(Option<T>);
+
+impl<T: std::fmt::Display> std::fmt::Display for Opt<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.0 {
+            Some(v) => v.fmt(f),
+            None => Ok(()),
+        }
+    }
+}
+
 /// A JSON report as `metric,value` lines; nested names joined with dots,
 /// list items by their `key` (or position).
 pub fn flatten(value: &Value) -> String {
@@ -120,7 +140,7 @@ impl TicketRows {
         }
     }
 
-    fn ms(&self, span: Option<Span>) -> String {
+    fn ms(&self, span: Option<Span>) -> Option<i64> {
         span.map(|s| {
             if self.business {
                 s.business_ms
@@ -128,9 +148,10 @@ impl TicketRows {
                 s.calendar_ms
             }
         })
-        .map_or_else(String::new, |v| v.to_string())
     }
 
+    /// One row, written straight into the body: a month is ~80,000 rows,
+    /// so no per-field strings (the export must answer within a second).
     pub fn push(&mut self, number: TicketNumber, f: &TicketFacts) {
         let sla = |o: SlaOutcome| match o {
             SlaOutcome::NotApplicable => "",
@@ -145,22 +166,29 @@ impl TicketRows {
             };
             total / i64::from(f.next_responses)
         });
-        let created = f
-            .created_at
-            .to_zoned(self.zone.clone())
-            .strftime("%Y-%m-%dT%H:%M:%S%:z");
-        let line = format!(
-            "{number},{created},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\r\n",
-            f.channel,
-            field(&f.line),
-            field(&f.topic),
+        let (first, resolution) = (self.ms(f.first_response), self.ms(f.resolution));
+        let out = &mut self.out;
+        let created = f.created_at.to_zoned(self.zone.clone());
+        // Writing into a String cannot fail.
+        let _ = write!(
+            out,
+            "{number},{},{},",
+            created.strftime("%Y-%m-%dT%H:%M:%S%:z"),
+            f.channel
+        );
+        push_field(out, &f.line);
+        out.push(',');
+        push_field(out, &f.topic);
+        let _ = write!(
+            out,
+            ",{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\r\n",
             f.priority,
             f.status,
-            f.operator.map_or_else(String::new, |o| o.0.to_string()),
-            self.ms(f.first_response),
+            Opt(f.operator.map(|o| o.0)),
+            Opt(first),
             f.next_responses,
-            next_mean.map_or_else(String::new, |v| v.to_string()),
-            self.ms(f.resolution),
+            Opt(next_mean),
+            Opt(resolution),
             sla(f.sla_first),
             sla(f.sla_next),
             sla(f.sla_resolution),
@@ -170,9 +198,8 @@ impl TicketRows {
             u8::from(f.handed_over),
             u8::from(f.claim),
             u8::from(f.claim_breached),
-            f.csat.map_or_else(String::new, |c| c.to_string()),
+            Opt(f.csat),
         );
-        self.out.push_str(&line);
     }
 
     pub fn finish(self) -> String {
