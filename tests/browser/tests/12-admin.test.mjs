@@ -64,6 +64,9 @@ test('an admin adds a topic and an operator skill; a chat on it is routed to tha
   assert.equal((await api('GET', '/api/v1/catalog')).json.length > 0, true);
   await check(page, 'admin-config-refused');
 
+  // Replacing ~100 KB of text in place can outlast the action timeout on a
+  // loaded machine; an emptied box takes it at once.
+  await text.clear();
   await text.fill(withGifts(original));
   await page.getByLabel('Комментарий к правке').fill(`Подарочные карты ${HOSTILE}`);
   await Promise.all([
