@@ -10,5 +10,5 @@ cargo clippy --workspace --all-targets -- -D warnings 2>&1 | tail -3
 cargo test --workspace --no-run 2>&1 | tail -3
 echo done > /var/tmp/warm.log
 date
-bash .ci/run > /var/tmp/main-ci.log 2>&1; echo "main ci rc=$?"
+echo "main ci skipped (last stop CI passed)"
 date
