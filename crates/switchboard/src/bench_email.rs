@@ -115,9 +115,11 @@ async fn email_tickets(store: &dyn switchboard_store::Store) -> anyhow::Result<u
     loop {
         let page = store.list_tickets(&filter).await?;
         count += page.len();
+        // The store may cap the page below the limit asked for: an empty
+        // page is the end.
         match page.last() {
-            Some(t) if page.len() == 500 => filter.before = Some(t.id),
-            _ => return Ok(count),
+            Some(t) => filter.before = Some(t.id),
+            None => return Ok(count),
         }
     }
 }
