@@ -156,10 +156,6 @@ impl PgStore {
         &self.pool
     }
 
-    /// Leases due notifications. `FOR UPDATE SKIP LOCKED` lets concurrent
-    /// workers pass over rows another claim is taking; a row whose lease was
-    /// set meanwhile is re-checked against the WHERE clause after its lock is
-    /// released (READ COMMITTED), so no row is handed out twice.
     /// Due webhook deliveries of active endpoints, leased like the outbox's rows.
     const CLAIM_WEBHOOKS: &'static str = "UPDATE webhook_deliveries SET lease_until = $2 \
          WHERE id IN (SELECT d.id FROM webhook_deliveries d \
@@ -171,6 +167,10 @@ impl PgStore {
                       FOR UPDATE OF d SKIP LOCKED) \
          RETURNING id, endpoint_id, event, payload, attempts";
 
+    /// Leases due notifications. `FOR UPDATE SKIP LOCKED` lets concurrent
+    /// workers pass over rows another claim is taking; a row whose lease was
+    /// set meanwhile is re-checked against the WHERE clause after its lock is
+    /// released (READ COMMITTED), so no row is handed out twice.
     const CLAIM_DUE: &'static str = "UPDATE outbox SET lease_until = $2 \
          WHERE id IN (SELECT id FROM outbox \
                       WHERE status = 'pending' AND next_attempt_at <= $1 \

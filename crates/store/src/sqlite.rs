@@ -192,8 +192,6 @@ impl SqliteStore {
         &self.writer
     }
 
-    /// Leases due notifications. No row locking is needed: the single write
-    /// connection already runs one claim at a time.
     /// Due webhook deliveries of active endpoints, leased like the outbox's rows.
     const CLAIM_WEBHOOKS: &'static str = "UPDATE webhook_deliveries SET lease_until = $2 \
          WHERE id IN (SELECT d.id FROM webhook_deliveries d \
@@ -204,6 +202,8 @@ impl SqliteStore {
                       ORDER BY d.next_attempt_at, d.id LIMIT $3) \
          RETURNING id, endpoint_id, event, payload, attempts";
 
+    /// Leases due notifications. No row locking is needed: the single write
+    /// connection already runs one claim at a time.
     const CLAIM_DUE: &'static str = "UPDATE outbox SET lease_until = $2 \
          WHERE id IN (SELECT id FROM outbox \
                       WHERE status = 'pending' AND next_attempt_at <= $1 \
