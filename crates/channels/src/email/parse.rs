@@ -74,6 +74,13 @@ fn parser() -> MessageParser {
 impl ParsedMail {
     /// Parses one raw mail; never panics, whatever the bytes.
     pub fn parse(raw: &[u8]) -> Result<ParsedMail, ParseError> {
+        // mail-parser can panic on some broken multipart structures (found by
+        // the intake fuzz test): such a mail is unreadable, not a crash.
+        std::panic::catch_unwind(|| Self::parse_message(raw))
+            .unwrap_or(Err(ParseError("the mail's structure could not be read")))
+    }
+
+    fn parse_message(raw: &[u8]) -> Result<ParsedMail, ParseError> {
         let message = parser().parse(raw).ok_or(ParseError("no headers"))?;
         let (message_id, has_message_id) = match message.message_id().and_then(normalise_id) {
             Some(id) => (id, true),
