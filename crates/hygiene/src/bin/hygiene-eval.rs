@@ -47,7 +47,9 @@ fn main() {
             eval::heldout_round5(),
         ),
         (
-            Some("held-out round 6 (duplicates; written before the sixth pass of issue 15 changed any rule)"),
+            Some(
+                "held-out round 6 (duplicates; written before the sixth pass of issue 15 changed any rule)",
+            ),
             eval::heldout_round6(),
         ),
     ];

@@ -212,7 +212,22 @@ fn typo(a: &str, b: &str) -> bool {
 /// look-alike adds something else ("австр" / "австрал").
 const DERIVATIONS: &[&str] = &[
     "", "ат", "ател", "тел", "ел", "ин", "н", "т", "ыт", "ит", "ыв", "ыва", "ива", "ва", "ен",
-    "ени", "ан", "ани", "к", "ост", "ств", "ник", "ов", "ев",
+    "ени", "ан", "ани", "к", "ост", "ств", "ник", "ов", "ев", "иван", "ыван", "еван", "ован",
+];
+
+/// Consonants that alternate at the end of a Russian root when a suffix is
+/// added: "отследить" / "отслеживание", "сортировка" / "сортировочный",
+/// "перевозка" / "перевозчик"; a fleeting "о"/"е" may stand before the
+/// second ("сортировк" / "сортировочн").
+const ALTERNATIONS: &[(char, char)] = &[
+    ('д', 'ж'),
+    ('з', 'ж'),
+    ('г', 'ж'),
+    ('т', 'ч'),
+    ('к', 'ч'),
+    ('с', 'ш'),
+    ('х', 'ш'),
+    ('т', 'щ'),
 ];
 
 /// Two keys of one word family: a shared root of four letters or more, the
@@ -228,9 +243,37 @@ fn family(a: &str, b: &str) -> bool {
         .take_while(|(x, y)| x == y)
         .map(|(x, _)| x.len_utf8())
         .sum();
-    a[..common].chars().count() >= 4
-        && DERIVATIONS.contains(&&a[common..])
-        && DERIVATIONS.contains(&&b[common..])
+    if a[..common].chars().count() < 4 {
+        return false;
+    }
+    let (x, y) = (&a[common..], &b[common..]);
+    if DERIVATIONS.contains(&x) && DERIVATIONS.contains(&y) {
+        return true;
+    }
+    // An alternation needs a longer shared root: "получ-ат-ель" and
+    // "получил" (stemmed "полут") are a noun and a verb, not one word.
+    a[..common].chars().count() >= 5 && (alternated(x, y) || alternated(y, x))
+}
+
+/// The rests of two stems after their common root, one ending the root in a
+/// consonant, the other in its alternate (after a fleeting vowel), each
+/// followed by a derivational suffix.
+fn alternated(x: &str, y: &str) -> bool {
+    let mut xs = x.chars();
+    let Some(cx) = xs.next() else {
+        return false;
+    };
+    let y = y
+        .strip_prefix('о')
+        .or_else(|| y.strip_prefix('е'))
+        .unwrap_or(y);
+    let mut ys = y.chars();
+    let Some(cy) = ys.next() else {
+        return false;
+    };
+    ALTERNATIONS.contains(&(cx, cy))
+        && DERIVATIONS.contains(&xs.as_str())
+        && DERIVATIONS.contains(&ys.as_str())
 }
 
 /// One verb in its two aspects: "звонил" / "позвонил", "меняется" /
@@ -350,10 +393,12 @@ fn absence_against_presence(a: &Fingerprint, b: &Fingerprint) -> bool {
     let absent = |f: &Fingerprint| f.words.iter().any(|(k, _)| k == "нет");
     absent(a)
         && !absent(b)
-        && !b
-            .words
-            .iter()
-            .any(|(_, p)| matches!(p, Polarity::Negated | Polarity::NotDone | Polarity::Unable))
+        && !b.words.iter().any(|(_, p)| {
+            matches!(
+                p,
+                Polarity::Negated | Polarity::NotDone | Polarity::Unable | Polarity::Awaited
+            )
+        })
 }
 
 /// Different numbers on both sides are different orders, amounts or dates;

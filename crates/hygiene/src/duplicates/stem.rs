@@ -43,11 +43,33 @@ pub(super) const MODALS: &[&str] = &[
     "даёт",
     "дают",
     "позволяет",
+    "пускает",
+    "пускают",
+    "пустит",
+    "able",
+    "let",
+    "lets",
 ];
+
+/// Negations that say "cannot" by themselves.
+pub(super) const UNABLE: &[&str] = &["cannot", "cant", "невозможно", "нельзя", "unable"];
 
 /// Words that mean "not": the next content word is negated.
 const NEGATIONS: &[&str] = &[
-    "не", "нет", "ни", "без", "not", "no", "never", "cannot", "cant", "can't", "without",
+    "не",
+    "нет",
+    "ни",
+    "без",
+    "not",
+    "no",
+    "never",
+    "cannot",
+    "cant",
+    "can't",
+    "without",
+    "невозможно",
+    "нельзя",
+    "unable",
 ];
 
 pub(super) fn is_negation(word: &str) -> bool {
@@ -67,6 +89,15 @@ const IRREGULAR: &[(&str, &str)] = &[
     ("шел", "шл"),
     // "мне прислали" is what "пришло" says from the other side.
     ("прис", "приш"),
+    // Arriving, reaching, coming in: one event for money, mail and parcels.
+    ("доход", "приш"),
+    ("дош", "приш"),
+    ("дошл", "приш"),
+    ("доид", "приш"),
+    ("доидет", "приш"),
+    ("доидут", "приш"),
+    ("поступ", "приш"),
+    ("поступа", "приш"),
     ("деньг", "денег"),
     ("средств", "денег"),
     ("возвраща", "возврат"),

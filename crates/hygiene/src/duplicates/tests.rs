@@ -68,6 +68,32 @@ use rstest::rstest;
 #[case("мне не звонили из доставки", "из доставки мне не позвонили", true)]
 #[case("курьер звонил", "курьер так и не позвонил", false)]
 #[case("оператор нахамил мне", "оператор грубил", true)]
+// A "when" question waits for what the complaint says did not happen.
+#[case(
+    "когда начислят проценты по вкладу",
+    "проценты по вкладу не начислили",
+    true
+)]
+// The thing beside "нет" is missing, as "не доставили" says.
+#[case("товар так и не доставили", "доставки товара до сих пор нет", true)]
+#[case("товар есть в наличии", "товара нет в наличии", false)]
+// "can't", "won't let me", "невозможно": cannot do.
+#[case("the app won't let me log in", "can't log into the app", true)]
+#[case("the app won't let me log in", "the app won't let me log out", false)]
+#[case(
+    "не могу дозвониться в поддержку",
+    "до вас невозможно дозвониться",
+    true
+)]
+// "не по адресу" is the wrong address, as "чужой адрес" is.
+#[case(
+    "заказ доставили не по адресу",
+    "курьер привез заказ на чужой адрес",
+    true
+)]
+// A root with its consonant alternated is one word.
+#[case("не могу отследить заказ", "отслеживание заказа не работает", true)]
+#[case("письма не приходят на почту", "письма на email не доходят", true)]
 fn judges_pairs(#[case] a: &str, #[case] b: &str, #[case] same: bool) {
     assert_eq!(
         is_duplicate(a, b),

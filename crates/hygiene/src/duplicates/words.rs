@@ -8,7 +8,7 @@
 //! the same word with opposite signs, while "деньги не пришли" and "где мои
 //! деньги" simply share "деньги".
 
-use super::stem::{MODALS, PARTICLES, is_negation, is_stop, root};
+use super::stem::{MODALS, PARTICLES, UNABLE, is_negation, is_stop, root};
 use crate::normalize::{fold, is_letter};
 
 /// How a word stands: asked or stated as it is, asked for ("верните"), in
@@ -20,8 +20,13 @@ pub enum Polarity {
     Negated,
     NotDone,
     Unable,
+    /// Said to be missing: the word beside "нет" ("доставки нет").
+    Absent,
     Request,
     Past,
+    /// Waited for: a word of a "когда …?" / "when …?" question ("когда
+    /// начислят кешбэк"), which says it has not happened yet.
+    Awaited,
     Plain,
 }
 
@@ -31,6 +36,9 @@ impl Polarity {
     /// "please do" against "did" ("не могу отменить" / "отменил"). "Cannot
     /// do", "was not done" and a request are one request ("не вернули деньги"
     /// / "верните деньги"); "do not" is not ("не отменяйте" / "отмените").
+    /// A thing said to be missing or waited for opposes nothing: "доставки
+    /// нет", "когда доставят" and "не доставили" are one complaint (an
+    /// absence against a plain presence is judged on the whole question).
     pub fn opposes(self, other: Polarity) -> bool {
         use Polarity::*;
         let one_way = |a: Polarity, b: Polarity| {
@@ -217,11 +225,24 @@ pub(crate) fn tokens(text: &str) -> Vec<Token> {
     // заказ картой не могу" negates "оплатить", not "картой".
     let mut last_infinitive: Option<usize> = None;
     let mut instead = false;
-    for piece in pieces(&folded) {
+    let all = pieces(&folded);
+    let awaited = all.iter().any(|p| matches!(*p, "когда" | "when"));
+    // "не по адресу", "не по размеру": the wrong address, the wrong size.
+    let mut wrong_kind = false;
+    // "нет" before its thing ("нет доставки") marks the next content word.
+    let mut absent_next = false;
+    // …or, when nothing follows ("доставки до сих пор нет"), the words before.
+    let mut absent_before: Option<usize> = None;
+    // The previous piece was a content word (nothing between them).
+    let mut prev_word = false;
+    let mut prev_piece = "";
+    for piece in all {
         let piece = piece.trim_matches('\'');
         if piece.is_empty() {
             continue;
         }
+        let previous = std::mem::replace(&mut prev_piece, piece);
+        let was_word = std::mem::take(&mut prev_word);
         if piece == "-" {
             out.push(Token::Dash);
             after_content = false;
@@ -250,6 +271,14 @@ pub(crate) fn tokens(text: &str) -> Vec<Token> {
         // fact whichever side the thing stands on, so it is a word of its own
         // rather than a negation of the next one.
         if matches!(piece, "нет" | "нету") {
+            // The thing said to be missing stands beside it: before it at the
+            // end of a clause ("доставки нет"), otherwise after it.
+            if was_word {
+                mark_absent(&mut out);
+            } else {
+                absent_next = true;
+                absent_before = Some(out.len());
+            }
             out.push(Token::Word {
                 key: "нет".to_owned(),
                 polarity: Polarity::Plain,
@@ -257,8 +286,15 @@ pub(crate) fn tokens(text: &str) -> Vec<Token> {
             after_content = true;
             continue;
         }
+        // "can't", "won't let me", "unable to", "невозможно": cannot do.
         if is_negation(piece) {
             negated = true;
+            modal_negation |= UNABLE.contains(&piece)
+                || (piece == "not" && matches!(previous, "ca" | "can" | "could" | "wo"));
+            continue;
+        }
+        if negated && piece == "по" {
+            wrong_kind = true;
             continue;
         }
         // "перестал заряжаться" is "не заряжается": the verb that follows
@@ -309,6 +345,13 @@ pub(crate) fn tokens(text: &str) -> Vec<Token> {
         if key.is_empty() {
             continue;
         }
+        if std::mem::take(&mut wrong_kind) && negated {
+            negated = false;
+            out.push(Token::Word {
+                key: root("правильный"),
+                polarity: Polarity::Negated,
+            });
+        }
         let unable = std::mem::take(&mut modal_negation);
         if is_infinitive(word) {
             last_infinitive = Some(out.len());
@@ -326,10 +369,16 @@ pub(crate) fn tokens(text: &str) -> Vec<Token> {
             (true, false) => Polarity::Negated,
             (false, _) if is_past(word) => Polarity::Past,
             (false, _) if is_imperative(word) => Polarity::Request,
+            (false, _) if std::mem::take(&mut absent_next) => Polarity::Absent,
+            (false, _) if awaited => Polarity::Awaited,
             (false, _) => Polarity::Plain,
         };
         out.push(Token::Word { key, polarity });
         after_content = true;
+        prev_word = true;
+    }
+    if let (true, Some(end)) = (absent_next, absent_before) {
+        mark_absent(&mut out[..end]);
     }
     if negated && modal_negation {
         let governed = match last_infinitive {
@@ -344,6 +393,21 @@ pub(crate) fn tokens(text: &str) -> Vec<Token> {
         }
     }
     out
+}
+
+/// "доставки товара нет": the plain words that stand before "нет", back to
+/// a word said some other way, are what is missing.
+fn mark_absent(before: &mut [Token]) {
+    for token in before.iter_mut().rev() {
+        match token {
+            Token::Word { polarity, .. }
+                if matches!(*polarity, Polarity::Plain | Polarity::Awaited) =>
+            {
+                *polarity = Polarity::Absent;
+            }
+            _ => break,
+        }
+    }
 }
 
 /// A verb in the past tense: "оплатил", "отменили", "charged".
