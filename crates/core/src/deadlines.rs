@@ -271,7 +271,12 @@ impl DeadlineWorker {
                 alerts.push((s.id, (*e).clone()));
                 if let Some(to) = &s.email {
                     emails.extend(notification::sla_alert_mail(
-                        to, t.number, &t.subject, e, &tz,
+                        to,
+                        t.number,
+                        &t.subject,
+                        e,
+                        &tz,
+                        s.language.unwrap_or_default(),
                     ));
                 }
             }

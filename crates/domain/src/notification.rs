@@ -187,20 +187,50 @@ pub fn sla_alert_mail(
     subject: &str,
     event: &crate::ticket::TicketEvent,
     tz: &TimeZone,
+    locale: Locale,
 ) -> Option<Outbound> {
     use crate::deadline::TargetKind;
     use crate::ticket::TicketEvent;
-    let (what, target, due) = match event {
-        TicketEvent::SlaAtRisk { target, due_at, .. } => ("под угрозой", target, due_at),
-        TicketEvent::SlaBreached { target, due_at, .. } => ("нарушен", target, due_at),
+    let (at_risk, target, due) = match event {
+        TicketEvent::SlaAtRisk { target, due_at, .. } => (true, target, due_at),
+        TicketEvent::SlaBreached { target, due_at, .. } => (false, target, due_at),
         _ => return None,
     };
-    let target = match target {
-        TargetKind::FirstResponse => "первый ответ",
-        TargetKind::NextResponse => "следующий ответ",
-        TargetKind::Resolution => "решение",
-    };
     let due = local_time(*due, tz);
+    let (subject_line, text) = match locale {
+        Locale::Ru => {
+            let what = if at_risk {
+                "под угрозой"
+            } else {
+                "нарушен"
+            };
+            let target = match target {
+                TargetKind::FirstResponse => "первый ответ",
+                TargetKind::NextResponse => "следующий ответ",
+                TargetKind::Resolution => "решение",
+            };
+            (
+                format!("SLA {what}: {number} — {target} до {due}"),
+                format!(
+                    "Обращение {number} ({subject}): срок «{target}» {what}, срок — {due}.\nОткройте обращение в консоли поддержки."
+                ),
+            )
+        }
+        Locale::En => {
+            let what = if at_risk { "at risk" } else { "breached" };
+            let target = match target {
+                TargetKind::FirstResponse => "first response",
+                TargetKind::NextResponse => "next response",
+                TargetKind::Resolution => "resolution",
+            };
+            (
+                format!("SLA {what}: {number} — {target} due {due}"),
+                format!(
+                    "Request {number} ({subject}): the {target} deadline is {what}; it is due {due}.\nOpen the request in the support console."
+                ),
+            )
+        }
+    };
     Some(Outbound {
         kind: OutboundKind::StaffAlert,
         route: Route {
@@ -209,12 +239,70 @@ pub fn sla_alert_mail(
             endpoint: None,
             thread: None,
         },
-        subject: format!("SLA {what}: {number} — {target} до {due}"),
-        text: format!(
-            "Обращение {number} ({subject}): срок «{target}» {what}, срок — {due}.\nОткройте обращение в консоли поддержки."
-        ),
+        subject: subject_line,
+        text,
         attachments: Vec::new(),
         sensitive: false,
         buttons: Vec::new(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deadline::TargetKind;
+    use crate::ids::EmailAddress;
+    use crate::ticket::TicketEvent;
+
+    #[test]
+    fn sla_alert_mails_speak_the_supervisors_language() {
+        let to = EmailAddress::parse("boss@example.org").expect("address");
+        let breached = TicketEvent::SlaBreached {
+            target: TargetKind::FirstResponse,
+            due_at: "2026-12-04T09:30:00Z".parse().expect("time"),
+            actions: Vec::new(),
+        };
+        let tz = TimeZone::get("Europe/Moscow").expect("zone");
+        let mail = |locale| {
+            sla_alert_mail(
+                &to,
+                TicketNumber::from_id(crate::ids::TicketId(42)),
+                "Где заказ",
+                &breached,
+                &tz,
+                locale,
+            )
+            .expect("a breach is mailed")
+        };
+        let ru = mail(Locale::Ru);
+        assert!(ru.subject.starts_with("SLA нарушен"), "{}", ru.subject);
+        assert!(
+            ru.text.contains("первый ответ") && ru.text.contains("12:30"),
+            "{}",
+            ru.text
+        );
+        let en = mail(Locale::En);
+        assert!(en.subject.starts_with("SLA breached"), "{}", en.subject);
+        assert!(
+            en.text.contains("first response") && en.text.contains("Где заказ"),
+            "{}",
+            en.text
+        );
+        assert_eq!(en.route.recipient, "boss@example.org");
+        let note = TicketEvent::SlaPolicyChanged {
+            from: None,
+            to: Some("standard".into()),
+        };
+        assert!(
+            sla_alert_mail(
+                &to,
+                TicketNumber::from_id(crate::ids::TicketId(42)),
+                "x",
+                &note,
+                &tz,
+                Locale::En
+            )
+            .is_none()
+        );
+    }
 }

@@ -85,6 +85,11 @@ const MIGRATIONS: &[EmbeddedMigration] = &[
         "webhooks",
         include_str!("../migrations/postgres/0017_webhooks.sql"),
     ),
+    (
+        22,
+        "operator_language",
+        include_str!("../migrations/postgres/0022_operator_language.sql"),
+    ),
 ];
 
 pub struct PgStore {

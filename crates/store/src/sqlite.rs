@@ -83,6 +83,11 @@ const MIGRATIONS: &[EmbeddedMigration] = &[
         "webhooks",
         include_str!("../migrations/sqlite/0017_webhooks.sql"),
     ),
+    (
+        22,
+        "operator_language",
+        include_str!("../migrations/sqlite/0022_operator_language.sql"),
+    ),
 ];
 
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);

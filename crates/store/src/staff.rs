@@ -3,6 +3,7 @@
 use async_trait::async_trait;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
+use switchboard_domain::i18n::Locale;
 use switchboard_domain::ids::{EmailAddress, Login, OperatorId, TicketId};
 use switchboard_domain::ticket::{Ticket, TicketEvent};
 
@@ -49,6 +50,8 @@ pub struct Operator {
     pub email: Option<EmailAddress>,
     /// The shift calendar's code (none: always on shift).
     pub calendar: Option<String>,
+    /// The language of their pages and alert mails (none: not chosen).
+    pub language: Option<Locale>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,6 +139,8 @@ pub trait StaffStore: Send + Sync {
         email: Option<&EmailAddress>,
         calendar: Option<&str>,
     ) -> Result<()>;
+    /// Keeps a member of staff's language; `NotFound` for no such account.
+    async fn set_operator_language(&self, operator: OperatorId, language: Locale) -> Result<()>;
     async fn delete_session(&self, token_hash: &str) -> Result<()>;
     /// Sets an operator's status; `seen_until` is the lease the console's node renews.
     async fn set_presence(

@@ -9,6 +9,7 @@
 //! beside its pages (`web/customer/text.rs`, `web/staff/…`).
 
 use axum::extract::FromRequestParts;
+use axum::http::HeaderValue;
 use axum::http::request::Parts;
 use switchboard_domain::i18n::Locale;
 
@@ -22,6 +23,15 @@ pub const LANG_COOKIE: &str = "sb_lang";
 pub struct PageLocale {
     pub locale: Locale,
     pub chosen: bool,
+}
+
+/// The cookie that keeps a language for a year.
+pub fn lang_cookie(locale: Locale) -> Option<HeaderValue> {
+    HeaderValue::from_str(&format!(
+        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        locale.as_str()
+    ))
+    .ok()
 }
 
 /// The `lang` parameter of a raw query string, if it names a language we speak.

@@ -27,7 +27,7 @@ use axum::routing::get;
 use switchboard_domain::i18n::Locale;
 
 use crate::state::AppState;
-use i18n::{Common, LANG_COOKIE, PageLocale};
+use i18n::{Common, PageLocale};
 
 /// Every page route; merged into `http::router`.
 pub fn routes() -> Router<AppState> {
@@ -203,10 +203,7 @@ pub fn render<T: Template>(page: &Page, status: StatusCode, template: &T) -> Res
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     if page.set_lang_cookie
-        && let Ok(v) = HeaderValue::from_str(&format!(
-            "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
-            page.lang()
-        ))
+        && let Some(v) = i18n::lang_cookie(page.locale)
     {
         h.append(header::SET_COOKIE, v);
     }

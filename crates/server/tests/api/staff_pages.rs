@@ -187,3 +187,84 @@ async fn the_form_asks_for_the_second_factor_and_locks_like_the_api() {
             .contains("Слишком много неудачных попыток")
     );
 }
+
+/// The language a sign-in answer sets for the browser, if any.
+fn lang_cookie(r: &reqwest::Response) -> Option<String> {
+    r.headers().get_all(SET_COOKIE).iter().find_map(|v| {
+        let v = v.to_str().ok()?;
+        Some(v.strip_prefix("sb_lang=")?.split(';').next()?.to_owned())
+    })
+}
+
+async fn console_html(app: &TestApp, cookies: &str) -> String {
+    let page = browser()
+        .get(app.url("/staff"))
+        .header(COOKIE, cookies)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    page.text().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_language_chosen_on_a_staff_page_follows_the_account_to_another_browser() {
+    let app = TestApp::spawn().await;
+    let r = submit(&app, "operator", "operator-demo", "").await;
+    let (token, _) = session_cookie(&r).expect("signed in");
+    assert_eq!(
+        lang_cookie(&r),
+        None,
+        "nothing chosen yet: the browser's choice stands"
+    );
+    assert!(
+        console_html(&app, &format!("sb_staff={token}"))
+            .await
+            .contains("lang=\"ru\"")
+    );
+
+    // The operator switches the console to English…
+    let page = browser()
+        .get(app.url("/staff?lang=en"))
+        .header(COOKIE, format!("sb_staff={token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(page.text().await.unwrap().contains("lang=\"en\""));
+    let me: Value = app
+        .get("/api/v1/auth/me", &token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["language"], "en");
+
+    // …and a sign-in from a fresh browser opens in English.
+    let r = submit(&app, "operator", "operator-demo", "").await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(lang_cookie(&r).as_deref(), Some("en"));
+    let (other, _) = session_cookie(&r).expect("the session cookie comes first");
+    assert!(
+        console_html(&app, &format!("sb_staff={other}; sb_lang=en"))
+            .await
+            .contains("lang=\"en\"")
+    );
+
+    // Back to Russian from that browser: the account follows.
+    browser()
+        .get(app.url("/staff?lang=ru"))
+        .header(COOKIE, format!("sb_staff={other}; sb_lang=en"))
+        .send()
+        .await
+        .unwrap();
+    let me: Value = app
+        .get("/api/v1/auth/me", &token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["language"], "ru");
+    let r = submit(&app, "operator", "operator-demo", "").await;
+    assert_eq!(lang_cookie(&r).as_deref(), Some("ru"));
+}

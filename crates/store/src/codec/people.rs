@@ -67,6 +67,10 @@ pub(crate) fn operator(r: &impl Columns) -> Result<Operator> {
             .map(|e| parsed(place, "email", e, EmailAddress::parse))
             .transpose()?,
         calendar: r.opt_text("calendar")?,
+        language: r
+            .opt_text("language")?
+            .map(|l| code(place, "language", l, Locale::parse))
+            .transpose()?,
     })
 }
 

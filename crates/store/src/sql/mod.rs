@@ -188,7 +188,7 @@ pub(crate) use ticket_columns;
 
 macro_rules! operator_columns {
     () => {
-        "id, login, name, role, skills, capacity, active, email, calendar"
+        "id, login, name, role, skills, capacity, active, email, calendar, language"
     };
 }
 pub(crate) use operator_columns;

@@ -157,7 +157,7 @@ macro_rules! sign_in_store {
             async fn staff_session(&self, token_hash: &str, now: Timestamp) -> Result<StaffSession> {
                 let row = sqlx::query(
                     "SELECT o.id, o.login, o.name, o.role, o.skills, o.capacity, o.active, \
-                     o.email, o.calendar, s.enrolment_only \
+                     o.email, o.calendar, o.language, s.enrolment_only \
                      FROM sessions s JOIN operators o ON o.id = s.operator_id \
                      WHERE s.token_hash = $1 AND s.expires_at > $2 AND o.active",
                 )

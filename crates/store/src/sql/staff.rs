@@ -100,6 +100,19 @@ macro_rules! staff_store {
                 Ok(())
             }
 
+            #[tracing::instrument(skip_all, fields(operator_id = operator.0))]
+            async fn set_operator_language(&self, operator: OperatorId, language: Locale) -> Result<()> {
+                let done = sqlx::query("UPDATE operators SET language = $2 WHERE id = $1")
+                    .bind(operator.0)
+                    .bind(language.as_str())
+                    .execute(self.writer())
+                    .await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                Ok(())
+            }
+
             #[tracing::instrument(skip_all)]
             async fn delete_session(&self, token_hash: &str) -> Result<()> {
                 sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
@@ -145,7 +158,7 @@ macro_rules! staff_store {
             async fn online_operators(&self, now: Timestamp) -> Result<Vec<OperatorLoad>> {
                 sqlx::query(
                     "SELECT o.id, o.login, o.name, o.role, o.skills, o.capacity, o.active, \
-                     o.email, o.calendar, (SELECT COUNT(*) FROM tickets t WHERE t.assignee_id = o.id \
+                     o.email, o.calendar, o.language, (SELECT COUNT(*) FROM tickets t WHERE t.assignee_id = o.id \
                       AND t.live AND t.status IN ('assigned', 'waiting_for_customer')) \
                       AS load \
                      FROM operators o JOIN operator_presence p ON p.operator_id = o.id \

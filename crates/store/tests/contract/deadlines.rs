@@ -187,3 +187,33 @@ async fn staff_have_an_optional_email_and_shift_calendar() {
         Err(switchboard_store::StoreError::NotFound)
     ));
 }
+
+#[tokio::test]
+async fn staff_keep_their_language() {
+    use switchboard_domain::i18n::Locale;
+    let store = fresh_store().await;
+    let op = operator(&*store, "en-op").await;
+    assert_eq!(op.language, None, "nobody has chosen yet");
+    store
+        .set_operator_language(op.id, Locale::En)
+        .await
+        .expect("language");
+    assert_eq!(
+        store.operator(op.id).await.expect("read").language,
+        Some(Locale::En)
+    );
+    store
+        .set_operator_language(op.id, Locale::Ru)
+        .await
+        .expect("back to Russian");
+    assert_eq!(
+        store.operator(op.id).await.expect("read").language,
+        Some(Locale::Ru)
+    );
+    assert!(matches!(
+        store
+            .set_operator_language(switchboard_domain::ids::OperatorId(999), Locale::En)
+            .await,
+        Err(switchboard_store::StoreError::NotFound)
+    ));
+}

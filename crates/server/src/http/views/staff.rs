@@ -312,6 +312,9 @@ pub struct OperatorView {
     pub email: Option<String>,
     /// The shift calendar (absent: always on shift).
     pub calendar: Option<String>,
+    /// `ru` or `en`: the language of their pages and alert mails, chosen
+    /// with `?lang=` on any staff page (absent: not chosen, Russian).
+    pub language: Option<String>,
 }
 
 impl From<&Operator> for OperatorView {
@@ -326,6 +329,7 @@ impl From<&Operator> for OperatorView {
             active: o.active,
             email: o.email.as_ref().map(|e| e.as_str().to_owned()),
             calendar: o.calendar.clone(),
+            language: o.language.map(|l| l.as_str().to_owned()),
         }
     }
 }

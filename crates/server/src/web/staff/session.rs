@@ -14,6 +14,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
+use switchboard_domain::i18n::Locale;
 use switchboard_store::{Operator, Role, StaffAuditKind};
 
 use crate::auth::{STAFF_COOKIE, same_origin, staff_by_token, token_hash};
@@ -22,6 +23,7 @@ use crate::security::Audit;
 use crate::security::client::ClientAddress;
 use crate::state::AppState;
 use crate::web::customer::session::to_sign_in;
+use crate::web::i18n::{lang_cookie, lang_param};
 use crate::web::staff::text::{Words, words};
 use crate::web::{Area, Page, PageCtx, cookie, local_path, render, see_other};
 
@@ -55,13 +57,38 @@ impl FromRequestParts<AppState> for StaffSignedIn {
             return Err(signin("none"));
         };
         match staff_by_token(state, token).await {
-            Ok(auth) => Ok(StaffSignedIn {
-                operator: auth.0,
-                token: token.to_owned(),
-            }),
+            Ok(auth) => {
+                let mut operator = auth.0;
+                remember_language(state, &mut operator, parts.uri.query()).await;
+                Ok(StaffSignedIn {
+                    operator,
+                    token: token.to_owned(),
+                })
+            }
             Err(_) => Err(signin("expired")),
         }
     }
+}
+
+/// A language chosen with `?lang=` on a staff page is the account's from
+/// then on: the next sign-in, on any browser, opens the pages in it.
+async fn remember_language(state: &AppState, operator: &mut Operator, query: Option<&str>) {
+    let Some(chosen) = lang_param(query) else {
+        return;
+    };
+    if operator.language == Some(chosen) {
+        return;
+    }
+    match state.store.set_operator_language(operator.id, chosen).await {
+        Ok(()) => operator.language = Some(chosen),
+        // The page still shows in the chosen language (the cookie keeps it).
+        Err(e) => tracing::warn!(error = %e, "keeping a staff member's language"),
+    }
+}
+
+/// The account's language for the browser that has just signed in.
+fn language_cookie(language: Option<&str>) -> Option<HeaderValue> {
+    lang_cookie(Locale::parse(language?)?)
 }
 
 fn session_cookie(token: &str, max_age: i64) -> Option<HeaderValue> {
@@ -176,6 +203,9 @@ pub async fn signin(
             let mut response = see_other(next);
             if let Some(v) = session_cookie(&session.token, max_age) {
                 response.headers_mut().insert(header::SET_COOKIE, v);
+            }
+            if let Some(v) = language_cookie(session.operator.language.as_deref()) {
+                response.headers_mut().append(header::SET_COOKIE, v);
             }
             response
         }
