@@ -29,7 +29,7 @@ impl Locale {
 }
 
 /// A name in both languages. Russian is mandatory; English falls back to Russian.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Text {
     pub ru: String,
     #[serde(default)]

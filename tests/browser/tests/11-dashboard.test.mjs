@@ -76,7 +76,8 @@ test('a supervisor reassigns a ticket from the dashboard and the operator sees i
   // The dashboard refreshes itself: the ticket no longer waits unassigned.
   await page.locator(`section[aria-labelledby="waiting-h"] [data-attention="${number}"]`).waitFor({ state: 'detached' });
 
-  // English by choice.
+  // English by choice, and the choice is the account's: a sign-in from a
+  // browser that never chose opens the console in English.
   await page.goto(`${BASE}/staff/dashboard?lang=en`);
   await page.getByRole('heading', { name: 'Supervisor dashboard', level: 1 }).waitFor();
   await check(page, 'staff-dashboard-en');
@@ -84,6 +85,16 @@ test('a supervisor reassigns a ticket from the dashboard and the operator sees i
   noProblems(op);
   await sup.context.close();
   await op.context.close();
+  const again = await person(browser);
+  const fresh = await again.page();
+  await staffSignIn(fresh, 'supervisor');
+  await fresh.waitForURL(`${BASE}/staff`);
+  await fresh.getByRole('heading', { name: 'Queue' }).waitFor();
+  // Back to Russian for the account (the other tests sign in as it).
+  await fresh.goto(`${BASE}/staff?lang=ru`);
+  await fresh.getByRole('heading', { name: 'Очередь' }).waitFor();
+  noProblems(again);
+  await again.context.close();
 });
 
 test('operators get neither the dashboard nor its charts', async () => {

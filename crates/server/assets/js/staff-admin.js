@@ -126,3 +126,64 @@ document.querySelector('.staff-list')?.addEventListener('click', async (e) => {
     error.textContent = explain(err);
   }
 });
+
+// The knowledge base editor: an article saved (a new one as a draft),
+// published or withdrawn, deleted — through the knowledge-base API.
+const listOf = (raw) => String(raw || '').split(',').map((s) => s.trim()).filter(Boolean);
+const kbForm = $('[data-kb-form]');
+if (kbForm) {
+  const error = kbForm.querySelector('[data-kb-error]');
+  const ok = kbForm.querySelector('[data-kb-ok]');
+  const id = kbForm.dataset.id;
+  const path = (suffix = '') => `/api/v1/kb/articles/${encodeURIComponent(id)}${suffix}`;
+  const shown = (err) => {
+    error.textContent = explain(err);
+    ok.textContent = '';
+  };
+  kbForm.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    error.textContent = '';
+    const data = new FormData(kbForm);
+    const article = {
+      section: data.get('section'),
+      topics: listOf(data.get('topics')),
+      title: { ru: data.get('title_ru'), en: data.get('title_en') || '' },
+      body: { ru: data.get('body_ru'), en: data.get('body_en') || '' },
+      keywords: listOf(data.get('keywords')),
+    };
+    const button = kbForm.querySelector('button[type="submit"]');
+    button.disabled = true;
+    try {
+      if (id) {
+        await send('PUT', path(), article);
+        ok.textContent = ok.dataset.saved;
+        setTimeout(() => location.reload(), 600);
+      } else {
+        const saved = await post('/api/v1/kb/articles', { ...article, id: data.get('id') });
+        location.assign(`/staff/admin/kb/articles/${encodeURIComponent(saved.id)}`);
+      }
+    } catch (err) {
+      shown(err);
+    } finally {
+      button.disabled = false;
+    }
+  });
+  kbForm.addEventListener('click', async (e) => {
+    const publish = e.target.closest('button[data-kb-publish]');
+    const remove = e.target.closest('button[data-kb-delete]');
+    if (!publish && !remove) return;
+    error.textContent = '';
+    try {
+      if (publish) {
+        await post(path(publish.dataset.kbPublish === 'true' ? '/publish' : '/unpublish'), {});
+        location.reload();
+      } else if (window.confirm(remove.dataset.confirm)) {
+        await send('DELETE', path());
+        ok.textContent = ok.dataset.deleted;
+        location.assign('/staff/admin/kb');
+      }
+    } catch (err) {
+      shown(err);
+    }
+  });
+}

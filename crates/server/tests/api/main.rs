@@ -16,6 +16,7 @@ mod defects;
 mod email;
 mod helpers;
 mod judgement;
+mod kb_pages;
 mod knowledge;
 mod limits;
 mod merges;

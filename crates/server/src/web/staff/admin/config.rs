@@ -11,6 +11,7 @@ use switchboard_domain::i18n::Locale;
 use switchboard_store::ConfigVersionInfo;
 
 use super::diff::{DiffLine, diff_lines};
+use super::kb_text::{KbWords, kb_words};
 use super::text::AdminWords;
 use super::{admin_only, not_found, unavailable, when};
 use crate::state::AppState;
@@ -59,6 +60,7 @@ struct IndexPage<'a> {
     page: &'a Page,
     w: &'static Words,
     a: &'static AdminWords,
+    k: &'static KbWords,
     docs: Vec<DocRow>,
     live_revision: i64,
 }
@@ -96,6 +98,7 @@ pub async fn index(State(state): State<AppState>, ctx: PageCtx, me: StaffSignedI
             page: &page,
             w: words(ctx.locale()),
             a,
+            k: kb_words(ctx.locale()),
             docs,
             live_revision: state.core.live.revision(),
         },

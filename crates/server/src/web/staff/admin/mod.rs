@@ -1,10 +1,13 @@
 //! The admin's pages (issue 12): the configuration documents with their
-//! history, diff and rollback (`config`), and staff accounts (`staff`). They
+//! history, diff and rollback (`config`), staff accounts (`staff`) and the
+//! knowledge base editor (`kb`). They
 //! read through the store and the use cases and change things only through
 //! the JSON API, from `assets/js/staff-admin.js`. Words in `text`.
 
 pub mod config;
 pub mod diff;
+pub mod kb;
+pub mod kb_text;
 pub mod staff;
 pub mod text;
 
@@ -30,6 +33,9 @@ pub fn routes() -> Router<AppState> {
             get(config::version),
         )
         .route("/staff/admin/staff", get(staff::page))
+        .route("/staff/admin/kb", get(kb::index))
+        .route("/staff/admin/kb/new", get(kb::new))
+        .route("/staff/admin/kb/articles/{id}", get(kb::edit))
 }
 
 #[derive(Template)]
