@@ -9,7 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  BASE, launch, person, check, noProblems, api, HOSTILE, notPwned,
+  BASE, launch, person, check, noProblems, api, HOSTILE, notPwned, staffLogin,
 } from '../lib/harness.mjs';
 
 let browser;
@@ -120,6 +120,44 @@ test('an admin adds a topic and an operator skill; a chat on it is routed to tha
   await opPage.locator(`[data-list="mine"] a[data-ticket="${number}"]`).waitFor();
   noProblems(op);
   await op.context.close();
+});
+
+test('an admin adds a topic and a holiday with the forms', async () => {
+  const admin = await person(browser);
+  const page = await admin.page();
+  await signIn(page, 'admin');
+  await page.goto(`${BASE}/staff/admin/config/catalog`);
+  await page.getByRole('heading', { name: 'Добавить тему' }).waitFor();
+  const form = page.locator('[data-topic-form]');
+  await form.getByLabel('Линия').selectOption('partners');
+  // A code the catalog refuses: shown in the form, nothing saved.
+  await form.getByLabel('Код темы').fill('Press Kit!');
+  await form.getByLabel('Название по-русски').fill(`Пресс-кит ${HOSTILE}`);
+  await form.getByRole('button', { name: 'Добавить' }).click();
+  await form.locator('[data-config-error]').filter({ hasText: /./ }).waitFor();
+  await form.getByLabel('Код темы').fill('press_kit');
+  await form.getByLabel('Название по-английски').fill('Press kit');
+  await form.getByLabel('Проблемы').fill('logo | Нужен логотип | I need the logo\nphotos | Нужны фото | I need photos');
+  await form.getByRole('button', { name: 'Добавить' }).click();
+  await form.locator('[data-config-ok]').filter({ hasText: /Сохранено как версия \d+/ }).waitFor();
+  await page.waitForLoadState('load');
+  await page.locator('[data-catalog-overview] code', { hasText: 'press_kit' }).first().waitFor({ state: 'attached' });
+  const catalog = await api('GET', '/api/v1/admin/config/catalog', { token: await staffLogin('admin') });
+  const body = catalog.json.body;
+  assert.ok(body.indexOf('code = "press_kit"') > body.indexOf('code = "partners"'), 'last, in the partners line');
+  await notPwned(page);
+  await check(page, 'admin-config-catalog-forms');
+
+  await page.goto(`${BASE}/staff/admin/config/calendars`);
+  const holiday = page.locator('[data-holiday-form]');
+  await holiday.getByLabel('Набор праздников').selectOption('ru');
+  await holiday.getByLabel('Дата').fill('2027-12-30');
+  await holiday.getByRole('button', { name: 'Добавить' }).click();
+  await holiday.locator('[data-config-ok]').filter({ hasText: /Сохранено как версия/ }).waitFor();
+  const cal = await api('GET', '/api/v1/admin/config/calendars', { token: await staffLogin('admin') });
+  assert.ok(cal.json.body.includes('2027-12-30'));
+  noProblems(admin);
+  await admin.context.close();
 });
 
 test('an admin writes a knowledge base draft, previews it, publishes it and withdraws it', async () => {

@@ -17,6 +17,7 @@
 //! saved an edit swaps it in before answering.
 
 pub mod edit;
+pub mod forms;
 
 use std::sync::Arc;
 

@@ -187,3 +187,33 @@ if (kbForm) {
     }
   });
 }
+
+// The documents' forms: a topic added to the catalog, a holiday to the
+// calendars — each saved as a new version through the configuration API.
+const topicForm = $('[data-topic-form]');
+if (topicForm) {
+  saving(topicForm, async (data) => {
+    const problems = String(data.get('problems') || '').split('\n').map((l) => l.trim()).filter(Boolean)
+      .map((l) => {
+        const [code, ru, en] = l.split('|').map((s) => s.trim());
+        return { code: code || '', name: { ru: ru || '', en: en || '' } };
+      });
+    const saved = await post('/api/v1/admin/config/catalog/topics', {
+      base_version: Number(topicForm.dataset.base), line: data.get('line'), code: data.get('code'),
+      name: { ru: data.get('name_ru'), en: data.get('name_en') || '' }, skill: data.get('skill') || null,
+      sla: data.get('sla'), order_expected: data.get('order_expected') === 'on',
+      urgent_allowed: data.get('urgent_allowed') === 'on', problems,
+    });
+    return `${topicForm.querySelector('[data-config-ok]').dataset.saved} ${saved.version}`;
+  });
+}
+
+const holidayForm = $('[data-holiday-form]');
+if (holidayForm) {
+  saving(holidayForm, async (data) => {
+    const saved = await post('/api/v1/admin/config/calendars/holidays', {
+      base_version: Number(holidayForm.dataset.base), set: data.get('set'), date: data.get('date'),
+    });
+    return `${holidayForm.querySelector('[data-config-ok]').dataset.saved} ${saved.version}`;
+  });
+}

@@ -29,6 +29,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(history))
         .routes(routes!(version))
         .routes(routes!(rollback))
+        .routes(routes!(super::config_forms::add_topic))
+        .routes(routes!(super::config_forms::add_holiday))
 }
 
 /// A document named in the path; anything else is not found.

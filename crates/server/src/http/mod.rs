@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod charts;
 pub mod chat;
 pub mod config_admin;
+pub mod config_forms;
 pub mod csat;
 pub mod cti;
 pub mod customer;

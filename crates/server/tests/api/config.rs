@@ -374,3 +374,130 @@ async fn an_edit_is_live_at_once_versioned_audited_and_rolled_back() {
         .unwrap();
     assert_eq!(overview["live_revision"], 5);
 }
+
+#[tokio::test]
+async fn the_forms_add_a_topic_and_a_holiday_as_new_versions() {
+    let app = TestApp::spawn().await;
+    let admin = app.login("admin").await;
+    let operator = app.login("operator").await;
+    let catalog = current(&app, &admin, "catalog").await;
+    let base = catalog["version"].as_i64().unwrap();
+    let topic = |code: &str| {
+        json!({
+            "base_version": base, "comment": "from the form", "line": "sellers", "code": code,
+            "name": { "ru": "Подарочные карты", "en": "Gift cards" }, "skill": "gifts",
+            "sla": "standard", "urgent_allowed": true,
+            "problems": [ { "code": "not_activated", "name": { "ru": "Не активирована", "en": "" } } ],
+        })
+    };
+    let r = app
+        .post(
+            "/api/v1/admin/config/catalog/topics",
+            &operator,
+            topic("gift_cards"),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+
+    // What the catalog's loader refuses is refused, and nothing is saved.
+    let r = app
+        .post(
+            "/api/v1/admin/config/catalog/topics",
+            &admin,
+            topic("Gift Cards!"),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let mut unknown = topic("gift_cards");
+    unknown["line"] = json!("nowhere");
+    let r = app
+        .post("/api/v1/admin/config/catalog/topics", &admin, unknown)
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let problem: Value = r.json().await.unwrap();
+    assert!(problem.to_string().contains("line"), "{problem}");
+    assert_eq!(current(&app, &admin, "catalog").await["version"], base);
+
+    let r = app
+        .post(
+            "/api/v1/admin/config/catalog/topics",
+            &admin,
+            topic("gift_cards"),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let saved: Value = r.json().await.unwrap();
+    assert_eq!(saved["version"].as_i64(), Some(base + 1));
+    assert_eq!(saved["comment"], "from the form");
+    // Live at once, last in its line, and the text keeps the profile's comments.
+    assert_eq!(
+        topics(&app, "sellers").await.last().map(String::as_str),
+        Some("gift_cards")
+    );
+    let body = saved["body"].as_str().unwrap();
+    assert!(
+        body.contains("# ── sellers / orders_shipments"),
+        "comments kept"
+    );
+    // The form was filled from a version that is no longer the newest.
+    let r = app
+        .post(
+            "/api/v1/admin/config/catalog/topics",
+            &admin,
+            topic("gift_cards_2"),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let mut again = topic("gift_cards");
+    again["base_version"] = json!(base + 1);
+    let r = app
+        .post("/api/v1/admin/config/catalog/topics", &admin, again)
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the code is taken"
+    );
+
+    let calendars = current(&app, &admin, "calendars").await;
+    let base = calendars["version"].as_i64().unwrap();
+    let holiday = |date: &str| json!({ "base_version": base, "set": "ru", "date": date });
+    for bad in ["31.12.2026", "2026-02-30", ""] {
+        let r = app
+            .post(
+                "/api/v1/admin/config/calendars/holidays",
+                &admin,
+                holiday(bad),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+    }
+    let r = app
+        .post(
+            "/api/v1/admin/config/calendars/holidays",
+            &admin,
+            holiday("2026-01-01"),
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "already a holiday"
+    );
+    let r = app
+        .post(
+            "/api/v1/admin/config/calendars/holidays",
+            &admin,
+            holiday("2026-12-30"),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let saved: Value = r.json().await.unwrap();
+    assert_eq!(saved["version"].as_i64(), Some(base + 1));
+    assert!(saved["body"].as_str().unwrap().contains("2026-12-30"));
+    assert_eq!(
+        saved["comment"], "+ holiday ru 2026-12-30",
+        "what the form did, when no comment"
+    );
+    assert!(config_audit(&app, &admin).await.len() >= 2);
+}

@@ -6,11 +6,12 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use switchboard_core::configuration::ConfigDoc;
+use switchboard_core::configuration::{ConfigDoc, forms};
 use switchboard_domain::i18n::Locale;
 use switchboard_store::ConfigVersionInfo;
 
 use super::diff::{DiffLine, diff_lines};
+use super::form_text::{FormWords, form_words};
 use super::kb_text::{KbWords, kb_words};
 use super::text::AdminWords;
 use super::{admin_only, not_found, unavailable, when};
@@ -152,6 +153,9 @@ struct DocumentPage<'a> {
     newest: i64,
     history: Vec<VersionRow>,
     lines: Vec<LineRow>,
+    f: &'static FormWords,
+    /// The calendars' holiday sets, for the holiday form.
+    holiday_sets: Vec<String>,
 }
 
 pub async fn document(
@@ -179,6 +183,11 @@ pub async fn document(
         Err(e) => return unavailable(&ctx, e),
     };
     let (name, hint) = doc_name(a, doc);
+    let holiday_sets = if doc == ConfigDoc::Calendars {
+        forms::holiday_sets(&body)
+    } else {
+        Vec::new()
+    };
     let lines = if doc == ConfigDoc::Catalog {
         catalog_rows(&state, ctx.locale())
     } else {
@@ -199,6 +208,8 @@ pub async fn document(
             newest,
             history: history.iter().map(VersionRow::from).collect(),
             lines,
+            f: form_words(ctx.locale()),
+            holiday_sets,
         },
     )
 }

@@ -6,6 +6,7 @@
 
 pub mod config;
 pub mod diff;
+pub mod form_text;
 pub mod kb;
 pub mod kb_text;
 pub mod staff;
