@@ -85,6 +85,11 @@ const MIGRATIONS: &[EmbeddedMigration] = &[
         "webhooks",
         include_str!("../migrations/postgres/0017_webhooks.sql"),
     ),
+    (
+        19,
+        "links",
+        include_str!("../migrations/postgres/0019_links.sql"),
+    ),
 ];
 
 pub struct PgStore {

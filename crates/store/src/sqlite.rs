@@ -83,6 +83,11 @@ const MIGRATIONS: &[EmbeddedMigration] = &[
         "webhooks",
         include_str!("../migrations/sqlite/0017_webhooks.sql"),
     ),
+    (
+        19,
+        "links",
+        include_str!("../migrations/sqlite/0019_links.sql"),
+    ),
 ];
 
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
