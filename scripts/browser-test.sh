@@ -58,6 +58,10 @@ export SWITCHBOARD__STORAGE__DATA_DIR="$work/data"
 # API tests).
 export SWITCHBOARD__STAFF__SECOND_FACTOR__REQUIRED_FOR_ADMINS=false
 export SWITCHBOARD__STAFF__SECOND_FACTOR__REQUIRED_LINES='[]'
+# One Telegram bot for the cabinet's messengers page; its API is a closed
+# port, so the poller just backs off.
+export SWITCHBOARD__TELEGRAM__API_URL=http://127.0.0.1:9
+export SWITCHBOARD__TELEGRAM__BOTS='[{name="shop_help_bot",token="100000:browser-test"}]'
 export SWITCHBOARD__LOG__FILTER="${SWITCHBOARD__LOG__FILTER:-warn}"
 
 # The server prints its address once it is bound; read it from its output

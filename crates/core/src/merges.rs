@@ -34,6 +34,18 @@ pub struct Question<'a> {
     /// The topic the requester chose, when the channel asks for one.
     pub topic: Option<&'a str>,
     pub channel: &'a str,
+    /// Our side it came to (the bot, the community, the mailbox).
+    pub endpoint: Option<&'a str>,
+}
+
+impl Question<'_> {
+    /// Two bots (or two communities) are two separate ways in, often for
+    /// different businesses: one person writing to both is not one request.
+    fn other_way_in(&self, t: &Ticket) -> bool {
+        crate::messenger::link::is_messenger(t.channel)
+            && t.channel.as_str() == self.channel
+            && t.origin.as_ref().map(|o| o.endpoint.as_str()) != self.endpoint
+    }
 }
 
 impl Core {
@@ -51,6 +63,10 @@ impl Core {
             .store
             .open_tickets_of(requester, OPEN_TICKETS_CHECKED)
             .await?;
+        let open: Vec<Ticket> = open
+            .into_iter()
+            .filter(|t| !question.other_way_in(t))
+            .collect();
         if open.is_empty() {
             return Ok(None);
         }

@@ -21,6 +21,7 @@ pub mod i18n;
 pub mod identity;
 pub mod ids;
 pub mod intake;
+pub mod link_code;
 pub mod notification;
 pub mod password;
 pub mod phone;

@@ -191,6 +191,12 @@ impl Application {
         state.guard = guard;
         state.telegram = telegram.clone();
         state.vk = vk.clone();
+        state.vk_communities = config
+            .vk
+            .communities
+            .iter()
+            .map(|c| c.name.clone())
+            .collect();
         let deadlines = DeadlineWorker::start(
             store.clone(),
             clock.clone(),

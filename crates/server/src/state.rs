@@ -51,6 +51,8 @@ pub struct AppState {
     pub telegram: Option<Arc<switchboard_channels::telegram::Telegram>>,
     /// The VK communities, when configured (their Callback API and health).
     pub vk: Option<Arc<switchboard_channels::vk::Vk>>,
+    /// The VK communities' names (`club123`), for the cabinet's link page.
+    pub vk_communities: Vec<String>,
     /// Admins' webhook endpoints and their deliveries (issue 14).
     pub webhooks: switchboard_core::webhooks::Webhooks,
 }
@@ -99,6 +101,7 @@ impl AppState {
             guard: Arc::new(Guard::default()),
             telegram: None,
             vk: None,
+            vk_communities: Vec::new(),
         }
     }
 }

@@ -37,6 +37,7 @@ mod csat;
 mod dashboard;
 pub mod feed;
 pub mod knowledge;
+mod links;
 mod messengers;
 mod outbox;
 mod people;
@@ -67,6 +68,7 @@ pub use knowledge::{
     Feedback, KbAction, KbArticle, KbArticleStats, KbEvent, KbSection, KbSnapshot, KbSuggestion,
     KnowledgeStore,
 };
+pub use links::LinkStore;
 pub use messengers::MessengerStore;
 pub use outbox::{DeliveryStatus, OutboxItem, OutboxRecord, OutboxStore};
 pub use people::{Contact, Identity, PeopleStore};
@@ -140,6 +142,7 @@ pub trait Store:
     + PhoneStore
     + SignInStore
     + MessengerStore
+    + LinkStore
     + ReportStore
     + CsatStore
     + CannedStore
@@ -160,8 +163,8 @@ pub trait Store:
 pub mod prelude {
     pub use crate::{
         CannedStore, ConfigStore, ConversationStore, CsatStore, DashboardStore, KnowledgeStore,
-        MessengerStore, OutboxStore, PeopleStore, PhoneStore, ReportStore, SignInStore, StaffStore,
-        Store, TicketStore, WebhookStore,
+        LinkStore, MessengerStore, OutboxStore, PeopleStore, PhoneStore, ReportStore, SignInStore,
+        StaffStore, Store, TicketStore, WebhookStore,
     };
 }
 

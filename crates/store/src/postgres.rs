@@ -86,6 +86,9 @@ const MIGRATIONS: &[EmbeddedMigration] = &[
         include_str!("../migrations/postgres/0017_webhooks.sql"),
     ),
     (
+        19,
+        "links",
+        include_str!("../migrations/postgres/0019_links.sql"),
         22,
         "operator_language",
         include_str!("../migrations/postgres/0022_operator_language.sql"),

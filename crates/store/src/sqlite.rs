@@ -84,6 +84,9 @@ const MIGRATIONS: &[EmbeddedMigration] = &[
         include_str!("../migrations/sqlite/0017_webhooks.sql"),
     ),
     (
+        19,
+        "links",
+        include_str!("../migrations/sqlite/0019_links.sql"),
         22,
         "operator_language",
         include_str!("../migrations/sqlite/0022_operator_language.sql"),

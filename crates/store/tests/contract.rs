@@ -19,6 +19,8 @@ mod dashboard;
 mod deadlines;
 #[path = "contract/knowledge.rs"]
 mod knowledge;
+#[path = "contract/links.rs"]
+mod links;
 #[path = "contract/messengers.rs"]
 mod messengers;
 #[path = "contract/outbox.rs"]

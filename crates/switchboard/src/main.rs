@@ -8,6 +8,7 @@ use switchboard_server::{Application, Config};
 
 mod bench;
 mod bench_email;
+mod bench_messenger;
 mod bench_phone;
 mod bench_reports;
 
@@ -49,6 +50,9 @@ enum Command {
     /// Benchmark the reports: seed a million lifelike tickets in bulk, let the server derive
     /// their facts, then time every report and the month's CSV against a plain count.
     BenchReports(bench_reports::ReportBenchArgs),
+    /// Benchmark the Telegram channel: inbound updates/s from a local Bot API to stored
+    /// messages and outbound replies/s through sendMessage, against the web chat's rates.
+    BenchMessenger(bench_messenger::MessengerBenchArgs),
 }
 
 #[tokio::main]
@@ -79,6 +83,7 @@ async fn main() -> anyhow::Result<()> {
         Command::BenchPhone(args) => bench_phone::run(args).await,
         Command::BenchEmail(args) => bench_email::run(args).await,
         Command::BenchReports(args) => bench_reports::run(args).await,
+        Command::BenchMessenger(args) => bench_messenger::run(args).await,
         Command::Serve => {
             let config = load(cli.config)?;
             switchboard_server::telemetry::init(&config.log);

@@ -136,6 +136,7 @@ impl Core {
             order: order.as_ref(),
             topic,
             channel: j.inbound.channel.as_str(),
+            endpoint: j.inbound.refs.endpoint.as_deref(),
         };
         let repeat = self.find_open_duplicate(&j.requester, &question).await?;
         match repeat {

@@ -164,6 +164,72 @@ pub fn too_large(locale: Locale, names: &[String], limit_mb: u64) -> String {
     }
 }
 
+/// How to link this messenger account: what the customer does in the cabinet.
+const HOW_TO_LINK_RU: &str = "войдите в личный кабинет, откройте «Мессенджеры», нажмите «Получить код» и отправьте код сюда (в Telegram достаточно открыть ссылку из кабинета)";
+const HOW_TO_LINK_EN: &str = "sign in to your account, open \"Messengers\", press \"Get a code\" and send the code here (in Telegram, just open the link shown there)";
+
+/// An order topic chosen by someone whose account is not linked: how to
+/// link, and that a general question needs nothing.
+pub fn orders_unlinked(locale: Locale) -> (String, Vec<Vec<Button>>) {
+    let text = match locale {
+        Locale::Ru => format!(
+            "Вопрос про заказ? Чтобы мы видели ваши заказы, привяжите этот аккаунт к профилю: {HOW_TO_LINK_RU}. Общий вопрос можно задать и так — нажмите «Вопрос не по заказу»."
+        ),
+        Locale::En => format!(
+            "Is it about an order? For us to see your orders, link this account to your profile: {HOW_TO_LINK_EN}. A general question needs no link: press \"Question not about an order\"."
+        ),
+    };
+    (text, orders(&[], locale).1)
+}
+
+/// A bank topic chosen by someone whose account is not linked.
+pub fn link_first(locale: Locale) -> (String, Vec<Vec<Button>>) {
+    let text = match locale {
+        Locale::Ru => format!(
+            "По банковским продуктам мы отвечаем только после входа: привяжите этот аккаунт к профилю — {HOW_TO_LINK_RU}. Общие вопросы можно задать в других темах."
+        ),
+        Locale::En => format!(
+            "We answer about bank products only once you are signed in: link this account to your profile — {HOW_TO_LINK_EN}. General questions are welcome in the other topics."
+        ),
+    };
+    (text, vec![vec![back(locale)]])
+}
+
+pub fn linked(locale: Locale, name: &str) -> String {
+    match locale {
+        Locale::Ru => format!(
+            "Готово: этот аккаунт привязан к профилю «{name}». Теперь оператор видит ваш профиль и заказы."
+        ),
+        Locale::En => format!(
+            "Done: this account is linked to the profile \"{name}\". The operator now sees your profile and orders."
+        ),
+    }
+}
+
+pub fn already_linked(locale: Locale) -> String {
+    say(
+        locale,
+        "Этот аккаунт уже привязан к профилю. Чтобы привязать его к другому, сначала отвяжите его в личном кабинете («Мессенджеры»).",
+        "This account is already linked to a profile. To link it to another one, unlink it first in your account (\"Messengers\").",
+    )
+}
+
+pub fn wrong_code(locale: Locale) -> String {
+    say(
+        locale,
+        "Код не подошёл: он неверный, устарел или уже использован. Получите новый в личном кабинете («Мессенджеры»).",
+        "That code did not work: it is wrong, expired or already used. Get a new one in your account (\"Messengers\").",
+    )
+}
+
+pub fn too_many_codes(locale: Locale) -> String {
+    say(
+        locale,
+        "Слишком много неверных кодов. Попробуйте снова через час.",
+        "Too many wrong codes. Please try again in an hour.",
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

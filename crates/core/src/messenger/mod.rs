@@ -14,6 +14,7 @@
 //! per endpoint and chat (`channel_state`); after, the conversation's status
 //! says it.
 
+pub mod link;
 pub mod menu;
 
 use std::sync::Arc;
@@ -185,6 +186,9 @@ impl Core {
     }
 
     async fn messenger_step(self: &Arc<Self>, chat: &Chat) -> CoreResult<()> {
+        if self.link_attempt(chat).await? {
+            return Ok(());
+        }
         let open = self.open_in_chat(chat).await?;
         match (&chat.event.input, open) {
             (EventInput::Button(data), open) => match Press::parse(data) {
@@ -232,6 +236,15 @@ impl Core {
                 ),
             )),
             (Press::Topic { line, topic }, None) => {
+                if chat.customer.is_none()
+                    && self
+                        .catalog()
+                        .topic(&line, &topic)
+                        .is_some_and(|(_, t)| t.step_up)
+                {
+                    let (text, buttons) = menu::link_first(chat.locale);
+                    return self.tell(chat, text, buttons).await;
+                }
                 let input = Input::Topic { line, topic };
                 let (intake, step) = self.intake_next(chat, &input).await?;
                 self.save_intake(chat, Some(&intake)).await?;
@@ -270,6 +283,10 @@ impl Core {
 
     async fn prompt(&self, chat: &Chat, step: Step) -> CoreResult<()> {
         match step {
+            Step::AskOrder if chat.customer.is_none() => {
+                let (text, buttons) = menu::orders_unlinked(chat.locale);
+                self.tell(chat, text, buttons).await
+            }
             Step::AskOrder => {
                 let orders = match &chat.customer {
                     Some(c) => self.store.customer_orders(&c.id).await?,

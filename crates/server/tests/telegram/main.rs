@@ -6,10 +6,12 @@
 #[allow(dead_code)]
 #[path = "../common/authenticator.rs"]
 mod authenticator;
+mod duplicates;
 mod fake_api;
 #[allow(dead_code)]
 #[path = "../api/helpers.rs"]
 mod helpers;
+mod link;
 
 use fake_api::{FakeTelegram, Running, TOKEN, press, text};
 use helpers::{PDF, PNG, TestApp};
@@ -81,15 +83,25 @@ async fn open_conversation(app: &TestApp, tg: &FakeTelegram, user: i64, question
     telegram_ticket(app, user).await
 }
 
-async fn telegram_ticket(app: &TestApp, user: i64) -> String {
-    let sup = app.login("supervisor").await;
+/// Every ticket `login` sees, newest first, and the Telegram ones among them.
+async fn tickets_seen_by(app: &TestApp, login: &str) -> (Vec<Value>, Vec<Value>) {
+    let token = app.login(login).await;
     let list: Vec<Value> = app
-        .get("/api/v1/tickets?limit=200", &sup)
+        .get("/api/v1/tickets?limit=200", &token)
         .await
         .json()
         .await
         .unwrap();
-    let mine: Vec<&Value> = list.iter().filter(|t| t["channel"] == "telegram").collect();
+    let telegram = list
+        .iter()
+        .filter(|t| t["channel"] == "telegram")
+        .cloned()
+        .collect();
+    (list, telegram)
+}
+
+async fn telegram_ticket(app: &TestApp, user: i64) -> String {
+    let (list, mine) = tickets_seen_by(app, "supervisor").await;
     assert_eq!(
         mine.len(),
         1,

@@ -36,6 +36,7 @@ mod csat;
 mod dashboard;
 mod knowledge;
 mod knowledge_impl;
+mod links;
 mod messengers;
 mod outbox;
 mod people;
@@ -56,6 +57,7 @@ pub(crate) use csat::csat_store;
 pub(crate) use dashboard::dashboard_store;
 pub(crate) use knowledge::{kb_article_columns, kb_section_columns, kb_steps};
 pub(crate) use knowledge_impl::knowledge_store;
+pub(crate) use links::link_store;
 pub(crate) use messengers::messenger_store;
 pub(crate) use outbox::outbox_store;
 pub(crate) use people::people_store;
@@ -98,6 +100,7 @@ macro_rules! impl_store {
             use tokio::sync::mpsc;
 
             use super::$store;
+            use $crate::LinkStore;
             use $crate::codec::{self, Columns as _};
             use $crate::feed::{FeedEvent, Notice, message_notice};
             use $crate::signin::{
@@ -151,6 +154,7 @@ macro_rules! impl_store {
             $crate::sql::phone_store!($store);
             $crate::sql::sign_in_store!($store);
             $crate::sql::messenger_store!($store);
+            $crate::sql::link_store!($store);
             $crate::sql::report_store!($store);
             $crate::sql::csat_store!($store);
             $crate::sql::webhook_store!($store);

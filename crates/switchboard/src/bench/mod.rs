@@ -130,6 +130,31 @@ pub(crate) async fn send(sink: &mut SplitSink<Socket, Message>, v: Value) -> any
     Ok(())
 }
 
+/// A customer's socket with a conversation opened on a marketplace
+/// `topic` (its first message acknowledged): its number and both halves.
+pub(crate) async fn open_chat(
+    url: &str,
+    topic: &str,
+) -> anyhow::Result<(String, SplitSink<Socket, Message>, SplitStream<Socket>)> {
+    let ws = connect(url).await?;
+    let (mut sink, mut stream) = ws.split();
+    wait_for(&mut stream, |v| v["type"] == "hello").await?;
+    send(
+        &mut sink,
+        json!({"type": "topic", "line": "marketplace", "topic": topic}),
+    )
+    .await?;
+    wait_for(&mut stream, |v| v["type"] == "ready").await?;
+    send(
+        &mut sink,
+        json!({"type": "message", "client_id": "open", "body": "Бенчмарк"}),
+    )
+    .await?;
+    let ack = wait_for(&mut stream, |v| v["type"] == "ack").await?;
+    let number = ack["conversation"].as_str().context("ack")?.to_owned();
+    Ok((number, sink, stream))
+}
+
 /// What the operators observe: bench messages received and their latencies.
 #[derive(Default)]
 pub(super) struct Observed {
@@ -288,22 +313,7 @@ async fn measure(args: &BenchArgs, server: &Server, epoch: Instant) -> anyhow::R
                 server.token(c)
             );
             batch.push(tokio::spawn(async move {
-                let ws = connect(&url).await?;
-                let (mut sink, mut stream) = ws.split();
-                wait_for(&mut stream, |v| v["type"] == "hello").await?;
-                send(
-                    &mut sink,
-                    json!({"type": "topic", "line": "marketplace", "topic": "payment"}),
-                )
-                .await?;
-                wait_for(&mut stream, |v| v["type"] == "ready").await?;
-                send(
-                    &mut sink,
-                    json!({"type": "message", "client_id": "open", "body": "Бенчмарк"}),
-                )
-                .await?;
-                let ack = wait_for(&mut stream, |v| v["type"] == "ack").await?;
-                let number = ack["conversation"].as_str().context("ack")?.to_owned();
+                let (number, mut sink, mut stream) = open_chat(&url, "payment").await?;
                 send(
                     &mut sink,
                     json!({"type": "call_operator", "conversation": number}),

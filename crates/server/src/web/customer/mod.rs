@@ -6,6 +6,7 @@ pub mod chat;
 pub mod chat_text;
 pub mod contact;
 pub mod help;
+pub mod messengers;
 pub mod requests;
 pub mod session;
 pub mod text;
@@ -30,6 +31,9 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/account/signout", post(session::signout))
         .route("/account/contact", get(contact::page))
+        .route("/account/messengers", get(messengers::page))
+        .route("/account/messengers/code", post(messengers::code))
+        .route("/account/messengers/unlink", post(messengers::unlink))
         .route("/account/requests", get(requests::list))
         .route("/account/requests/{number}", get(requests::show))
         .route("/chat", get(chat::page))
@@ -47,6 +51,7 @@ pub fn routes() -> Router<AppState> {
 struct AccountPage<'a> {
     page: &'a Page,
     w: &'static Text,
+    m: &'static messengers::MessengersText,
     name: &'a str,
 }
 
@@ -60,6 +65,7 @@ async fn account(ctx: PageCtx, me: SignedIn) -> Response {
         &AccountPage {
             page: &page,
             w,
+            m: messengers::messengers_text(ctx.locale()),
             name: &me.customer.name,
         },
     )

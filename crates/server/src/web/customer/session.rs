@@ -183,7 +183,7 @@ pub async fn signout() -> Response {
 
 /// Refuses a form posted from another origin (the demo's sign-in must not be
 /// triggered by other sites).
-fn same_origin(headers: &HeaderMap) -> bool {
+pub(crate) fn same_origin(headers: &HeaderMap) -> bool {
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
         return true;
     };
