@@ -89,6 +89,8 @@ const MIGRATIONS: &[EmbeddedMigration] = &[
         19,
         "links",
         include_str!("../migrations/postgres/0019_links.sql"),
+    ),
+    (
         22,
         "operator_language",
         include_str!("../migrations/postgres/0022_operator_language.sql"),

@@ -87,6 +87,8 @@ const MIGRATIONS: &[EmbeddedMigration] = &[
         19,
         "links",
         include_str!("../migrations/sqlite/0019_links.sql"),
+    ),
+    (
         22,
         "operator_language",
         include_str!("../migrations/sqlite/0022_operator_language.sql"),
