@@ -25,6 +25,17 @@ async function signIn(page, login, password = `${login}-demo`) {
   await page.waitForURL(`${BASE}/staff`);
 }
 
+// An admin pastes a whole document: the box's value is set at once, with
+// the input event a paste fires. (Typing ~100 KB through the input pipeline,
+// as fill() does, outlasts the action timeout on a loaded machine.)
+async function paste(locator, value) {
+  await locator.evaluate((el, v) => {
+    el.focus();
+    el.value = v;
+    el.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
+  }, value);
+}
+
 const customerToken = async (id) => {
   const who = await person(browser);
   const page = await who.page();
@@ -59,16 +70,13 @@ test('an admin adds a topic and an operator skill; a chat on it is routed to tha
   const text = page.getByLabel(/Текст документа/);
   const original = await text.inputValue();
   // A broken edit: refused where it was typed, nothing saved.
-  await text.fill(original.replace('code = "ordering"', 'code = "delivery"'));
+  await paste(text, original.replace('code = "ordering"', 'code = "delivery"'));
   await page.getByRole('button', { name: 'Сохранить новую версию' }).click();
   await page.getByRole('alert').filter({ hasText: '(catalog)' }).waitFor();
   assert.equal((await api('GET', '/api/v1/catalog')).json.length > 0, true);
   await check(page, 'admin-config-refused');
 
-  // Replacing ~100 KB of text in place can outlast the action timeout on a
-  // loaded machine; an emptied box takes it at once.
-  await text.clear();
-  await text.fill(withGifts(original));
+  await paste(text, withGifts(original));
   await page.getByLabel('Комментарий к правке').fill(`Подарочные карты ${HOSTILE}`);
   await Promise.all([
     page.waitForNavigation(),
@@ -156,6 +164,24 @@ test('an admin adds a topic and a holiday with the forms', async () => {
   await holiday.locator('[data-config-ok]').filter({ hasText: /Сохранено как версия/ }).waitFor();
   const cal = await api('GET', '/api/v1/admin/config/calendars', { token: await staffLogin('admin') });
   assert.ok(cal.json.body.includes('2027-12-30'));
+
+  // An SLA policy's targets: a wrong amount is refused and said, a right one saved.
+  await page.goto(`${BASE}/staff/admin/config/sla`);
+  const claim = page.locator('tr[data-policy="claim"]');
+  await claim.getByLabel('Первый ответ — claim').fill('скоро');
+  await claim.getByRole('button', { name: 'Сохранить сроки — claim' }).click();
+  await page.locator('[data-policy-error]').filter({ hasText: /claim/ }).waitFor();
+  await claim.getByLabel('Первый ответ — claim').fill('9d');
+  // Once saved, the page shows itself again as the server renders it.
+  const reloaded = page.waitForEvent('load');
+  await claim.getByRole('button', { name: 'Сохранить сроки — claim' }).click();
+  await page.locator('[data-policy-ok]').filter({ hasText: /Сохранено как версия/ }).waitFor();
+  await reloaded;
+  assert.equal(await page.locator('tr[data-policy="claim"]').getByLabel('Первый ответ — claim').inputValue(), '9d');
+  await check(page, 'admin-config-sla-forms');
+  const sla = await api('GET', '/api/v1/admin/config/sla', { token: await staffLogin('admin') });
+  const claimText = sla.json.body.slice(sla.json.body.indexOf('code = "claim"'));
+  assert.match(claimText.slice(0, claimText.indexOf('[[policy]]')), /first_response = "9d"/);
   noProblems(admin);
   await admin.context.close();
 });

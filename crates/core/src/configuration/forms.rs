@@ -23,6 +23,8 @@ pub enum FormError {
     UnknownHolidaySet(String),
     #[error("{date} is already a holiday in set {set:?}")]
     HolidayExists { set: String, date: Date },
+    #[error("no SLA policy {0:?}")]
+    UnknownPolicy(String),
 }
 
 /// A topic as the "add a topic" form gives it.

@@ -18,6 +18,7 @@
 
 pub mod edit;
 pub mod forms;
+pub mod sla_form;
 
 use std::sync::Arc;
 

@@ -217,3 +217,32 @@ if (holidayForm) {
     return `${holidayForm.querySelector('[data-config-ok]').dataset.saved} ${saved.version}`;
   });
 }
+
+// An SLA policy's targets, saved as a new version of the SLA document.
+for (const form of document.querySelectorAll('[data-policy-form]')) {
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const error = $('[data-policy-error]');
+    const ok = $('[data-policy-ok]');
+    error.textContent = '';
+    ok.textContent = '';
+    const data = new FormData(form);
+    const text = (name) => String(data.get(name) || '').trim();
+    const share = text('at_risk').replace(',', '.');
+    const button = form.querySelector('button');
+    button.disabled = true;
+    try {
+      const saved = await send('PUT', `/api/v1/admin/config/sla/policies/${encodeURIComponent(form.dataset.code)}`, {
+        base_version: Number(form.dataset.base), first_response: text('first_response'),
+        next_response: text('next_response'), resolution: text('resolution'),
+        at_risk: share === '' ? null : Number(share),
+      });
+      ok.textContent = `${ok.dataset.saved} ${saved.version}`;
+      setTimeout(() => location.reload(), 600);
+    } catch (err) {
+      error.textContent = `${form.dataset.code}: ${explain(err)}`;
+    } finally {
+      button.disabled = false;
+    }
+  });
+}

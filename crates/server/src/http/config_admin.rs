@@ -31,6 +31,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(rollback))
         .routes(routes!(super::config_forms::add_topic))
         .routes(routes!(super::config_forms::add_holiday))
+        .routes(routes!(super::config_forms::set_policy_targets))
 }
 
 /// A document named in the path; anything else is not found.

@@ -6,12 +6,13 @@
 //! refuse (a bad code, an empty name) is a 422 that changes nothing.
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use jiff::civil::Date;
 use serde::Deserialize;
 use switchboard_core::configuration::ConfigDoc;
 use switchboard_core::configuration::edit::ConfigEdit;
 use switchboard_core::configuration::forms::{self, FormError, NewTopic};
+use switchboard_core::configuration::sla_form::{self, PolicyTargets};
 use switchboard_domain::i18n::Text;
 use utoipa::ToSchema;
 
@@ -101,6 +102,7 @@ fn refused(e: FormError) -> ApiError {
             "Такого набора праздников нет",
             "No such holiday set",
         ),
+        FormError::UnknownPolicy(_) => ApiError::not_found(),
         FormError::HolidayExists { .. } => ApiError::field(
             "date",
             "taken",
@@ -222,6 +224,68 @@ pub async fn add_holiday(
         req.base_version,
         or_said(req.comment, || format!("+ holiday {set} {date}")),
         |text| forms::add_holiday(text, &set, date),
+    )
+    .await
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyTargetsRequest {
+    /// The SLA document's version the form was filled from (409 if it moved on).
+    pub base_version: i64,
+    #[serde(default)]
+    pub comment: String,
+    /// "10m", "2h", "1h 30m", "10d", "3bd" (business days); empty or absent:
+    /// the policy does not measure this target.
+    #[serde(default)]
+    pub first_response: Option<String>,
+    #[serde(default)]
+    pub next_response: Option<String>,
+    #[serde(default)]
+    pub resolution: Option<String>,
+    /// The share of a target after which it is at risk (0–1); absent: the
+    /// document's default.
+    #[serde(default)]
+    pub at_risk: Option<f64>,
+}
+
+/// Set one SLA policy's targets (admins).
+#[utoipa::path(put, path = "/api/v1/admin/config/sla/policies/{code}", tag = "configuration", security(("staff" = [])),
+    params(("code" = String, Path, description = "the policy's code")),
+    request_body = PolicyTargetsRequest,
+    responses((status = 200, body = ConfigVersionView), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn set_policy_targets(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    staff: StaffAuth,
+    Path(code): Path<String>,
+    ApiJson(req): ApiJson<PolicyTargetsRequest>,
+) -> Result<Json<ConfigVersionView>, ApiError> {
+    staff.require_admin()?;
+    if req.at_risk.is_some_and(|r| !(r > 0.0 && r < 1.0)) {
+        return Err(ApiError::field(
+            "at_risk",
+            "invalid",
+            "Доля — число больше 0 и меньше 1",
+            "The share is a number above 0 and below 1",
+        ));
+    }
+    let targets = PolicyTargets {
+        code: code.clone(),
+        first_response: req.first_response,
+        next_response: req.next_response,
+        resolution: req.resolution,
+        at_risk: req.at_risk,
+    };
+    save_from(
+        &state,
+        &staff,
+        address.map(|a| a.to_string()),
+        ConfigDoc::Sla,
+        req.base_version,
+        or_said(req.comment, || format!("targets of {code}")),
+        |text| sla_form::set_policy_targets(text, &targets),
     )
     .await
 }

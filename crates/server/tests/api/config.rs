@@ -501,3 +501,58 @@ async fn the_forms_add_a_topic_and_a_holiday_as_new_versions() {
     );
     assert!(config_audit(&app, &admin).await.len() >= 2);
 }
+
+#[tokio::test]
+async fn a_policy_form_sets_its_targets_and_the_loader_judges_them() {
+    let app = TestApp::spawn().await;
+    let admin = app.login("admin").await;
+    let base = current(&app, &admin, "sla").await["version"]
+        .as_i64()
+        .unwrap();
+    let put = |code: &str, body: Value| {
+        let app = &app;
+        let admin = admin.clone();
+        let path = format!("/api/v1/admin/config/sla/policies/{code}");
+        async move { app.put(&path, &admin, body).await }
+    };
+    let targets = json!({ "base_version": base, "first_response": "5m", "next_response": "5m", "resolution": "24h" });
+    assert_eq!(
+        put("nobody", targets.clone()).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let bad = json!({ "base_version": base, "first_response": "soon" });
+    assert_eq!(
+        put("chat", bad).await.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not an amount"
+    );
+    let bad = json!({ "base_version": base, "first_response": "5m", "at_risk": 1.5 });
+    assert_eq!(
+        put("chat", bad).await.status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        current(&app, &admin, "sla").await["version"],
+        base,
+        "nothing saved"
+    );
+
+    let r = put("chat", targets).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let saved: Value = r.json().await.unwrap();
+    assert_eq!(saved["version"].as_i64(), Some(base + 1));
+    assert_eq!(saved["comment"], "targets of chat");
+    let body = saved["body"].as_str().unwrap();
+    let chat = &body[body.find("code = \"chat\"").unwrap()..];
+    let chat = &chat[..chat.find("[[policy]]").unwrap_or(chat.len())];
+    assert!(chat.contains("first_response = \"5m\""), "{chat}");
+    assert!(body.contains("# Chat, everyone else"), "comments kept");
+    // Live on this node when answered.
+    let overview: Value = app
+        .get("/api/v1/admin/config", &admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(overview["live_revision"], saved["revision"]);
+}

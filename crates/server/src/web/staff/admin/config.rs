@@ -6,6 +6,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use switchboard_core::configuration::sla_form::{self, PolicyTargets};
 use switchboard_core::configuration::{ConfigDoc, forms};
 use switchboard_domain::i18n::Locale;
 use switchboard_store::ConfigVersionInfo;
@@ -156,6 +157,8 @@ struct DocumentPage<'a> {
     f: &'static FormWords,
     /// The calendars' holiday sets, for the holiday form.
     holiday_sets: Vec<String>,
+    /// The SLA policies' targets, for their forms.
+    policies: Vec<PolicyTargets>,
 }
 
 pub async fn document(
@@ -188,6 +191,11 @@ pub async fn document(
     } else {
         Vec::new()
     };
+    let policies = if doc == ConfigDoc::Sla {
+        sla_form::policy_targets(&body)
+    } else {
+        Vec::new()
+    };
     let lines = if doc == ConfigDoc::Catalog {
         catalog_rows(&state, ctx.locale())
     } else {
@@ -210,6 +218,7 @@ pub async fn document(
             lines,
             f: form_words(ctx.locale()),
             holiday_sets,
+            policies,
         },
     )
 }

@@ -25,6 +25,14 @@ pub struct FormWords {
     pub date: &'static str,
     pub add: &'static str,
     pub added: &'static str,
+    pub targets: &'static str,
+    pub targets_hint: &'static str,
+    pub policy: &'static str,
+    pub first_response: &'static str,
+    pub next_response: &'static str,
+    pub resolution: &'static str,
+    pub at_risk: &'static str,
+    pub save_targets: &'static str,
 }
 
 const RU: FormWords = FormWords {
@@ -50,6 +58,14 @@ const RU: FormWords = FormWords {
     date: "Дата",
     add: "Добавить",
     added: "Сохранено как версия",
+    targets: "Сроки по политикам",
+    targets_hint: "Сроки: «10m», «2h», «1h 30m», «10d», «3bd» (рабочие дни). Пустое поле — политика этот срок не считает. Доля «под угрозой» — от 0 до 1; пусто — общая для файла.",
+    policy: "Политика",
+    first_response: "Первый ответ",
+    next_response: "Следующий ответ",
+    resolution: "Решение",
+    at_risk: "Под угрозой с доли",
+    save_targets: "Сохранить сроки",
 };
 
 const EN: FormWords = FormWords {
@@ -75,6 +91,14 @@ const EN: FormWords = FormWords {
     date: "Date",
     add: "Add",
     added: "Saved as version",
+    targets: "Targets by policy",
+    targets_hint: "Targets: “10m”, “2h”, “1h 30m”, “10d”, “3bd” (business days). An empty field: the policy does not measure it. The at-risk share is between 0 and 1; empty: the file's default.",
+    policy: "Policy",
+    first_response: "First response",
+    next_response: "Next response",
+    resolution: "Resolution",
+    at_risk: "At risk from share",
+    save_targets: "Save the targets",
 };
 
 pub fn form_words(locale: Locale) -> &'static FormWords {
