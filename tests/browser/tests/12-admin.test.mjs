@@ -130,7 +130,7 @@ test('an admin adds a topic and an operator skill; a chat on it is routed to tha
   await op.context.close();
 });
 
-test('an admin adds a topic and a holiday with the forms', async () => {
+test('an admin adds a topic and a holiday, sets SLA targets and a rule\'s priority, with the forms', async () => {
   const admin = await person(browser);
   const page = await admin.page();
   await signIn(page, 'admin');
@@ -182,6 +182,17 @@ test('an admin adds a topic and a holiday with the forms', async () => {
   const sla = await api('GET', '/api/v1/admin/config/sla', { token: await staffLogin('admin') });
   const claimText = sla.json.body.slice(sla.json.body.indexOf('code = "claim"'));
   assert.match(claimText.slice(0, claimText.indexOf('[[policy]]')), /first_response = "9d"/);
+
+  // The priority a rule gives.
+  await page.goto(`${BASE}/staff/admin/config/priority`);
+  const rule = page.locator('tr[data-rule="travel_hotel"]');
+  await rule.getByLabel('Приоритет — travel_hotel', { exact: true }).selectOption('urgent');
+  const again = page.waitForEvent('load');
+  await rule.getByRole('button', { name: 'Сохранить приоритет — travel_hotel' }).click();
+  await page.locator('[data-rule-ok]').filter({ hasText: /Сохранено как версия/ }).waitFor();
+  await again;
+  assert.equal(await page.locator('tr[data-rule="travel_hotel"] select').inputValue(), 'urgent');
+  await check(page, 'admin-config-priority-forms');
   noProblems(admin);
   await admin.context.close();
 });

@@ -25,6 +25,8 @@ pub enum FormError {
     HolidayExists { set: String, date: Date },
     #[error("no SLA policy {0:?}")]
     UnknownPolicy(String),
+    #[error("no priority rule {0:?}")]
+    UnknownRule(String),
 }
 
 /// A topic as the "add a topic" form gives it.

@@ -18,6 +18,7 @@
 
 pub mod edit;
 pub mod forms;
+pub mod priority_form;
 pub mod sla_form;
 
 use std::sync::Arc;

@@ -246,3 +246,27 @@ for (const form of document.querySelectorAll('[data-policy-form]')) {
     }
   });
 }
+
+// The priority a rule gives (or the default), saved as a new version.
+for (const form of document.querySelectorAll('[data-rule-form]')) {
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const error = $('[data-rule-error]');
+    const ok = $('[data-rule-ok]');
+    error.textContent = '';
+    ok.textContent = '';
+    const button = form.querySelector('button');
+    button.disabled = true;
+    try {
+      const saved = await send('PUT', `/api/v1/admin/config/priority/rules/${encodeURIComponent(form.dataset.code)}`, {
+        base_version: Number(form.dataset.base), priority: new FormData(form).get('priority'),
+      });
+      ok.textContent = `${ok.dataset.saved} ${saved.version}`;
+      setTimeout(() => location.reload(), 600);
+    } catch (err) {
+      error.textContent = `${form.dataset.code}: ${explain(err)}`;
+    } finally {
+      button.disabled = false;
+    }
+  });
+}

@@ -32,6 +32,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(super::config_forms::add_topic))
         .routes(routes!(super::config_forms::add_holiday))
         .routes(routes!(super::config_forms::set_policy_targets))
+        .routes(routes!(super::config_forms::set_rule_priority))
 }
 
 /// A document named in the path; anything else is not found.

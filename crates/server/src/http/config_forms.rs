@@ -12,6 +12,7 @@ use serde::Deserialize;
 use switchboard_core::configuration::ConfigDoc;
 use switchboard_core::configuration::edit::ConfigEdit;
 use switchboard_core::configuration::forms::{self, FormError, NewTopic};
+use switchboard_core::configuration::priority_form;
 use switchboard_core::configuration::sla_form::{self, PolicyTargets};
 use switchboard_domain::i18n::Text;
 use utoipa::ToSchema;
@@ -102,7 +103,7 @@ fn refused(e: FormError) -> ApiError {
             "Такого набора праздников нет",
             "No such holiday set",
         ),
-        FormError::UnknownPolicy(_) => ApiError::not_found(),
+        FormError::UnknownPolicy(_) | FormError::UnknownRule(_) => ApiError::not_found(),
         FormError::HolidayExists { .. } => ApiError::field(
             "date",
             "taken",
@@ -286,6 +287,46 @@ pub async fn set_policy_targets(
         req.base_version,
         or_said(req.comment, || format!("targets of {code}")),
         |text| sla_form::set_policy_targets(text, &targets),
+    )
+    .await
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RulePriorityRequest {
+    /// The priority rules' version the form was filled from (409 if it moved on).
+    pub base_version: i64,
+    #[serde(default)]
+    pub comment: String,
+    /// low, normal, high or urgent
+    pub priority: String,
+}
+
+/// Set the priority a rule gives, or with the code `default` the default
+/// priority (admins). A rule's conditions are edited in the document's text.
+#[utoipa::path(put, path = "/api/v1/admin/config/priority/rules/{code}", tag = "configuration", security(("staff" = [])),
+    params(("code" = String, Path, description = "the rule's code, or `default`")),
+    request_body = RulePriorityRequest,
+    responses((status = 200, body = ConfigVersionView), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn set_rule_priority(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    staff: StaffAuth,
+    Path(code): Path<String>,
+    ApiJson(req): ApiJson<RulePriorityRequest>,
+) -> Result<Json<ConfigVersionView>, ApiError> {
+    staff.require_admin()?;
+    let priority = req.priority.trim().to_owned();
+    let rule = (code != "default").then_some(code.as_str());
+    save_from(
+        &state,
+        &staff,
+        address.map(|a| a.to_string()),
+        ConfigDoc::Priority,
+        req.base_version,
+        or_said(req.comment, || format!("{code}: {priority}")),
+        |text| priority_form::set_priority(text, rule, &priority),
     )
     .await
 }

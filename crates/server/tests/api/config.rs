@@ -556,3 +556,46 @@ async fn a_policy_form_sets_its_targets_and_the_loader_judges_them() {
         .unwrap();
     assert_eq!(overview["live_revision"], saved["revision"]);
 }
+
+#[tokio::test]
+async fn a_rule_form_sets_the_priority_a_rule_gives_and_the_default() {
+    let app = TestApp::spawn().await;
+    let admin = app.login("admin").await;
+    let base = current(&app, &admin, "priority").await["version"]
+        .as_i64()
+        .unwrap();
+    let path = |code: &str| format!("/api/v1/admin/config/priority/rules/{code}");
+    let body = |priority: &str, base: i64| json!({ "base_version": base, "priority": priority });
+    let r = app.put(&path("nobody"), &admin, body("high", base)).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let r = app
+        .put(&path("premium_seller"), &admin, body("soonish", base))
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not a priority"
+    );
+    assert_eq!(current(&app, &admin, "priority").await["version"], base);
+
+    let r = app
+        .put(&path("premium_seller"), &admin, body("urgent", base))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let saved: Value = r.json().await.unwrap();
+    let text = saved["body"].as_str().unwrap();
+    let rule = &text[text.find("code = \"premium_seller\"").unwrap()..];
+    assert!(rule[..rule.find("[[rule]]").unwrap()].contains("priority = \"urgent\""));
+    let r = app
+        .put(&path("default"), &admin, body("low", base + 1))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let saved: Value = r.json().await.unwrap();
+    assert!(
+        saved["body"]
+            .as_str()
+            .unwrap()
+            .contains("default = \"low\"")
+    );
+    assert_eq!(saved["comment"], "default: low");
+}

@@ -6,6 +6,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use switchboard_core::configuration::priority_form::{self, RuleRow};
 use switchboard_core::configuration::sla_form::{self, PolicyTargets};
 use switchboard_core::configuration::{ConfigDoc, forms};
 use switchboard_domain::i18n::Locale;
@@ -159,6 +160,9 @@ struct DocumentPage<'a> {
     holiday_sets: Vec<String>,
     /// The SLA policies' targets, for their forms.
     policies: Vec<PolicyTargets>,
+    /// The default priority and the rules, for their forms (priority only).
+    default_priority: Option<String>,
+    rules: Vec<RuleRow>,
 }
 
 pub async fn document(
@@ -196,6 +200,11 @@ pub async fn document(
     } else {
         Vec::new()
     };
+    let (default_priority, rules) = if doc == ConfigDoc::Priority {
+        priority_form::priority_rules(&body)
+    } else {
+        (None, Vec::new())
+    };
     let lines = if doc == ConfigDoc::Catalog {
         catalog_rows(&state, ctx.locale())
     } else {
@@ -219,6 +228,8 @@ pub async fn document(
             f: form_words(ctx.locale()),
             holiday_sets,
             policies,
+            default_priority,
+            rules,
         },
     )
 }

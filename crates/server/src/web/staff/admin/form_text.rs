@@ -33,6 +33,14 @@ pub struct FormWords {
     pub resolution: &'static str,
     pub at_risk: &'static str,
     pub save_targets: &'static str,
+    pub rules: &'static str,
+    pub rules_hint: &'static str,
+    pub rule: &'static str,
+    pub conditions: &'static str,
+    pub priority: &'static str,
+    pub default_priority: &'static str,
+    pub priorities: [(&'static str, &'static str); 4],
+    pub save_priority: &'static str,
 }
 
 const RU: FormWords = FormWords {
@@ -66,6 +74,19 @@ const RU: FormWords = FormWords {
     resolution: "Решение",
     at_risk: "Под угрозой с доли",
     save_targets: "Сохранить сроки",
+    rules: "Приоритет по правилам",
+    rules_hint: "Обращение получает самый высокий приоритет из всех правил, которым оно подходит; если ни одно не подошло — приоритет по умолчанию. Условия правил меняются в тексте документа ниже.",
+    rule: "Правило",
+    conditions: "Условия",
+    priority: "Приоритет",
+    default_priority: "По умолчанию",
+    priorities: [
+        ("low", "Низкий"),
+        ("normal", "Обычный"),
+        ("high", "Высокий"),
+        ("urgent", "Срочный"),
+    ],
+    save_priority: "Сохранить приоритет",
 };
 
 const EN: FormWords = FormWords {
@@ -99,6 +120,19 @@ const EN: FormWords = FormWords {
     resolution: "Resolution",
     at_risk: "At risk from share",
     save_targets: "Save the targets",
+    rules: "Priority by rule",
+    rules_hint: "A request gets the highest priority of all the rules it matches; when none matches, the default. The rules' conditions are changed in the document's text below.",
+    rule: "Rule",
+    conditions: "Conditions",
+    priority: "Priority",
+    default_priority: "Default",
+    priorities: [
+        ("low", "Low"),
+        ("normal", "Normal"),
+        ("high", "High"),
+        ("urgent", "Urgent"),
+    ],
+    save_priority: "Save the priority",
 };
 
 pub fn form_words(locale: Locale) -> &'static FormWords {
