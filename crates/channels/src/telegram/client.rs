@@ -28,6 +28,10 @@ pub enum ApiError {
     /// Unreachable, timed out, 5xx: try again later.
     #[error("Telegram unavailable: {0}")]
     Unavailable(String),
+    /// Nothing answers at the API's address (connection refused, no
+    /// route): a demo bot whose local Bot API server is not running.
+    #[error("Telegram API not reachable: {0}")]
+    Unreachable(String),
     /// Telegram refused the request (bad chat, blocked by the user, bad file).
     #[error("Telegram refused: {0}")]
     Refused(String),
@@ -200,7 +204,15 @@ async fn read_reply<T: DeserializeOwned>(
     method: &str,
     sent: Result<reqwest::Response, reqwest::Error>,
 ) -> Result<T, ApiError> {
-    let response = sent.map_err(|e| ApiError::Unavailable(error_chain(&e.without_url())))?;
+    let response = sent.map_err(|e| {
+        let connect = e.is_connect();
+        let chain = error_chain(&e.without_url());
+        if connect {
+            ApiError::Unreachable(chain)
+        } else {
+            ApiError::Unavailable(chain)
+        }
+    })?;
     let status = response.status().as_u16();
     let body = response
         .bytes()

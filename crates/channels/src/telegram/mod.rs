@@ -67,16 +67,28 @@ pub struct TelegramConfig {
 impl Default for TelegramConfig {
     fn default() -> Self {
         TelegramConfig {
-            api_url: "https://api.telegram.org".into(),
+            api_url: DEMO_API_URL.into(),
             mode: UpdateMode::Polling,
             public_url: String::new(),
             webhook_secret: None,
             poll_timeout_secs: 25,
             timeout_secs: 15,
-            bots: Vec::new(),
+            bots: vec![BotConfig {
+                name: DEMO_BOT.into(),
+                token: Secret::new(DEMO_TOKEN),
+            }],
         }
     }
 }
+
+/// The demo profile's bot (SPEC §7): polled from a local Bot API server
+/// (Telegram's `telegram-bot-api`, or any server speaking the Bot API) on
+/// this port when one runs; until then it waits quietly. Real Telegram:
+/// `api_url = "https://api.telegram.org"` and the bot's own name and token.
+pub const DEMO_API_URL: &str = "http://127.0.0.1:10081";
+pub const DEMO_BOT: &str = "switchboard_demo_bot";
+/// Not a secret: only the local demo server sees it.
+const DEMO_TOKEN: &str = "100000:switchboard-demo";
 
 impl TelegramConfig {
     pub fn is_enabled(&self) -> bool {
@@ -267,10 +279,16 @@ mod tests {
 
     #[test]
     fn bad_configurations_are_refused() {
+        let no_bots = TelegramConfig {
+            bots: Vec::new(),
+            ..TelegramConfig::default()
+        };
         assert_eq!(
-            Telegram::new(&TelegramConfig::default()).unwrap_err(),
+            Telegram::new(&no_bots).unwrap_err(),
             ConfigError::NotConfigured("telegram")
         );
+        // The demo's default is a usable configuration.
+        assert!(Telegram::new(&TelegramConfig::default()).is_ok());
         let mut no_secret = config(UpdateMode::Webhook);
         no_secret.webhook_secret = Some(Secret::new("has space"));
         assert!(Telegram::new(&no_secret).is_err());

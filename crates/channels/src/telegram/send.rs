@@ -71,7 +71,7 @@ pub(super) fn send_error(e: ApiError) -> SendError {
             secs,
             reason: "Telegram asked to slow down".into(),
         },
-        ApiError::Unavailable(m) => SendError::Transient(m),
+        ApiError::Unavailable(m) | ApiError::Unreachable(m) => SendError::Transient(m),
         ApiError::Refused(m) => SendError::Permanent(m),
     }
 }

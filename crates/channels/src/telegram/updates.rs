@@ -184,10 +184,53 @@ impl Telegram {
         Ok((files, too_large))
     }
 
+    /// One `getUpdates` answer: each chat's updates in order, the chats side
+    /// by side (one busy chat does not hold up the others). `Ok(offset)`
+    /// past the last update when every one was taken; `Err(id)` of the
+    /// first update kept for later — the ones after it that were taken come
+    /// again and change nothing (their ids).
+    async fn handle_batch(
+        &self,
+        bot: &str,
+        updates: &[Update],
+        sink: &dyn MessengerSink,
+    ) -> Result<Option<i64>, i64> {
+        let mut chats: Vec<(i64, Vec<&Update>)> = Vec::new();
+        for u in updates {
+            let chat = u
+                .message
+                .as_ref()
+                .map(|m| m.chat.id)
+                .or_else(|| u.callback_query.as_ref().map(|c| c.from.id))
+                .unwrap_or(0);
+            match chats.iter_mut().find(|(c, _)| *c == chat) {
+                Some((_, list)) => list.push(u),
+                None => chats.push((chat, vec![u])),
+            }
+        }
+        let kept = futures_util::future::join_all(chats.iter().map(|(_, list)| async move {
+            for u in list {
+                if let Err(e) = self.handle(bot, u, sink).await {
+                    tracing::warn!(bot, update = u.update_id, error = %e, "update kept for later");
+                    return Some(u.update_id);
+                }
+            }
+            None
+        }))
+        .await;
+        match kept.into_iter().flatten().min() {
+            Some(first) => Err(first),
+            None => Ok(updates.last().map(|u| u.update_id + 1)),
+        }
+    }
+
     /// Long polling for one bot until `stop`: each batch handled in order;
     /// an update the sink cannot take now stops the batch, and the next
     /// `getUpdates` starts again from it. An unreachable API is retried
-    /// with backoff (up to a minute) and shows in [`Telegram::health`].
+    /// with backoff (up to a minute) and shows in [`Telegram::health`] —
+    /// except an address where nothing listens before the API was ever
+    /// reached (the demo's local bot with no Bot API server running): the
+    /// bot waits for it quietly and is polled once it answers.
     pub async fn poll(
         self: Arc<Self>,
         bot: String,
@@ -199,14 +242,16 @@ impl Telegram {
         };
         // getUpdates is refused while a webhook is set.
         let body = serde_json::json!({ "drop_pending_updates": false });
-        if let Err(e) = client
+        match client
             .call::<bool>("deleteWebhook", &body, Duration::ZERO)
             .await
         {
-            tracing::warn!(bot, error = %e, "deleteWebhook failed");
+            Ok(_) | Err(ApiError::Unreachable(_)) => {}
+            Err(e) => tracing::warn!(bot, error = %e, "deleteWebhook failed"),
         }
         let mut offset: Option<i64> = None;
         let mut failures: u32 = 0;
+        let mut reached = false;
         loop {
             if *stop.borrow() {
                 return;
@@ -217,22 +262,29 @@ impl Telegram {
             };
             let pause = match got {
                 Ok(updates) => {
+                    reached = true;
                     self.health.ok();
                     failures = 0;
-                    let mut pause = None;
-                    for u in updates {
-                        match self.handle(&bot, &u, sink.as_ref()).await {
-                            Ok(()) => offset = Some(u.update_id + 1),
-                            Err(e) => {
-                                tracing::warn!(bot, update = u.update_id, error = %e, "update kept for later");
-                                pause = Some(Duration::from_secs(1));
-                                break;
-                            }
+                    match self.handle_batch(&bot, &updates, sink.as_ref()).await {
+                        Ok(Some(next)) => {
+                            offset = Some(next);
+                            None
+                        }
+                        Ok(None) => None,
+                        Err(kept) => {
+                            offset = Some(kept);
+                            Some(Duration::from_secs(1))
                         }
                     }
-                    pause
                 }
                 Err(ApiError::RetryAfter(secs)) => Some(Duration::from_secs(secs.clamp(1, 300))),
+                Err(ApiError::Unreachable(e)) if !reached => {
+                    failures = failures.saturating_add(1);
+                    if failures == 1 {
+                        tracing::info!(bot, error = %e, "Telegram API not reachable: the bot waits for it");
+                    }
+                    Some(Duration::from_secs(1u64 << failures.min(6)).min(Duration::from_secs(60)))
+                }
                 Err(e) => {
                     self.health.failed(&e.to_string());
                     failures = failures.saturating_add(1);

@@ -92,6 +92,8 @@ impl TestApp {
         config.outbox.backoff_base_secs = 10;
         // The demo mailboxes' local IMAP server is not part of the tests.
         config.email.mailboxes.clear();
+        // Nor is the demo bot's local Bot API server.
+        config.telegram.bots.clear();
         let mut setup = Setup { config };
         tune(&mut setup);
         let clock = Arc::new(ManualClock::new(office_hours()));

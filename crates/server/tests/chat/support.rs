@@ -78,6 +78,8 @@ pub async fn node_with_clock(
     // Sign in with passwords only; the second factor has its own tests.
     config.staff.second_factor.required_for_admins = false;
     config.staff.second_factor.required_lines.clear();
+    // The demo bot's local Bot API server is not part of the tests.
+    config.telegram.bots.clear();
     // Tests open many chats from one address; the limits have their own tests.
     config.limits.chats_per_customer = 0;
     config.limits.chats_per_address = 0;

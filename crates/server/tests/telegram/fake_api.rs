@@ -57,12 +57,17 @@ pub struct Running {
 
 impl FakeTelegram {
     pub async fn start() -> Running {
+        Self::start_on("127.0.0.1:0").await
+    }
+
+    /// On a given address (a port the app was told about before).
+    pub async fn start_on(addr: &str) -> Running {
         let api = FakeTelegram::default();
         let app = Router::new()
             .route("/{bot}/{method}", post(method))
             .route("/file/{bot}/{*path}", get(file))
             .with_state(api.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
         Running { api, url }

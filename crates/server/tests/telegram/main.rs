@@ -6,6 +6,7 @@
 #[allow(dead_code)]
 #[path = "../common/authenticator.rs"]
 mod authenticator;
+mod demo;
 mod duplicates;
 mod fake_api;
 #[allow(dead_code)]
@@ -98,6 +99,12 @@ async fn tickets_seen_by(app: &TestApp, login: &str) -> (Vec<Value>, Vec<Value>)
         .cloned()
         .collect();
     (list, telegram)
+}
+
+async fn readyz(app: &TestApp) -> Value {
+    let r = app.client.get(app.url("/readyz")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    r.json().await.unwrap()
 }
 
 async fn telegram_ticket(app: &TestApp, user: i64) -> String {
@@ -321,15 +328,7 @@ async fn an_api_that_is_down_delays_replies_and_shows_in_readyz_and_metrics() {
         assert_eq!(app.outbox.run_once().await.unwrap().retrying, 1);
         app.clock.advance(jiff::SignedDuration::from_secs(3600));
     }
-    let ready: Value = app
-        .client
-        .get(app.url("/readyz"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let ready = readyz(&app).await;
     assert_eq!(ready["telegram"], "degraded", "{ready}");
     let metrics = app
         .client
@@ -351,15 +350,7 @@ async fn an_api_that_is_down_delays_replies_and_shows_in_readyz_and_metrics() {
     tg.set_down(false);
     assert_eq!(app.outbox.run_once().await.unwrap().delivered, 1);
     tg.message_to(504, "пока Telegram недоступен").await;
-    let ready: Value = app
-        .client
-        .get(app.url("/readyz"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let ready = readyz(&app).await;
     assert_eq!(ready["telegram"], "ok", "{ready}");
 }
 
