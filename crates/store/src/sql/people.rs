@@ -83,6 +83,14 @@ macro_rules! people_store {
                 locale: Locale,
                 at: Timestamp,
             ) -> Result<Requester> {
+                // A known address (nearly every message) needs no write
+                // transaction: read its owner first.
+                {
+                    let mut conn = self.reader().acquire().await?;
+                    if let Some(owner) = identity_owner(&mut conn, address).await? {
+                        return Ok(owner);
+                    }
+                }
                 // Two first messages from one new address at once: the second
                 // insert loses on the unique address and reads the first's.
                 for _ in 0..2 {

@@ -250,17 +250,20 @@ pub async fn run(args: MessengerBenchArgs) -> anyhow::Result<()> {
 
     // 1. Inbound, chat.
     let acks = Arc::new(AtomicU64::new(0));
+    let refused = Arc::new(AtomicU64::new(0));
     let mut chats = Vec::new();
     let mut senders = Vec::new();
     let started = Instant::now();
     for (number, mut sink, mut stream) in sockets {
         chats.push(number.clone());
-        let (acks, received) = (acks.clone(), received.clone());
+        let (acks, received, refused) = (acks.clone(), received.clone(), refused.clone());
         tokio::spawn(async move {
             while let Some(Ok(Message::Text(t))) = stream.next().await {
                 let t = t.as_str();
                 if t.contains("\"type\":\"ack\"") {
                     acks.fetch_add(1, Ordering::Relaxed);
+                } else if t.contains("\"type\":\"error\"") {
+                    refused.fetch_add(1, Ordering::Relaxed);
                 } else if t.contains("reply:") && t.contains("\"type\":\"message\"") {
                     received.fetch_add(1, Ordering::Relaxed);
                 }
@@ -281,6 +284,10 @@ pub async fn run(args: MessengerBenchArgs) -> anyhow::Result<()> {
     }
     let inbound_total = (users * per) as u64;
     while acks.load(Ordering::Relaxed) < inbound_total {
+        let r = refused.load(Ordering::Relaxed);
+        if r > 0 {
+            bail!("the chat refused {r} messages (keep --messages within [chat] rate_burst)");
+        }
         if started.elapsed() > LIMIT {
             bail!(
                 "chat: {} of {inbound_total} acknowledged",
