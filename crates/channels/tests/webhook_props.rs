@@ -27,6 +27,7 @@ fn vk() -> Vk {
             secret: Secret::new(SECRET),
             confirmation: Secret::new("confirm-me"),
         }],
+        ..VkConfig::default()
     })
     .unwrap()
 }

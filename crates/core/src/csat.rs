@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use jiff::SignedDuration;
 use sha2::{Digest, Sha256};
+use switchboard_domain::conversation::Medium;
 use switchboard_domain::csat::{self, CsatRules, MAX_COMMENT_CHARS, Score};
 use switchboard_domain::ids::TicketId;
 use switchboard_domain::notification;
@@ -127,11 +128,11 @@ impl Core {
         let (medium, outbound, message) = match notification::reply_route(t, customer.as_ref()) {
             Some(route) => {
                 let medium = route.medium.as_str().to_owned();
-                (
-                    Some(medium),
-                    vec![csat::request(route, locale, t.number, &link)],
-                    None,
-                )
+                let mut out = csat::request(route, locale, t.number, &link);
+                if matches!(out.route.medium, Medium::Telegram | Medium::Vk) {
+                    out.buttons = csat::rating_buttons(&token);
+                }
+                (Some(medium), vec![out], None)
             }
             None if t.channel == Channel::Chat => {
                 let (_, text) = csat::request_text(locale, t.number, &link, true);

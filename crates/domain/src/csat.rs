@@ -5,7 +5,7 @@
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
-use crate::conversation::{Medium, Outbound, OutboundKind, Route};
+use crate::conversation::{Button, Medium, Outbound, OutboundKind, Route};
 use crate::i18n::Locale;
 use crate::ids::TicketNumber;
 
@@ -118,9 +118,68 @@ pub fn request(route: Route, locale: Locale, number: TicketNumber, link: &str) -
     }
 }
 
+/// The 1–5 buttons under a messenger's request (Telegram, VK): each sends
+/// back `r:<score>:<token>`, the rating link's secret, so a press rates only
+/// the ticket the request was about and cannot be forged for another.
+pub fn rating_buttons(token: &str) -> Vec<Vec<Button>> {
+    vec![
+        (1..=5)
+            .map(|n| Button::new(n.to_string(), format!("r:{n}:{token}")))
+            .collect(),
+    ]
+}
+
+/// A pressed rating button's score and token; `None` for anything else.
+pub fn parse_rating_press(data: &str) -> Option<(Score, String)> {
+    let (score, token) = data.trim().strip_prefix("r:")?.split_once(':')?;
+    let score = Score::parse(score).ok()?;
+    let token_ok = (16..=Button::MAX_DATA).contains(&token.len())
+        && token.bytes().all(|b| b.is_ascii_hexdigit());
+    token_ok.then(|| (score, token.to_owned()))
+}
+
+/// What a customer who pressed a rating button is told.
+pub fn thanks_text(locale: crate::i18n::Locale, score: Score) -> String {
+    match locale {
+        crate::i18n::Locale::Ru => format!(
+            "Спасибо за оценку {}! Если хотите добавить комментарий, откройте ссылку из сообщения выше.",
+            score.0
+        ),
+        crate::i18n::Locale::En => format!(
+            "Thank you for rating us {}! To add a comment, open the link in the message above.",
+            score.0
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rating_buttons_fit_telegram_and_parse_back_only_when_well_formed() {
+        let token = "ab".repeat(24);
+        let rows = rating_buttons(&token);
+        assert_eq!(rows[0].len(), 5);
+        for (i, b) in rows[0].iter().enumerate() {
+            assert!(b.data.len() <= Button::MAX_DATA, "{}", b.data);
+            let (score, back) = parse_rating_press(&b.data).unwrap();
+            assert_eq!(
+                (score.get() as usize, back.as_str()),
+                (i + 1, token.as_str())
+            );
+        }
+        for bad in [
+            "r:6:abababababababababab",
+            "r:3:",
+            "r:3:zz",
+            "r:x:abababababababab",
+            "h",
+            "r:3",
+        ] {
+            assert_eq!(parse_rating_press(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn scores_are_one_to_five() {

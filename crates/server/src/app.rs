@@ -9,7 +9,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use jiff::SignedDuration;
 use switchboard_channels::telegram::{Telegram, UpdateMode};
-use switchboard_channels::vk::Vk;
+use switchboard_channels::vk::{Vk, VkMode};
 use switchboard_channels::{
     Adapter, EmailSender, GatewayChannel, GatewaySender, Intake, MailboxConfig, MailboxHealth,
     Poller, Registry,
@@ -329,12 +329,25 @@ impl Application {
         stop: &tokio::sync::watch::Receiver<bool>,
     ) -> Vec<tokio::task::JoinHandle<()>> {
         let mut tasks = Vec::new();
-        let Some(telegram) = self.state.telegram.clone() else {
-            return tasks;
-        };
         let sink: Arc<dyn switchboard_channels::MessengerSink> = Arc::new(
             switchboard_core::messenger::CoreMessengerSink(self.state.core.clone()),
         );
+        // VK: Bots Long Poll per community when so configured; otherwise
+        // VK posts to the Callback API route.
+        if let Some(vk) = self.state.vk.clone()
+            && vk.mode() == VkMode::LongPoll
+        {
+            for community in vk.community_names() {
+                tasks.push(tokio::spawn(vk.clone().poll(
+                    community,
+                    sink.clone(),
+                    stop.clone(),
+                )));
+            }
+        }
+        let Some(telegram) = self.state.telegram.clone() else {
+            return tasks;
+        };
         for bot in telegram.bot_names() {
             match telegram.mode() {
                 UpdateMode::Polling => {

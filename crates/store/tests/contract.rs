@@ -13,6 +13,8 @@ mod config;
 mod contacts;
 #[path = "contract/conversations.rs"]
 mod conversations;
+#[path = "contract/csat.rs"]
+mod csat;
 #[path = "contract/dashboard.rs"]
 mod dashboard;
 #[path = "contract/deadlines.rs"]

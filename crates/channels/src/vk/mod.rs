@@ -4,8 +4,12 @@
 //! taken — turned into [`MessengerEvent`]s for the same bot flow as
 //! Telegram's, with VK keyboards; replies sent with `messages.send`, whose
 //! `random_id` (from the outbox row) makes a retried send deliver once.
-//! The API version is pinned ([`API_VERSION`]).
+//! The API version is pinned ([`API_VERSION`]). Events arrive by the
+//! Callback API or, where no public address exists, by Bots Long Poll
+//! ([`longpoll`]); the same events either way ([`VkMode`]).
 
+mod api;
+mod longpoll;
 mod send;
 pub mod wire;
 
@@ -41,6 +45,17 @@ pub struct CommunityConfig {
     pub confirmation: Secret,
 }
 
+/// How events reach us: VK posts them to `/channels/vk/{name}`
+/// (`callback`, the default), or we ask (`long_poll`: Bots Long Poll, no
+/// public address needed). Switching is this setting alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VkMode {
+    #[default]
+    Callback,
+    LongPoll,
+}
+
 /// The `[vk]` section. No communities: the channel is off.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -48,6 +63,9 @@ pub struct VkConfig {
     /// The API's address (a local server in tests).
     pub api_url: String,
     pub timeout_secs: u64,
+    pub mode: VkMode,
+    /// Bots Long Poll: how long VK may hold a request open (1–90 s).
+    pub wait_secs: u64,
     pub communities: Vec<CommunityConfig>,
 }
 
@@ -56,6 +74,8 @@ impl Default for VkConfig {
         VkConfig {
             api_url: "https://api.vk.com/method".into(),
             timeout_secs: 15,
+            mode: VkMode::Callback,
+            wait_secs: 25,
             communities: Vec::new(),
         }
     }
@@ -85,6 +105,10 @@ pub enum CallbackError {
     UnknownCommunity,
     #[error("the secret does not match")]
     BadSecret,
+    /// The communities take events by Bots Long Poll: a posted event is
+    /// not VK's.
+    #[error("events are taken by Long Poll, not the Callback API")]
+    NotCallback,
     #[error("not a Callback API event: {0}")]
     Invalid(String),
 }
@@ -93,6 +117,9 @@ pub enum CallbackError {
 /// [`Medium::Vk`](switchboard_domain::conversation::Medium::Vk).
 pub struct Vk {
     communities: BTreeMap<String, CommunityConfig>,
+    mode: VkMode,
+    wait_secs: u64,
+    timeout: Duration,
     api: Url,
     http: Client,
     health: Arc<Health>,
@@ -123,17 +150,28 @@ impl Vk {
                 reason: "an http(s) address and a timeout of at least 1 s".into(),
             });
         }
+        if !(1..=90).contains(&config.wait_secs) {
+            return Err(ConfigError::Invalid {
+                field: "vk.wait_secs",
+                reason: "Bots Long Poll waits 1–90 s".into(),
+            });
+        }
+        let callback = config.mode == VkMode::Callback;
         let mut communities = BTreeMap::new();
         for c in &config.communities {
             let name_ok = (1..=64).contains(&c.name.len())
                 && c.name
                     .bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b == b'_');
-            if !name_ok || c.group_id <= 0 || c.token.is_empty() || c.secret.is_empty() {
+            if !name_ok
+                || c.group_id <= 0
+                || c.token.is_empty()
+                || (callback && c.secret.is_empty())
+            {
                 return Err(ConfigError::Invalid {
                     field: "vk.communities",
                     reason: format!(
-                        "{:?}: a name of letters, digits and _, a positive group_id, a token and a secret",
+                        "{:?}: a name of letters, digits and _, a positive group_id, a token and (Callback API) a secret",
                         c.name
                     ),
                 });
@@ -153,6 +191,9 @@ impl Vk {
             .map_err(|e| ConfigError::Client(error_chain(&e)))?;
         Ok(Vk {
             communities,
+            mode: config.mode,
+            wait_secs: config.wait_secs,
+            timeout: Duration::from_secs(config.timeout_secs),
             api,
             http,
             health: Arc::new(Health::default()),
@@ -163,6 +204,14 @@ impl Vk {
         self.health.clone()
     }
 
+    pub fn mode(&self) -> VkMode {
+        self.mode
+    }
+
+    pub fn community_names(&self) -> Vec<String> {
+        self.communities.keys().cloned().collect()
+    }
+
     /// Reads one Callback API request for `community`: refused unless it is
     /// that community's and carries its secret; then the handshake, an
     /// event for the bot, or nothing.
@@ -171,6 +220,9 @@ impl Vk {
             .communities
             .get(community)
             .ok_or(CallbackError::UnknownCommunity)?;
+        if self.mode != VkMode::Callback {
+            return Err(CallbackError::NotCallback);
+        }
         let event: CallbackEvent =
             serde_json::from_slice(body).map_err(|e| CallbackError::Invalid(e.to_string()))?;
         if event.group_id != c.group_id {
@@ -180,24 +232,34 @@ impl Vk {
         if !crate::constant_time_eq(c.secret.expose().as_bytes(), given) {
             return Err(CallbackError::BadSecret);
         }
-        match event.kind.as_str() {
-            "confirmation" => Ok(Callback::Confirm(c.confirmation.expose().to_owned())),
-            "message_new" => {
-                let id = event
-                    .event_id
-                    .clone()
-                    .filter(|id| !id.is_empty() && id.len() <= 100)
-                    .ok_or_else(|| CallbackError::Invalid("no event_id".into()))?;
-                let object = event
-                    .object
-                    .ok_or_else(|| CallbackError::Invalid("no object".into()))?;
-                let m: MessageNew = serde_json::from_value(object)
-                    .map_err(|e| CallbackError::Invalid(e.to_string()))?;
-                Ok(message_event(c, &id, m)
-                    .map_or(Callback::Ignore, |e| Callback::Event(Box::new(e))))
-            }
-            _ => Ok(Callback::Ignore),
+        if event.kind == "confirmation" {
+            return Ok(Callback::Confirm(c.confirmation.expose().to_owned()));
         }
+        Ok(event_of(c, event)?.map_or(Callback::Ignore, |e| Callback::Event(Box::new(e))))
+    }
+}
+
+/// The event a Callback API request or a Long Poll update amounts to (the
+/// same objects); `None` for kinds and messages the bot does not handle.
+fn event_of(
+    c: &CommunityConfig,
+    event: CallbackEvent,
+) -> Result<Option<MessengerEvent>, CallbackError> {
+    match event.kind.as_str() {
+        "message_new" => {
+            let id = event
+                .event_id
+                .clone()
+                .filter(|id| !id.is_empty() && id.len() <= 100)
+                .ok_or_else(|| CallbackError::Invalid("no event_id".into()))?;
+            let object = event
+                .object
+                .ok_or_else(|| CallbackError::Invalid("no object".into()))?;
+            let m: MessageNew = serde_json::from_value(object)
+                .map_err(|e| CallbackError::Invalid(e.to_string()))?;
+            Ok(message_event(c, &id, m))
+        }
+        _ => Ok(None),
     }
 }
 

@@ -7,10 +7,11 @@
 use async_trait::async_trait;
 use switchboard_domain::conversation::{Button, Medium};
 
-use super::wire::{ApiReply, KeyAction, KeyButton, Keyboard, Payload};
-use super::{API_VERSION, Vk};
+use super::Vk;
+use super::api::CallError;
+use super::wire::{KeyAction, KeyButton, Keyboard, Payload};
 use crate::telegram::split_text;
-use crate::{Adapter, Delivered, Delivery, SendError, error_chain};
+use crate::{Adapter, Delivered, Delivery, SendError};
 
 const MAX_TEXT: usize = 4096;
 /// VK keyboards: at most 10 rows, labels up to 40 characters.
@@ -61,16 +62,6 @@ fn classify(code: i64, msg: &str) -> SendError {
     }
 }
 
-/// An `application/x-www-form-urlencoded` body, encoded by `url`'s own
-/// form serializer (reqwest's `form` feature would only wrap the same).
-fn form_body(carrier: &reqwest::Url, pairs: &[(&str, String)]) -> String {
-    let mut u = carrier.clone();
-    u.set_query(None);
-    u.query_pairs_mut()
-        .extend_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())));
-    u.query().unwrap_or_default().to_owned()
-}
-
 impl Vk {
     async fn deliver_inner(&self, d: &Delivery) -> Result<Delivered, SendError> {
         let o = &d.outbound;
@@ -96,16 +87,10 @@ impl Vk {
             text.push_str(&format!("\n\n📎 {}", names.join(", ")));
         }
         let parts = split_text(&text, MAX_TEXT);
-        let url = self
-            .api
-            .join("messages.send")
-            .map_err(|e| SendError::Permanent(e.to_string()))?;
         let mut first = None;
         let last = parts.len().saturating_sub(1);
         for (i, part) in parts.iter().enumerate() {
             let mut form: Vec<(&str, String)> = vec![
-                ("access_token", community.token.expose().to_owned()),
-                ("v", API_VERSION.to_owned()),
                 ("peer_id", peer.to_string()),
                 ("random_id", random_id(d.id, i).to_string()),
                 ("message", part.clone()),
@@ -115,32 +100,14 @@ impl Vk {
             {
                 form.push(("keyboard", k));
             }
-            let response = self
-                .http
-                .post(url.clone())
-                .header(
-                    reqwest::header::CONTENT_TYPE,
-                    "application/x-www-form-urlencoded",
-                )
-                .body(form_body(&self.api, &form))
-                .send()
+            let id: i64 = self
+                .call(&community.token, "messages.send", &form)
                 .await
-                .map_err(|e| SendError::Transient(error_chain(&e.without_url())))?;
-            let status = response.status();
-            if status.is_server_error() || status.as_u16() == 429 {
-                return Err(SendError::Transient(format!("VK replied {status}")));
-            }
-            let reply: ApiReply<i64> = response
-                .json()
-                .await
-                .map_err(|e| SendError::Transient(error_chain(&e.without_url())))?;
-            match (reply.response, reply.error) {
-                (Some(id), _) => {
-                    first.get_or_insert(id);
-                }
-                (None, Some(e)) => return Err(classify(e.error_code, &e.error_msg)),
-                (None, None) => return Err(SendError::Transient("VK: an empty reply".into())),
-            }
+                .map_err(|e| match e {
+                    CallError::Down(reason) => SendError::Transient(reason),
+                    CallError::Api { code, message } => classify(code, &message),
+                })?;
+            first.get_or_insert(id);
         }
         let first = first.ok_or_else(|| SendError::Permanent("nothing to send".into()))?;
         Ok(Delivered {

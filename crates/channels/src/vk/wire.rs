@@ -84,3 +84,37 @@ pub struct KeyAction {
     pub label: String,
     pub payload: String,
 }
+
+/// `groups.getLongPollServer`'s response
+/// (<https://dev.vk.com/ru/api/bots-long-poll/getting-started>).
+#[derive(Debug, Clone, Deserialize)]
+pub struct LongPollServer {
+    pub key: String,
+    pub server: String,
+    /// A string in current versions; a number in older answers.
+    pub ts: serde_json::Value,
+}
+
+/// One `act=a_check` answer: `{"ts", "updates": [...]}`, or
+/// `{"failed": 1, "ts"}` (history lost: go on from the new `ts`),
+/// `{"failed": 2}` (the key expired) or `{"failed": 3}` (key and `ts` lost).
+/// Updates are the Callback API's event objects, read one by one so that
+/// one we cannot read does not hold up the others.
+#[derive(Debug, Clone, Deserialize)]
+pub struct LongPollReply {
+    #[serde(default)]
+    pub ts: Option<serde_json::Value>,
+    #[serde(default)]
+    pub updates: Option<Vec<serde_json::Value>>,
+    #[serde(default)]
+    pub failed: Option<i64>,
+}
+
+/// A `ts` as VK sends it (a string or a number), as we send it back.
+pub fn ts_text(v: &serde_json::Value) -> Option<String> {
+    match v {
+        serde_json::Value::String(s) if !s.is_empty() && s.len() <= 40 => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}

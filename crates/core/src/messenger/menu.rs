@@ -5,6 +5,7 @@
 
 use switchboard_domain::catalog::Catalog;
 use switchboard_domain::conversation::Button;
+use switchboard_domain::csat::{self, Score};
 use switchboard_domain::customer::{Customer, Order};
 use switchboard_domain::i18n::Locale;
 
@@ -23,6 +24,8 @@ pub enum Press {
     Order(Option<String>),
     Helped,
     Operator,
+    /// A 1–5 button under a rating request, with the request's token.
+    Rate(Score, String),
 }
 
 impl Press {
@@ -34,6 +37,9 @@ impl Press {
             "c" => return Some(Press::Operator),
             "o:-" => return Some(Press::Order(None)),
             _ => {}
+        }
+        if data.starts_with("r:") {
+            return csat::parse_rating_press(data).map(|(s, t)| Press::Rate(s, t));
         }
         if let Some(line) = data.strip_prefix("l:") {
             return code(line).then(|| Press::Line(line.to_owned()));

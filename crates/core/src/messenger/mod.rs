@@ -213,6 +213,12 @@ impl Core {
         open: Option<Ticket>,
     ) -> CoreResult<()> {
         match (press, open) {
+            (Press::Rate(score, token), _) => {
+                self.rate(crate::csat::Rater::Link(&token), score, None)
+                    .await?;
+                let text = switchboard_domain::csat::thanks_text(chat.locale, score);
+                self.tell(chat, text, Vec::new()).await
+            }
             (Press::Helped, Some(t)) => self.messenger_helped(chat, &t).await,
             (Press::Operator, Some(t)) => self.messenger_call_operator(chat, &t).await,
             (Press::Helped | Press::Operator, None) => self.show_lines(chat).await,

@@ -66,6 +66,12 @@ fn refused(e: CallbackError) -> Response {
             "Неверный секретный ключ",
             "Wrong secret key",
         ),
+        CallbackError::NotCallback => ApiError::new(
+            StatusCode::NOT_FOUND,
+            "callback_api_off",
+            "Сообщество получает события через Long Poll",
+            "The community takes events by Long Poll",
+        ),
         CallbackError::Invalid(reason) => ApiError::new(
             StatusCode::BAD_REQUEST,
             "invalid_event",

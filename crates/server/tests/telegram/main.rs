@@ -6,6 +6,7 @@
 #[allow(dead_code)]
 #[path = "../common/authenticator.rs"]
 mod authenticator;
+mod csat;
 mod demo;
 mod duplicates;
 mod fake_api;

@@ -5,10 +5,12 @@
 #[allow(dead_code)]
 #[path = "../common/authenticator.rs"]
 mod authenticator;
+mod csat;
 mod fake_api;
 #[allow(dead_code)]
 #[path = "../api/helpers.rs"]
 mod helpers;
+mod longpoll;
 
 use fake_api::{FakeVk, Running, TOKEN};
 use helpers::TestApp;

@@ -162,12 +162,24 @@ macro_rules! report_store {
                     );
                     q.build().execute(&mut *tx).await?;
                 }
-                for m in marks {
-                    sqlx::query("DELETE FROM report_dirty WHERE ticket_id = $1 AND stamp = $2")
-                        .bind(m.ticket.0)
-                        .bind(m.stamp)
-                        .execute(&mut *tx)
-                        .await?;
+                // One statement per chunk of marks, not one per mark: a bulk
+                // load's derivation was dominated by these round trips on
+                // PostgreSQL. A mark whose stamp moved on (the ticket changed
+                // since it was read) stays, so the ticket is derived again.
+                for chunk in marks.chunks($crate::sql::reports::FACTS_PER_STATEMENT) {
+                    let mut q = QueryBuilder::<Db>::new(
+                        "DELETE FROM report_dirty WHERE (ticket_id, stamp) IN (",
+                    );
+                    let mut list = q.separated(", ");
+                    for m in chunk {
+                        list.push("(")
+                            .push_bind_unseparated(m.ticket.0)
+                            .push_unseparated(", ")
+                            .push_bind_unseparated(m.stamp)
+                            .push_unseparated(")");
+                    }
+                    q.push(")");
+                    q.build().execute(&mut *tx).await?;
                 }
                 tx.commit().await?;
                 Ok(())
